@@ -1,0 +1,23 @@
+package io.multiarch.build;
+
+import io.multiarch.docker.DockerCli;
+import io.multiarch.docker.Toolchain;
+import io.multiarch.process.FileAccess;
+import io.multiarch.process.OutputListener;
+
+/**
+ * Where one platform's work runs: the docker CLI of that machine, its files, its toolchain as probed, and where
+ * live output goes. The CLI makes one for the local machine; the Jenkins plugin one per agent.
+ *
+ * @param agent    a name for reports: a Jenkins agent name or a docker endpoint
+ * @param binfmtDir the kernel's binfmt_misc directory on that machine, or empty to skip the check (a remote
+ *                 docker endpoint whose kernel is not readable from here)
+ */
+public record AgentContext(String agent, DockerCli docker, FileAccess files, Toolchain toolchain, String binfmtDir,
+                           OutputListener output) {
+
+    /** The same machine with output sent elsewhere, e.g. prefixed by platform. */
+    public AgentContext withOutput(OutputListener listener) {
+        return new AgentContext(agent, docker, files, toolchain, binfmtDir, listener);
+    }
+}

@@ -1,0 +1,195 @@
+package io.multiarch.build;
+
+import io.multiarch.binfmt.BinfmtInspector;
+import io.multiarch.binfmt.BinfmtProvisioner;
+import io.multiarch.binfmt.BinfmtTable;
+import io.multiarch.binfmt.EmulatorStatus;
+import io.multiarch.buildx.BuildMetadata;
+import io.multiarch.buildx.BuildxCommands;
+import io.multiarch.buildx.Descriptor;
+import io.multiarch.buildx.Manifest;
+import io.multiarch.plan.PlatformTask;
+import io.multiarch.platform.Platform;
+import io.multiarch.process.Command;
+import io.multiarch.process.CommandResult;
+import io.multiarch.request.BinfmtMode;
+import io.multiarch.request.BuildRequest;
+import io.multiarch.request.TestSpec;
+import io.multiarch.result.PlatformResult;
+import io.multiarch.result.Status;
+import io.multiarch.result.TestOutcome;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One platform's whole share of a run, on one machine: make sure it can run the platform (binfmt), build and
+ * push the image (retrying emulated builds), measure it, and run the test inside it in that architecture.
+ * Never throws for a failure of the platform: every outcome is a {@link PlatformResult}.
+ */
+public final class PlatformBuild {
+    private final BuildRequest request;
+    private final String runId;
+    private final PlatformTask task;
+    private final AgentContext agent;
+    private final BuildxCommands commands;
+
+    public PlatformBuild(BuildRequest request, String runId, PlatformTask task, AgentContext agent) {
+        this.request = request;
+        this.runId = runId;
+        this.task = task;
+        this.agent = agent;
+        this.commands = new BuildxCommands(agent.docker(), request);
+    }
+
+    /** The commands a real run would execute for this platform, in order, for {@code --dry-run}. */
+    public List<Command> plannedCommands(String metadataFile) {
+        List<Command> list = new ArrayList<>();
+        list.add(commands.build(task, agent.toolchain().pushByDigest(), metadataFile));
+        request.test().ifPresent(t -> list.add(commands.test(task.platform(), runId, "sha256:<digest>", t)));
+        return list;
+    }
+
+    public PlatformResult run() throws InterruptedException {
+        Platform platform = task.platform();
+        boolean emulated = !agent.toolchain().nativePlatforms().contains(platform);
+        long t0 = System.nanoTime();
+        String failure = ensureEmulator(platform, emulated);
+        double binfmtSeconds = seconds(t0);
+        if (failure != null) {
+            return result(Status.FAILED, "", emulated, 0, binfmtSeconds, 0, 0, Optional.empty(), failure);
+        }
+
+        String workDir = null;
+        try {
+            workDir = agent.files().createTempDirectory("multiarch-" + platform.slug() + "-");
+            String metadataFile = workDir + "/metadata.json";
+            int attempts = 0;
+            int maxAttempts = emulated ? 1 + request.emulatedRetries() : 1;
+            CommandResult build = null;
+            long b0 = System.nanoTime();
+            while (attempts < maxAttempts) {
+                attempts++;
+                build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile), agent.output());
+                if (build.succeeded() || build.timedOut()) {
+                    break;
+                }
+                if (attempts < maxAttempts) {
+                    agent.output().line("build failed (exit " + build.exitCode() + "), retrying: attempt "
+                            + (attempts + 1) + " of " + maxAttempts, true);
+                }
+            }
+            double buildSeconds = seconds(b0);
+            if (!build.succeeded()) {
+                String why = build.timedOut()
+                        ? "the build timed out after " + request.platformTimeout().toMinutes() + " min"
+                        : "the build failed (exit " + build.exitCode() + ", " + attempts + " attempt" + (attempts > 1 ? "s" : "") + "): "
+                        + lastLine(build);
+                return result(Status.FAILED, "", emulated, attempts, binfmtSeconds, buildSeconds, 0, Optional.empty(), why);
+            }
+            BuildMetadata metadata = BuildMetadata.parse(agent.files().read(metadataFile));
+            String digest = metadata.digest();
+            long size = imageSize(digest, platform);
+
+            Optional<TestOutcome> test = Optional.empty();
+            if (request.test().isPresent()) {
+                TestOutcome outcome = runTest(platform, digest, request.test().get());
+                test = Optional.of(outcome);
+                if (!outcome.passed()) {
+                    String why = outcome.timedOut()
+                            ? "the test timed out after " + request.testTimeout().toSeconds() + " s"
+                            : "the test failed with exit code " + outcome.exitCode();
+                    return result(Status.FAILED, digest, emulated, attempts, binfmtSeconds, buildSeconds, size, test, why);
+                }
+            }
+            return result(Status.PASSED, digest, emulated, attempts, binfmtSeconds, buildSeconds, size, test, "");
+        } catch (IOException e) {
+            return result(Status.FAILED, "", emulated, 0, binfmtSeconds, 0, 0, Optional.empty(), e.getMessage());
+        } finally {
+            if (workDir != null) {
+                try {
+                    agent.files().deleteRecursively(workDir);
+                } catch (IOException e) {
+                    agent.output().line("could not remove " + workDir + ": " + e.getMessage(), true);
+                }
+            }
+        }
+    }
+
+    /** @return null when the platform can run, else why not */
+    private String ensureEmulator(Platform platform, boolean emulated) throws InterruptedException {
+        if (!emulated || request.binfmtMode() == BinfmtMode.OFF || agent.binfmtDir().isEmpty()) {
+            return null;
+        }
+        try {
+            EmulatorStatus status = inspect(platform);
+            if (status.state() == EmulatorStatus.State.MISSING && request.binfmtMode() == BinfmtMode.INSTALL) {
+                Command install = BinfmtProvisioner.installCommand(request.binfmtInstaller(), agent.docker(), List.of(platform));
+                agent.output().line("registering the QEMU emulator for " + platform + ": " + install.display(), false);
+                CommandResult r = agent.docker().run(install, agent.output());
+                if (!r.succeeded()) {
+                    return "registering the emulator for " + platform + " failed ('" + install.display() + "' exited "
+                            + r.exitCode() + "): " + lastLine(r);
+                }
+                status = inspect(platform);
+            }
+            if (!status.runnable()) {
+                return status.message();
+            }
+            agent.output().line("emulator for " + platform + ": binfmt_misc entry '" + status.entry() + "' (enabled, F flag)", false);
+            return null;
+        } catch (IOException e) {
+            return "could not read binfmt_misc at " + agent.binfmtDir() + ": " + e.getMessage();
+        }
+    }
+
+    private EmulatorStatus inspect(Platform platform) throws IOException, InterruptedException {
+        BinfmtTable table = BinfmtTable.read(agent.files(), agent.binfmtDir());
+        return BinfmtInspector.inspect(platform, agent.toolchain().nativePlatforms(), table);
+    }
+
+    /** Compressed size from the registry: the image manifest's config and layers (inside the index with provenance). */
+    private long imageSize(String digest, Platform platform) throws InterruptedException {
+        try {
+            Manifest m = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(digest))));
+            if (m.isIndex()) {
+                Optional<Descriptor> image = m.imageEntries().stream()
+                        .filter(d -> d.platform() != null && d.platform().toPlatform().filter(platform::equals).isPresent())
+                        .findFirst();
+                if (image.isEmpty()) {
+                    return 0;
+                }
+                m = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(image.get().digest()))));
+            }
+            return m.imageSize();
+        } catch (IOException e) {
+            agent.output().line("could not read the image size: " + e.getMessage(), true);
+            return 0;
+        }
+    }
+
+    private TestOutcome runTest(Platform platform, String digest, TestSpec spec) throws IOException, InterruptedException {
+        Command c = commands.test(platform, runId, digest, spec);
+        CommandResult r = agent.docker().run(c, agent.output());
+        String output = r.stdout() + (r.stderr().isEmpty() ? "" : r.stderr());
+        return new TestOutcome(spec.display(), r.timedOut() ? -1 : r.exitCode(), r.timedOut(),
+                r.elapsed().toMillis() / 1000.0, output);
+    }
+
+    private PlatformResult result(Status status, String digest, boolean emulated, int attempts, double binfmtSeconds,
+                                  double buildSeconds, long size, Optional<TestOutcome> test, String message) {
+        boolean tagged = !digest.isEmpty() && !agent.toolchain().pushByDigest();
+        return new PlatformResult(task.platform(), task.required(), status, digest, emulated, agent.agent(), attempts,
+                binfmtSeconds, buildSeconds, size, tagged ? task.tempTag() : "", test, message);
+    }
+
+    private static String lastLine(CommandResult r) {
+        return r.tail(3).replace('\n', ' ');
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,21 @@
+package io.multiarch.buildx;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+/**
+ * What {@code docker buildx build --metadata-file} writes: the pushed image's digest and descriptor.
+ * With provenance on, the digest is that of a small index holding the image and its attestation.
+ */
+public record BuildMetadata(@JsonProperty("containerimage.digest") String digest,
+                            @JsonProperty("containerimage.descriptor") Descriptor descriptor,
+                            @JsonProperty("image.name") String imageName) {
+
+    public static BuildMetadata parse(String json) throws JsonProcessingException {
+        BuildMetadata m = Json.MAPPER.readValue(json, BuildMetadata.class);
+        if (m.digest() == null || !m.digest().matches("sha256:[a-f0-9]{64}")) {
+            throw new IllegalArgumentException("buildx metadata has no image digest (containerimage.digest): " + json);
+        }
+        return m;
+    }
+}

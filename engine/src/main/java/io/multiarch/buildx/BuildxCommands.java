@@ -1,0 +1,93 @@
+package io.multiarch.buildx;
+
+import io.multiarch.docker.DockerCli;
+import io.multiarch.plan.PlatformTask;
+import io.multiarch.platform.Platform;
+import io.multiarch.process.Command;
+import io.multiarch.request.BuildRequest;
+import io.multiarch.request.TestSpec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The docker and buildx command lines of a run, as argv lists: one {@code buildx build} per platform, the test
+ * container, and the {@code imagetools} calls of the publish. Kept in one place so that {@code --dry-run} shows
+ * exactly what a real run executes.
+ */
+public final class BuildxCommands {
+    private final DockerCli docker;
+    private final BuildRequest request;
+
+    public BuildxCommands(DockerCli docker, BuildRequest request) {
+        this.docker = docker;
+        this.request = request;
+    }
+
+    /**
+     * {@code docker buildx build} for one platform, pushing by digest where the builder can and under the task's
+     * temporary tag where it cannot, writing buildx's metadata to {@code metadataFile}.
+     */
+    public Command build(PlatformTask task, boolean pushByDigest, String metadataFile) {
+        List<String> a = new ArrayList<>(List.of("buildx", "build", "--platform", task.platform().toString(),
+                "--file", request.dockerfile().toString()));
+        request.target().ifPresent(t -> a.addAll(List.of("--target", t)));
+        for (Map.Entry<String, String> e : request.buildArgs().entrySet()) {
+            a.addAll(List.of("--build-arg", e.getKey() + "=" + e.getValue()));
+        }
+        for (Map.Entry<String, String> e : request.labels().entrySet()) {
+            a.addAll(List.of("--label", e.getKey() + "=" + e.getValue()));
+        }
+        a.add("--provenance=" + request.provenance());
+        a.addAll(List.of("--progress", "plain", "--metadata-file", metadataFile));
+        String repo = request.image().fullName();
+        if (pushByDigest) {
+            a.addAll(List.of("--output", "type=image,name=" + repo + ",push-by-digest=true,name-canonical=true,push=true"));
+        } else {
+            a.addAll(List.of("--tag", repo + ":" + task.tempTag(), "--push"));
+        }
+        a.add(request.context().toString());
+        return docker.command(a).withTimeout(request.platformTimeout());
+    }
+
+    /** The name of a platform's test container, so that a timeout can remove it. */
+    public static String containerName(String runId, Platform platform) {
+        return "multiarch-test-" + runId + "-" + platform.slug();
+    }
+
+    /**
+     * {@code docker run} of the test inside the platform's image, by digest, in that architecture. The image's
+     * entrypoint is replaced by the test's program so that the test runs as written.
+     */
+    public Command test(Platform platform, String runId, String digest, TestSpec test) {
+        String name = containerName(runId, platform);
+        List<String> a = new ArrayList<>(List.of("run", "--rm", "--name", name, "--platform", platform.toString(),
+                "--pull", "missing",
+                "-e", "MULTIARCH_PLATFORM=" + platform,
+                "-e", "MULTIARCH_ARCH=" + platform.architecture(),
+                "-e", "MULTIARCH_VARIANT=" + platform.variant(),
+                "--entrypoint", test.argv().get(0),
+                request.image().withDigest(digest)));
+        a.addAll(test.argv().subList(1, test.argv().size()));
+        return docker.command(a).withTimeout(request.testTimeout())
+                .withOnTimeout(docker.command("rm", "-f", name).argv());
+    }
+
+    /** {@code imagetools inspect --raw}: the manifest or index exactly as the registry serves it. */
+    public Command inspectRaw(String reference) {
+        return docker.command("buildx", "imagetools", "inspect", "--raw", reference).withTimeout(Duration.ofMinutes(2));
+    }
+
+    /** {@code imagetools create} of one index under every tag from per-platform digests; {@code dryRun} only prints it. */
+    public Command createIndex(List<String> digests, boolean dryRun) {
+        List<String> a = new ArrayList<>(List.of("buildx", "imagetools", "create"));
+        if (dryRun) {
+            a.add("--dry-run");
+        }
+        request.tags().forEach(t -> a.addAll(List.of("--tag", request.image().withTag(t))));
+        digests.forEach(d -> a.add(request.image().withDigest(d)));
+        return docker.command(a).withTimeout(Duration.ofMinutes(5));
+    }
+}

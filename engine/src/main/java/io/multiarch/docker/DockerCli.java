@@ -1,0 +1,67 @@
+package io.multiarch.docker;
+
+import io.multiarch.process.Command;
+import io.multiarch.process.CommandResult;
+import io.multiarch.process.CommandRunner;
+import io.multiarch.process.OutputListener;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The docker command line as the engine uses it: which executable, which daemon and configuration (through
+ * {@code DOCKER_HOST}, {@code DOCKER_CONFIG}, … in {@link #env()}), and the {@link CommandRunner} that runs it.
+ * Every docker call of the engine is made from here, as an argv list.
+ */
+public final class DockerCli {
+    private final String executable;
+    private final Map<String, String> env;
+    private final CommandRunner runner;
+
+    public DockerCli(String executable, Map<String, String> env, CommandRunner runner) {
+        this.executable = executable;
+        this.env = Map.copyOf(env);
+        this.runner = runner;
+    }
+
+    public String executable() {
+        return executable;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** {@code docker ARGS…} as a command, with this CLI's environment. */
+    public Command command(List<String> args) {
+        List<String> argv = new ArrayList<>(args.size() + 1);
+        argv.add(executable);
+        argv.addAll(args);
+        return Command.of(argv).withEnv(env);
+    }
+
+    public Command command(String... args) {
+        return command(List.of(args));
+    }
+
+    public CommandResult run(Command command, OutputListener listener) throws IOException, InterruptedException {
+        return runner.run(command, listener);
+    }
+
+    /** Runs a short query and returns its standard output, or throws with the command's error output. */
+    public String query(Duration timeout, String... args) throws IOException, InterruptedException {
+        return query(command(args).withTimeout(timeout));
+    }
+
+    /** Runs a command quietly and returns its standard output, or throws with its error output. */
+    public String query(Command c) throws IOException, InterruptedException {
+        CommandResult r = runner.run(c, OutputListener.NONE);
+        if (!r.succeeded()) {
+            throw new DockerException(c, r);
+        }
+        return r.stdout();
+    }
+}

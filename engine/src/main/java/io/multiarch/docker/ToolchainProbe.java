@@ -1,0 +1,86 @@
+package io.multiarch.docker;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.multiarch.buildx.Json;
+import io.multiarch.platform.Platform;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finds out what a docker endpoint offers ({@link Toolchain}): {@code docker version} and {@code docker info} as
+ * JSON, {@code docker buildx version}, and the current builder from {@code docker buildx inspect}.
+ */
+public final class ToolchainProbe {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private ToolchainProbe() {
+    }
+
+    public static Toolchain probe(DockerCli docker) throws IOException, InterruptedException {
+        Version version = Json.MAPPER.readValue(docker.query(TIMEOUT, "version", "--format", "{{json .}}"), Version.class);
+        if (version.server() == null) {
+            throw new DockerException("the docker daemon did not answer 'docker version'");
+        }
+        Info info = Json.MAPPER.readValue(docker.query(TIMEOUT, "info", "--format", "{{json .}}"), Info.class);
+        String buildx = parseBuildxVersion(docker.query(TIMEOUT, "buildx", "version"));
+        Builder builder = parseInspect(docker.query(TIMEOUT, "buildx", "inspect"));
+        String arch = version.server().arch();
+        Set<Platform> nativePlatforms = Toolchain.nativeFor(arch);
+        return new Toolchain(version.client().version(), version.server().version(), buildx, builder.name(),
+                builder.driver(), arch, nativePlatforms, info.containerdStore(),
+                !"docker".equals(builder.driver()));
+    }
+
+    /** {@code github.com/docker/buildx 0.13.1 <commit>}: the second word, the version. */
+    static String parseBuildxVersion(String text) {
+        String[] words = text.strip().split("\\s+");
+        if (words.length < 2 || !words[0].endsWith("buildx")) {
+            throw new IllegalArgumentException("not the output of 'docker buildx version': " + text.strip());
+        }
+        return words[1].startsWith("v") ? words[1].substring(1) : words[1];
+    }
+
+    /** The builder's name and driver from {@code docker buildx inspect}, which has no JSON form in buildx 0.13. */
+    static Builder parseInspect(String text) {
+        String name = null;
+        String driver = null;
+        for (String line : text.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String key = line.substring(0, colon).strip();
+            String value = line.substring(colon + 1).strip();
+            if (key.equals("Name") && name == null) {
+                name = value;
+            } else if (key.equals("Driver") && driver == null) {
+                driver = value;
+            }
+        }
+        if (name == null || driver == null) {
+            throw new IllegalArgumentException("'docker buildx inspect' named no builder or driver:\n" + text.strip());
+        }
+        return new Builder(name, driver);
+    }
+
+    record Builder(String name, String driver) {
+    }
+
+    record Version(@JsonProperty("Client") Part client, @JsonProperty("Server") Part server) {
+    }
+
+    record Part(@JsonProperty("Version") String version, @JsonProperty("Os") String os,
+                @JsonProperty("Arch") String arch) {
+    }
+
+    record Info(@JsonProperty("Architecture") String architecture,
+                @JsonProperty("DriverStatus") List<List<String>> driverStatus) {
+        boolean containerdStore() {
+            return driverStatus != null && driverStatus.stream()
+                    .anyMatch(kv -> kv.size() == 2 && kv.get(1).startsWith("io.containerd.snapshotter"));
+        }
+    }
+}

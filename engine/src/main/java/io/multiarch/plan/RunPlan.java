@@ -1,0 +1,51 @@
+package io.multiarch.plan;
+
+import io.multiarch.platform.Platform;
+import io.multiarch.request.BuildRequest;
+
+import java.io.Serializable;
+import java.security.SecureRandom;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The order and names of one run. Native platforms go first (they are quick and show mistakes early), then the
+ * emulated ones costliest first (s390x, mips64, riscv64 …), so that the slowest do not start last and set the
+ * length of the whole run.
+ */
+public record RunPlan(String runId, List<PlatformTask> tasks) implements Serializable {
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    public RunPlan {
+        tasks = List.copyOf(tasks);
+    }
+
+    /** A new run id: UTC time and random hex, valid in tags and container names. */
+    public static String newRunId() {
+        byte[] b = new byte[3];
+        new SecureRandom().nextBytes(b);
+        return ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME) + "-" + HexFormat.of().formatHex(b);
+    }
+
+    public static RunPlan of(BuildRequest request, Set<Platform> nativePlatforms, String runId) {
+        Comparator<PlatformTask> order = Comparator.comparing((PlatformTask t) -> !t.nativePlatform())
+                .thenComparing(t -> -t.platform().emulationCost())
+                .thenComparing(PlatformTask::platform);
+        List<PlatformTask> tasks = request.platforms().stream()
+                .map(p -> new PlatformTask(p, request.isRequired(p), nativePlatforms.contains(p),
+                        "multiarch-tmp-" + runId + "-" + p.slug(), "multiarch-cache-" + p.slug()))
+                .sorted(order)
+                .toList();
+        return new RunPlan(runId, tasks);
+    }
+
+    public PlatformTask task(Platform platform) {
+        return tasks.stream().filter(t -> t.platform().equals(platform)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(platform + " is not part of run " + runId));
+    }
+}

@@ -1,0 +1,15 @@
+package io.multiarch.process;
+
+/** Receives a process's output live, line by line, e.g. to print it prefixed by platform. */
+@FunctionalInterface
+public interface OutputListener {
+
+    /** Discards everything. */
+    OutputListener NONE = (line, error) -> { };
+
+    /**
+     * @param line  one line, without its line break
+     * @param error whether it came from standard error
+     */
+    void line(String line, boolean error);
+}

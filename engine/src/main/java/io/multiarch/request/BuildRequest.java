@@ -1,0 +1,388 @@
+package io.multiarch.request;
+
+import io.multiarch.platform.Platform;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything one multi-architecture build needs, validated. Front ends (the CLI, the Jenkins step) fill a
+ * {@link Builder} with what the user wrote, as strings; {@link Builder#build()} checks every field against the
+ * real grammars and either returns a request or throws {@link InvalidRequestException} listing every problem,
+ * before any process starts.
+ */
+public record BuildRequest(
+        ImageName image,
+        List<Tag> tags,
+        Path context,
+        Path dockerfile,
+        Optional<String> target,
+        Map<String, String> buildArgs,
+        Map<String, String> labels,
+        List<Platform> platforms,
+        Set<Platform> optionalPlatforms,
+        Optional<TestSpec> test,
+        boolean failFast,
+        Duration platformTimeout,
+        Duration testTimeout,
+        int emulatedRetries,
+        boolean provenance,
+        int concurrency,
+        BinfmtMode binfmtMode,
+        BinfmtInstaller binfmtInstaller,
+        boolean registryCache) {
+
+    public static final Duration DEFAULT_PLATFORM_TIMEOUT = Duration.ofMinutes(60);
+    public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofMinutes(10);
+    public static final int MAX_RETRIES = 5;
+    public static final int MAX_CONCURRENCY = 32;
+    static final int MAX_VALUE_LENGTH = 4096;
+
+    public BuildRequest {
+        tags = List.copyOf(tags);
+        buildArgs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
+        labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        platforms = List.copyOf(platforms);
+        optionalPlatforms = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(optionalPlatforms));
+    }
+
+    /** Whether a platform may fail without blocking the publish. */
+    public boolean isRequired(Platform platform) {
+        return !optionalPlatforms.contains(platform);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects raw user values; {@link #build()} validates them all at once. */
+    public static final class Builder {
+        private static final Pattern BUILD_ARG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+        private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]*");
+        private static final Pattern STAGE = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
+        private static final int MAX_KEY = 256;
+
+        private String image;
+        private List<String> tags = List.of("latest");
+        private String context = ".";
+        private String dockerfile;
+        private String target;
+        private final Map<String, String> buildArgs = new LinkedHashMap<>();
+        private final Map<String, String> labels = new LinkedHashMap<>();
+        private List<String> platforms = List.of();
+        private List<String> optionalPlatforms = List.of();
+        private String testShell;
+        private List<String> testExec;
+        private boolean failFast;
+        private Duration platformTimeout = DEFAULT_PLATFORM_TIMEOUT;
+        private Duration testTimeout = DEFAULT_TEST_TIMEOUT;
+        private int emulatedRetries = 1;
+        private boolean provenance;
+        private int concurrency = defaultConcurrency();
+        private BinfmtMode binfmtMode = BinfmtMode.VERIFY;
+        private String binfmtInstaller = "host";
+        private boolean registryCache = true;
+
+        /** Two builds at a time per core, at least two: a build waits on I/O and the registry as much as on CPU. */
+        public static int defaultConcurrency() {
+            return Math.max(2, Math.min(MAX_CONCURRENCY, Runtime.getRuntime().availableProcessors() * 2));
+        }
+
+        public Builder image(String value) {
+            this.image = value;
+            return this;
+        }
+
+        public Builder tags(List<String> values) {
+            this.tags = values == null ? List.of() : new ArrayList<>(values);
+            return this;
+        }
+
+        public Builder context(String value) {
+            this.context = value;
+            return this;
+        }
+
+        /** The Dockerfile; relative paths are taken from the context. Default: {@code Dockerfile} in the context. */
+        public Builder dockerfile(String value) {
+            this.dockerfile = value;
+            return this;
+        }
+
+        public Builder target(String value) {
+            this.target = value;
+            return this;
+        }
+
+        public Builder buildArg(String key, String value) {
+            buildArgs.put(key, value);
+            return this;
+        }
+
+        public Builder buildArgs(Map<String, String> values) {
+            buildArgs.putAll(values);
+            return this;
+        }
+
+        public Builder label(String key, String value) {
+            labels.put(key, value);
+            return this;
+        }
+
+        public Builder labels(Map<String, String> values) {
+            labels.putAll(values);
+            return this;
+        }
+
+        public Builder platforms(List<String> values) {
+            this.platforms = values == null ? List.of() : new ArrayList<>(values);
+            return this;
+        }
+
+        public Builder optionalPlatforms(List<String> values) {
+            this.optionalPlatforms = values == null ? List.of() : new ArrayList<>(values);
+            return this;
+        }
+
+        /** A command run with {@code /bin/sh -c} in each per-platform image. */
+        public Builder testShell(String command) {
+            this.testShell = command;
+            return this;
+        }
+
+        /** An argv run as the container's command, for images without a shell. */
+        public Builder testExec(List<String> argv) {
+            this.testExec = argv == null ? null : new ArrayList<>(argv);
+            return this;
+        }
+
+        public Builder failFast(boolean value) {
+            this.failFast = value;
+            return this;
+        }
+
+        public Builder platformTimeout(Duration value) {
+            this.platformTimeout = value;
+            return this;
+        }
+
+        public Builder testTimeout(Duration value) {
+            this.testTimeout = value;
+            return this;
+        }
+
+        public Builder emulatedRetries(int value) {
+            this.emulatedRetries = value;
+            return this;
+        }
+
+        public Builder provenance(boolean value) {
+            this.provenance = value;
+            return this;
+        }
+
+        public Builder concurrency(int value) {
+            this.concurrency = value;
+            return this;
+        }
+
+        public Builder binfmtMode(BinfmtMode value) {
+            this.binfmtMode = value;
+            return this;
+        }
+
+        public Builder binfmtInstaller(String value) {
+            this.binfmtInstaller = value;
+            return this;
+        }
+
+        public Builder registryCache(boolean value) {
+            this.registryCache = value;
+            return this;
+        }
+
+        /**
+         * Validates every field and returns the request.
+         *
+         * @throws InvalidRequestException listing every violation, with field names and values
+         */
+        public BuildRequest build() {
+            List<Violation> v = new ArrayList<>();
+            ImageName imageName = parse(v, "image", image, ImageName::parse);
+
+            List<Tag> tagList = new ArrayList<>();
+            if (tags.isEmpty()) {
+                v.add(new Violation("tags", "", "at least one tag is needed"));
+            }
+            for (int i = 0; i < tags.size(); i++) {
+                String field = "tags[" + i + "]";
+                Tag t = parse(v, field, tags.get(i), Tag::parse);
+                if (t != null && tagList.contains(t)) {
+                    v.add(new Violation(field, t.value(), "listed twice"));
+                } else if (t != null) {
+                    tagList.add(t);
+                }
+            }
+
+            Path contextDir = null;
+            if (isBad(v, "context", context, false)) {
+                contextDir = null;
+            } else if (!Files.isDirectory(Path.of(context))) {
+                v.add(new Violation("context", context, "is not an existing directory"));
+            } else {
+                contextDir = Path.of(context).toAbsolutePath().normalize();
+            }
+
+            Path dockerfilePath = null;
+            String df = dockerfile == null || dockerfile.isEmpty() ? "Dockerfile" : dockerfile;
+            if (!isBad(v, "dockerfile", df, false) && contextDir != null) {
+                Path p = Path.of(df);
+                Path resolved = (p.isAbsolute() ? p : contextDir.resolve(p)).normalize();
+                if (!Files.isRegularFile(resolved)) {
+                    v.add(new Violation("dockerfile", df, "no such file" + (p.isAbsolute() ? "" : " in the context " + contextDir)));
+                } else {
+                    dockerfilePath = resolved;
+                }
+            }
+
+            if (target != null && !target.isEmpty() && !isBad(v, "target", target, false)
+                    && (!STAGE.matcher(target).matches() || target.length() > 128)) {
+                v.add(new Violation("target", target, "not a valid build stage name (a letter, then letters, digits, '_', '.', '-')"));
+            }
+
+            checkPairs(v, "buildArgs", buildArgs, BUILD_ARG, "a build-arg name is a letter or '_' followed by letters, digits or '_'");
+            checkPairs(v, "labels", labels, LABEL_KEY, "a label key is letters, digits, '.', '_', '/', '-', starting with a letter or digit");
+
+            List<Platform> platformList = new ArrayList<>();
+            if (platforms.isEmpty()) {
+                v.add(new Violation("platforms", "", "at least one platform is needed; accepted: " + Platform.acceptedList()));
+            }
+            for (int i = 0; i < platforms.size(); i++) {
+                String field = "platforms[" + i + "]";
+                Platform p = parse(v, field, platforms.get(i), Platform::parse);
+                if (p != null && platformList.contains(p)) {
+                    v.add(new Violation(field, platforms.get(i), "names " + p + " again"));
+                } else if (p != null) {
+                    platformList.add(p);
+                }
+            }
+            Set<Platform> optional = new LinkedHashSet<>();
+            for (int i = 0; i < optionalPlatforms.size(); i++) {
+                String field = "optionalPlatforms[" + i + "]";
+                Platform p = parse(v, field, optionalPlatforms.get(i), Platform::parse);
+                if (p != null && !platformList.contains(p) && !platformList.isEmpty()) {
+                    v.add(new Violation(field, optionalPlatforms.get(i), "is not one of the platforms " + platformList));
+                } else if (p != null) {
+                    optional.add(p);
+                }
+            }
+            if (!platformList.isEmpty() && optional.containsAll(platformList)) {
+                v.add(new Violation("optionalPlatforms", optional.toString(), "every platform is optional: at least one must be required"));
+            }
+
+            Optional<TestSpec> testSpec = Optional.empty();
+            if (testShell != null && testExec != null) {
+                v.add(new Violation("test", testShell, "give either a shell command or an exec form, not both"));
+            } else if (testShell != null) {
+                if (testShell.isBlank()) {
+                    v.add(new Violation("test", testShell, "is empty"));
+                } else if (!isBad(v, "test", testShell, true)) {
+                    testSpec = Optional.of(TestSpec.shell(testShell));
+                }
+            } else if (testExec != null) {
+                boolean ok = !testExec.isEmpty() && !testExec.get(0).isBlank();
+                if (!ok) {
+                    v.add(new Violation("testExec", String.valueOf(testExec), "needs a program as its first element"));
+                }
+                for (int i = 0; i < testExec.size(); i++) {
+                    ok &= !isBad(v, "testExec[" + i + "]", testExec.get(i), true);
+                }
+                if (ok) {
+                    testSpec = Optional.of(TestSpec.exec(testExec));
+                }
+            }
+
+            checkDuration(v, "platformTimeout", platformTimeout, Duration.ofHours(24));
+            checkDuration(v, "testTimeout", testTimeout, Duration.ofHours(24));
+            if (emulatedRetries < 0 || emulatedRetries > MAX_RETRIES) {
+                v.add(new Violation("emulatedRetries", String.valueOf(emulatedRetries), "must be between 0 and " + MAX_RETRIES));
+            }
+            if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+                v.add(new Violation("concurrency", String.valueOf(concurrency), "must be between 1 and " + MAX_CONCURRENCY));
+            }
+            if (binfmtMode == null) {
+                v.add(new Violation("binfmt", "null", "must be one of OFF, VERIFY, INSTALL"));
+            }
+            BinfmtInstaller installer = parse(v, "binfmtInstaller", binfmtInstaller, BinfmtInstaller::parse);
+
+            if (!v.isEmpty()) {
+                throw new InvalidRequestException(v);
+            }
+            return new BuildRequest(imageName, tagList, contextDir, dockerfilePath, Optional.ofNullable(target).filter(s -> !s.isEmpty()),
+                    buildArgs, labels, platformList, optional, testSpec, failFast, platformTimeout, testTimeout,
+                    emulatedRetries, provenance, concurrency, binfmtMode, installer, registryCache);
+        }
+
+        private static <T> T parse(List<Violation> v, String field, String value, java.util.function.Function<String, T> parser) {
+            if (isBad(v, field, value, false)) {
+                return null;
+            }
+            try {
+                return parser.apply(value);
+            } catch (IllegalArgumentException e) {
+                v.add(new Violation(field, value, e.getMessage()));
+                return null;
+            }
+        }
+
+        /** Null, NUL, line breaks (unless allowed) or over-long values: refused whatever the field's grammar. */
+        private static boolean isBad(List<Violation> v, String field, String value, boolean multiline) {
+            if (value == null) {
+                v.add(new Violation(field, "null", "is missing"));
+                return true;
+            }
+            if (value.length() > MAX_VALUE_LENGTH) {
+                v.add(new Violation(field, value, "is " + value.length() + " characters long; at most " + MAX_VALUE_LENGTH));
+                return true;
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                boolean allowedBreak = multiline && (c == '\n' || c == '\t' || c == '\r');
+                if ((c < 0x20 || c == 0x7f) && !allowedBreak) {
+                    v.add(new Violation(field, value, String.format("contains the control character \\x%02x", (int) c)));
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static void checkPairs(List<Violation> v, String field, Map<String, String> pairs, Pattern keyGrammar, String rule) {
+            for (Map.Entry<String, String> e : pairs.entrySet()) {
+                String key = e.getKey();
+                if (isBad(v, field + " key", key, false)) {
+                    continue;
+                }
+                if (key.length() > MAX_KEY || !keyGrammar.matcher(key).matches()) {
+                    v.add(new Violation(field + " key", key, rule));
+                    continue;
+                }
+                isBad(v, field + "[" + key + "]", e.getValue(), false);
+            }
+        }
+
+        private static void checkDuration(List<Violation> v, String field, Duration d, Duration max) {
+            if (d == null || d.isNegative() || d.isZero() || d.compareTo(max) > 0) {
+                v.add(new Violation(field, String.valueOf(d), "must be more than 0 and at most " + max.toHours() + "h"));
+            }
+        }
+    }
+}

@@ -41,7 +41,10 @@ declare -A DEB_SUITE=(
 # qemu-user-static binfmt entries that the foreign platforms need (i386 only if the kernel can't)
 QEMU_BINFMTS=(qemu-aarch64 qemu-arm qemu-ppc64le qemu-s390x qemu-mips64el qemu-riscv64 qemu-mips64)
 
-TRIXIE_PACKAGES=(docker.io docker-cli docker-buildx)
+# Taken from trixie by name (docker.io/trixie ...), NOT with `-t trixie`: -t raises trixie for every
+# dependency too and upgrades libc6, base-files, dpkg, libstdc++6 ... to trixie (seen here). containerd
+# from trixie (1.7, needs only libc6 >= 2.34); runc and tini stay bookworm's (trixie's need libc6 2.38).
+TRIXIE_PACKAGES=(docker.io docker-cli docker-buildx containerd)
 BASE_PACKAGES=(qemu-user-static binfmt-support docker-registry jq curl ca-certificates)
 
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -63,20 +66,31 @@ dk() { "$(docker_cli)" "$@"; }
 
 need_root() { [[ $(id -u) -eq 0 ]] || die "run as root (apt, daemons, binfmt_misc need it)"; }
 
-os_codename() { (. /etc/os-release && echo "${VERSION_CODENAME:-}"); }
+# The suite the machine's apt uses (from its sources, not /etc/os-release: base-files can be newer)
+base_suite() {
+  local s
+  s=$(debian_archive_source | cut -d'|' -f3)
+  if [[ -z $s ]]; then s=$(. /etc/os-release && echo "${VERSION_CODENAME:-}"); fi
+  echo "$s"
+}
 
 # --- apt ---------------------------------------------------------------------------------------
 
-# Prints "URIS|SIGNED_BY" of the main Debian archive source of this machine (not -security).
+# Prints "URIS|SIGNED_BY|SUITE" of the main Debian archive source of this machine (not -security,
+# not -updates).
 debian_archive_source() {
   local f=/etc/apt/sources.list.d/debian.sources
   if [[ -f $f ]]; then
-    awk -v code="$(os_codename)" '
-      function flush() {
-        if (uris != "" && suites ~ ("(^| )" code "( |$)")) { print uris "|" sb; found = 1; exit }
-        uris = ""; suites = ""; sb = ""
+    awk '
+      function flush(   n, i, w) {
+        if (uris != "" && uris !~ /security/ && types ~ /(^| )deb( |$)/) {
+          n = split(suites, w, " ")
+          for (i = 1; i <= n; i++) if (w[i] !~ /-/) { print uris "|" sb "|" w[i]; found = 1; exit }
+        }
+        uris = ""; suites = ""; sb = ""; types = ""
       }
       /^[[:space:]]*$/ { flush(); next }
+      /^Types:/     { sub(/^Types:[[:space:]]*/, ""); types = $0 }
       /^URIs:/      { sub(/^URIs:[[:space:]]*/, ""); uris = $0 }
       /^Suites:/    { sub(/^Suites:[[:space:]]*/, ""); suites = $0 }
       /^Signed-By:/ { sub(/^Signed-By:[[:space:]]*/, ""); sb = $0 }
@@ -86,10 +100,10 @@ debian_archive_source() {
   # one-line format fallback: "deb [opts] URI codename main"
   local line
   line=$(grep -hE "^deb[[:space:]]" /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-         | grep -E "[[:space:]]$(os_codename)[[:space:]]" | grep -v security | head -n1 || true)
+         | grep -v security | sed -E 's/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//' \
+         | awk '$2 !~ /-/' | head -n1 || true)
   [[ -n $line ]] || return 0
-  line=$(sed -E 's/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//' <<<"$line")
-  echo "$(awk '{print $1}' <<<"$line")|/usr/share/keyrings/debian-archive-keyring.gpg"
+  echo "$(awk '{print $1}' <<<"$line")|/usr/share/keyrings/debian-archive-keyring.gpg|$(awk '{print $2}' <<<"$line")"
 }
 
 # write_if_changed FILE CONTENT -> returns 0 when the file was (re)written
@@ -131,16 +145,29 @@ unblock_service_starts() {
   if [[ $POLICY_RC_OURS -eq 1 ]]; then rm -f $POLICY_RC; POLICY_RC_OURS=0; fi
 }
 
+# Refuses an install plan that would take anything else than TRIXIE_PACKAGES from trixie.
+guard_trixie_plan() {
+  local label plan bad
+  label=$(apt-cache policy | sed -nE 's/.*release v=([^,]*),o=([^,]*),a=([^,]*),n=trixie,.*/\2:\1\/\3/p' | head -n1)
+  if [[ -z $label ]]; then log "WARNING: trixie release not found in apt-cache policy; install plan not checked"; return 0; fi
+  plan=$(apt-get install -s --no-install-recommends "$@") || { echo "$plan" >&2; die "apt cannot install $*"; }
+  bad=$(grep '^Inst ' <<<"$plan" | grep -F -- "$label" | awk '{print $2}' \
+        | grep -vxF -f <(printf '%s\n' "${TRIXIE_PACKAGES[@]}") || true)
+  if [[ -n $bad ]]; then
+    grep -E '^(Inst|Remv) ' <<<"$plan" >&2
+    die "installing $* would also take from trixie: $(echo $bad); refusing (libc6 & co. must stay at the machine's release)"
+  fi
+}
+
 setup_trixie_source() {
   local code src uris sb
-  code=$(os_codename)
-  if [[ $code != bookworm ]]; then
-    log "apt: this machine is Debian '$code', no extra trixie source added"
-    return 0
-  fi
   src=$(debian_archive_source)
   [[ -n $src ]] || die "could not find the Debian archive URI in /etc/apt/sources.list.d/debian.sources"
-  uris=${src%%|*}; sb=${src#*|}
+  IFS='|' read -r uris sb code <<<"$src"
+  if [[ $code != bookworm ]]; then
+    log "apt: this machine's apt uses '$code', no extra trixie source added"
+    return 0
+  fi
   local content="# Added by multiarch scripts/toolchain.sh: docker.io, docker-cli, docker-buildx from trixie.
 Types: deb
 URIs: ${uris}
@@ -173,10 +200,13 @@ install_packages() {
     apt-get install -y -q --no-install-recommends $base_missing
   fi
   if [[ -n $trixie_missing ]]; then
-    local target=()
-    [[ $(os_codename) == bookworm ]] && target=(-t trixie)
-    log "apt: installing ${TRIXIE_PACKAGES[*]} ${target[*]}"
-    apt-get install -y -q "${target[@]}" --no-install-recommends "${TRIXIE_PACKAGES[@]}"
+    local sel=("${TRIXIE_PACKAGES[@]}")
+    if [[ $(base_suite) == bookworm ]]; then
+      sel=("${TRIXIE_PACKAGES[@]/%//trixie}")
+      guard_trixie_plan "${sel[@]}"
+    fi
+    log "apt: installing ${sel[*]}"
+    apt-get install -y -q --no-install-recommends "${sel[@]}"
   fi
   unblock_service_starts
   trap - EXIT
@@ -462,7 +492,7 @@ setup_private_apt() {
   local src uris sb archs=() a
   src=$(debian_archive_source)
   [[ -n $src ]] || die "could not find the Debian archive URI in /etc/apt/sources.list.d/debian.sources"
-  uris=${src%%|*}; sb=${src#*|}
+  IFS='|' read -r uris sb _ <<<"$src"
   for a in "${!DEB_SUITE[@]}"; do [[ ${DEB_SUITE[$a]} == bookworm ]] && archs+=("$a"); done
   mkdir -p "$APT_ROOT/lists/partial" "$APT_ROOT/cache/archives/partial" "$APT_ROOT/sources.list.d" "$APT_ROOT/preferences.d"
   : >"$APT_ROOT/sources.list"
@@ -494,8 +524,6 @@ Dir::Etc::Preferences \"$APT_ROOT/preferences\";
 Dir::Etc::PreferencesParts \"$APT_ROOT/preferences.d\";
 Dir::State::Lists \"$APT_ROOT/lists\";
 Dir::Cache \"$APT_ROOT/cache\";
-Dir::Cache::pkgcache \"\";
-Dir::Cache::srcpkgcache \"\";
 APT::Architectures { \"amd64\"; \"i386\"; \"arm64\"; \"armhf\"; \"armel\"; \"ppc64el\"; \"s390x\"; \"mips64el\"; \"riscv64\"; };
 Acquire::Languages \"none\";
 APT::Get::Only-Source \"true\";" && changed=1
@@ -530,22 +558,28 @@ elf_platform() {
   esac
 }
 
-fetch_debian_busybox() {
-  local arch=$1 out="$BUSYBOX_CACHE/$1/busybox" tmp deb bin
-  [[ -x $out ]] && return 0
+# fetch_debian_busyboxes ARCH... : busybox-static of each Debian arch into $BUSYBOX_CACHE/ARCH/busybox
+fetch_debian_busyboxes() {
+  local arch tmp deb bin want=() out
+  for arch in "$@"; do [[ -x $BUSYBOX_CACHE/$arch/busybox ]] || want+=("busybox-static:$arch/${DEB_SUITE[$arch]}"); done
+  [[ ${#want[@]} -gt 0 ]] || return 0
   tmp=$(mktemp -d)
-  (cd "$tmp" && papt apt-get download -q "busybox-static:$arch/${DEB_SUITE[$arch]}" >/dev/null) \
-    || die "apt-get download busybox-static:$arch failed"
-  deb=$(ls "$tmp"/busybox-static_*.deb)
-  dpkg-deb -x "$deb" "$tmp/x"
-  for bin in "$tmp/x/bin/busybox" "$tmp/x/usr/bin/busybox"; do [[ -f $bin ]] && break; done
-  [[ -f $bin ]] || die "no busybox binary in $deb"
-  mkdir -p "$BUSYBOX_CACHE/$arch"
-  cp "$bin" "$out.tmp" && chmod 0755 "$out.tmp"
-  echo "${deb##*/}" >"$BUSYBOX_CACHE/$arch/SOURCE"
-  mv -f "$out.tmp" "$out"
+  log "base-images: apt-get download ${want[*]}"
+  (cd "$tmp" && papt apt-get download -q "${want[@]}" >/dev/null) || die "apt-get download ${want[*]} failed"
+  for deb in "$tmp"/busybox-static_*.deb; do
+    arch=$(dpkg-deb -f "$deb" Architecture)
+    rm -rf "$tmp/x"; dpkg-deb -x "$deb" "$tmp/x"
+    for bin in "$tmp/x/bin/busybox" "$tmp/x/usr/bin/busybox"; do [[ -f $bin ]] && break; done
+    [[ -f $bin ]] || die "no busybox binary in $deb"
+    out="$BUSYBOX_CACHE/$arch/busybox"
+    mkdir -p "$BUSYBOX_CACHE/$arch"
+    cp "$bin" "$out.tmp" && chmod 0755 "$out.tmp"
+    echo "${deb##*/}" >"$BUSYBOX_CACHE/$arch/SOURCE"
+    mv -f "$out.tmp" "$out"
+    log "base-images: $arch busybox from ${deb##*/}"
+  done
   rm -rf "$tmp"
-  log "base-images: $arch busybox from ${deb##*/}"
+  for arch in "$@"; do [[ -x $BUSYBOX_CACHE/$arch/busybox ]] || die "busybox-static:$arch was not downloaded"; done
 }
 
 # Debian has no mips64 (big-endian, n64) port: cross-compile Debian's busybox source with
@@ -621,13 +655,12 @@ EOF
     cp "$BUSYBOX_CACHE/$arch/SOURCE" "$root/etc/busybox-source"
     # applet links, as `busybox --install -s` would make them: ask the binary itself (runs under
     # QEMU through binfmt_misc for foreign architectures, so this also checks the emulator)
-    local applets
-    applets=$("$bin" --list-full) || die "$p busybox does not run here (binfmt_misc / qemu-user-static?)"
-    while read -r applet; do
-      [[ -n $applet && $applet != bin/busybox ]] || continue
-      mkdir -p "$root/$(dirname "$applet")"
-      ln -sf /bin/busybox "$root/$applet"
-    done <<<"$applets"
+    "$bin" --list-full >"$CONTEXT/applets.txt" || die "$p busybox does not run here (binfmt_misc / qemu-user-static?)"
+    perl -e 'use File::Path qw(make_path); my $r = shift;
+      while (<STDIN>) { chomp; next if $_ eq "" || $_ eq "bin/busybox";
+        (my $d = "$r/$_") =~ s{/[^/]+$}{}; make_path($d);
+        symlink("/bin/busybox", "$r/$_") or die "$r/$_: $!\n"; }' "$root" <"$CONTEXT/applets.txt"
+    rm -f "$CONTEXT/applets.txt"
     for applet in sh od head uname cat sha256sum; do
       [[ -L $root/bin/$applet || -L $root/usr/bin/$applet ]] || die "$p busybox lacks the $applet applet"
     done
@@ -649,10 +682,9 @@ cmd_base_images() {
     [[ -x $BUSYBOX_CACHE/$arch/busybox ]] || need_apt=1
   done
   [[ $need_apt -eq 0 ]] || setup_private_apt
-  for p in "${PLATFORMS[@]}"; do
-    arch=${DEB_ARCH[$p]}
-    [[ $arch == - ]] || fetch_debian_busybox "$arch"
-  done
+  local debarchs=()
+  for p in "${PLATFORMS[@]}"; do [[ ${DEB_ARCH[$p]} == - ]] || debarchs+=("${DEB_ARCH[$p]}"); done
+  fetch_debian_busyboxes "${debarchs[@]}"
   build_mips64_busybox
   make_context
   local plats
@@ -666,10 +698,11 @@ cmd_base_images() {
   for p in "${PLATFORMS[@]}"; do
     dk run --rm --pull always --platform "$p" --network none "$BUSYBOX_REF" \
       sh -c 'm=$(uname -m); h=$(head -c 4 /bin/busybox | od -An -tx1 | tr -d " "); s=$(echo x | sha256sum | cut -c1-8); cat /dev/null; echo "$m $h $s"' \
-      >/tmp/multiarch-smoke.$$ 2>&1 || { cat /tmp/multiarch-smoke.$$ >&2; rm -f /tmp/multiarch-smoke.$$; die "busybox image does not run for $p"; }
+      >/tmp/multiarch-smoke.$$ 2>/tmp/multiarch-smoke-err.$$ \
+      || { cat /tmp/multiarch-smoke*.$$ >&2; rm -f /tmp/multiarch-smoke*.$$; die "busybox image does not run for $p"; }
     log "base-images: $p runs: $(tr -d '\n' </tmp/multiarch-smoke.$$)"
   done
-  rm -f /tmp/multiarch-smoke.$$
+  rm -f /tmp/multiarch-smoke*.$$
   log "base-images: done in $((SECONDS - t0)) s"
 }
 
@@ -681,6 +714,7 @@ cmd_all() {
   log "all: done in $((SECONDS - t0)) s (docker client: $(docker_cli))"
 }
 
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0   # sourced (for tests): functions only
 case "${1:-all}" in
   all) cmd_all ;;
   install) cmd_install ;;

@@ -1,0 +1,257 @@
+package io.multiarch.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.multiarch.build.AgentContext;
+import io.multiarch.build.MultiArchBuild;
+import io.multiarch.build.PlatformBuild;
+import io.multiarch.buildx.Json;
+import io.multiarch.docker.DockerCli;
+import io.multiarch.docker.Toolchain;
+import io.multiarch.docker.ToolchainProbe;
+import io.multiarch.plan.PlatformTask;
+import io.multiarch.plan.RunPlan;
+import io.multiarch.platform.Platform;
+import io.multiarch.process.Command;
+import io.multiarch.process.LocalCommandRunner;
+import io.multiarch.process.LocalFileAccess;
+import io.multiarch.process.OutputListener;
+import io.multiarch.publish.Publisher;
+import io.multiarch.report.ConsoleTable;
+import io.multiarch.report.ReportFiles;
+import io.multiarch.report.ReportWriter;
+import io.multiarch.request.BinfmtMode;
+import io.multiarch.request.BuildRequest;
+import io.multiarch.request.InvalidRequestException;
+import io.multiarch.request.Violation;
+import io.multiarch.result.RunResult;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code multiarch build}: one buildx build per platform, a test in each architecture, a gated publish. */
+@picocli.CommandLine.Command(name = "build", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Builds CONTEXT for every platform, runs the test inside each image in its architecture, and "
+                + "publishes one image index under every tag only when every required platform passed.",
+                "Exit codes: 0 published (or dry run), 1 a required platform or the publish failed (no tag moved), "
+                        + "2 invalid input (nothing run), 3 toolchain unusable (nothing built)."})
+final class BuildCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CONTEXT", description = "The build context directory.")
+    String context;
+
+    @Option(names = "--image", required = true, paramLabel = "REPO",
+            description = "Repository to publish to, without tag: registry.example.com/team/app")
+    String image;
+
+    @Option(names = {"-t", "--tag"}, paramLabel = "TAG", description = "A tag of the published index (repeatable; default: latest).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--platforms", required = true, split = ",", paramLabel = "P[,P…]",
+            description = "Platforms to build, e.g. linux/amd64,linux/arm64,linux/riscv64 (aliases: x86_64, aarch64, armhf, …).")
+    List<String> platforms = new ArrayList<>();
+
+    @Option(names = "--optional-platform", paramLabel = "P", description = "A platform allowed to fail without blocking the publish (repeatable).")
+    List<String> optionalPlatforms = new ArrayList<>();
+
+    @Option(names = {"-f", "--file"}, paramLabel = "DOCKERFILE", description = "Dockerfile, relative to CONTEXT (default: Dockerfile).")
+    String dockerfile;
+
+    @Option(names = "--target", paramLabel = "STAGE", description = "Build stage to build.")
+    String target;
+
+    @Option(names = "--build-arg", paramLabel = "KEY=VALUE", description = "A build argument (repeatable). Not for secrets.")
+    List<String> buildArgs = new ArrayList<>();
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "An image label (repeatable).")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--test", paramLabel = "CMD", description = "Test run with /bin/sh -c CMD inside each per-platform image.")
+    String test;
+
+    @Option(names = "--test-exec", paramLabel = "JSON", description = "Test as an exec form, for images without a shell: '[\"/app/selftest\",\"--quick\"]'.")
+    String testExec;
+
+    @Option(names = "--fail-fast", description = "Stop the other platforms when a required platform fails.")
+    boolean failFast;
+
+    @Option(names = "--timeout", paramLabel = "MINUTES", description = "Timeout of each platform's build (default: ${DEFAULT-VALUE}).", defaultValue = "60")
+    long timeoutMinutes;
+
+    @Option(names = "--test-timeout", paramLabel = "SECONDS", description = "Timeout of each platform's test (default: ${DEFAULT-VALUE}).", defaultValue = "600")
+    long testTimeoutSeconds;
+
+    @Option(names = "--retries", paramLabel = "N", description = "Retries of a failed build on emulated platforms (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int retries;
+
+    @Option(names = "--provenance", description = "Attach buildx provenance attestations (default: off, see docs).")
+    boolean provenance;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "Platforms built at once (default: twice the cores, at least 2).")
+    Integer concurrency;
+
+    @Option(names = "--binfmt", paramLabel = "MODE", description = "QEMU emulators: off, verify, install (default: ${DEFAULT-VALUE}).", defaultValue = "verify")
+    String binfmt;
+
+    @Option(names = "--binfmt-installer", paramLabel = "host|IMAGE@sha256:…", description = "How --binfmt install registers missing emulators (default: ${DEFAULT-VALUE}).", defaultValue = "host")
+    String binfmtInstaller;
+
+    @Option(names = "--docker", paramLabel = "PATH", description = "The docker executable (default: ${DEFAULT-VALUE}).", defaultValue = "docker")
+    String docker;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Where report.json, report.html and junit/ go (default: ${DEFAULT-VALUE}).", defaultValue = "multiarch-report")
+    Path reportDir;
+
+    @Option(names = "--dry-run", description = "Print every platform's exact commands and run nothing.")
+    boolean dryRun;
+
+    @Option(names = "--push-by-digest", description = "With --dry-run: show the commands of a builder that pushes by digest (docker-container driver).")
+    boolean dryRunPushByDigest;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        BuildRequest request;
+        try {
+            request = toRequest();
+        } catch (InvalidRequestException e) {
+            err.println("multiarch: invalid input, nothing was run:");
+            e.violations().forEach(v -> err.println("  " + v.describe()));
+            return ExitCodes.INVALID_INPUT;
+        }
+        DockerCli dockerCli = new DockerCli(docker, Map.of(), new LocalCommandRunner());
+        OutputListener console = (line, error) -> {
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
+        };
+        if (dryRun) {
+            return dryRun(request, dockerCli, out);
+        }
+        Toolchain toolchain;
+        try {
+            toolchain = ToolchainProbe.probe(dockerCli);
+        } catch (IOException e) {
+            err.println("multiarch: the docker toolchain cannot be used, nothing was built: " + e.getMessage());
+            return ExitCodes.TOOLCHAIN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILED;
+        }
+        out.println("toolchain: " + toolchain.describe());
+        AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), toolchain, localBinfmtDir(), console);
+        RunPlan plan = RunPlan.of(request, toolchain.nativePlatforms(), RunPlan.newRunId());
+        out.println("run " + plan.runId() + ": " + plan.tasks().size() + " platform(s), at most " + request.concurrency() + " at once");
+        RunResult result;
+        try {
+            result = new MultiArchBuild(request, plan, p -> local, local).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("multiarch: interrupted");
+            return ExitCodes.FAILED;
+        }
+        out.println();
+        out.print(new ConsoleTable().render(result));
+        try {
+            ReportFiles written = new ReportWriter().writeAll(result, reportDir);
+            out.println("reports: " + written.json() + ", " + written.html() + ", " + written.junitDir() + "/");
+        } catch (IOException e) {
+            err.println("multiarch: could not write the reports to " + reportDir + ": " + e.getMessage());
+        }
+        out.flush();
+        return result.published() ? ExitCodes.PUBLISHED : ExitCodes.FAILED;
+    }
+
+    private int dryRun(BuildRequest request, DockerCli dockerCli, PrintWriter out) {
+        Set<Platform> nativePlatforms = Toolchain.nativeFor(System.getProperty("os.arch"));
+        Toolchain assumed = new Toolchain("?", "?", "?", "default", dryRunPushByDigest ? "docker-container" : "docker",
+                System.getProperty("os.arch"), nativePlatforms, true, dryRunPushByDigest);
+        AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), assumed, localBinfmtDir(), OutputListener.NONE);
+        RunPlan plan = RunPlan.of(request, nativePlatforms, "DRYRUN");
+        out.println("dry run: nothing is executed. Builder assumed: driver " + assumed.driver()
+                + (dryRunPushByDigest ? " (push by digest)" : " (temporary tags; --push-by-digest shows the other form)"));
+        for (PlatformTask task : plan.tasks()) {
+            out.println("[" + task.platform() + "] " + (task.required() ? "required" : "optional") + ", "
+                    + (task.nativePlatform() ? "native" : "emulated (binfmt " + request.binfmtMode().name().toLowerCase() + ")"));
+            for (Command c : new PlatformBuild(request, plan.runId(), task, local).plannedCommands("<tmp>/metadata.json")) {
+                out.println("  " + c.display());
+            }
+        }
+        Command publish = new Publisher(dockerCli, request, OutputListener.NONE).plannedCommand(
+                plan.tasks().stream().map(t -> "sha256:<" + t.platform().slug() + ">").toList());
+        out.println("[publish] only when every required platform passed (composed with --dry-run first, then read back):");
+        out.println("  " + publish.display());
+        out.flush();
+        return ExitCodes.PUBLISHED;
+    }
+
+    /** The kernel's binfmt_misc table is readable only when the docker daemon runs on this machine. */
+    static String localBinfmtDir() {
+        String host = System.getenv("DOCKER_HOST");
+        return host == null || host.isEmpty() || host.startsWith("unix://") ? io.multiarch.binfmt.BinfmtTable.KERNEL : "";
+    }
+
+    BuildRequest toRequest() {
+        List<Violation> violations = new ArrayList<>();
+        BuildRequest.Builder b = BuildRequest.builder()
+                .image(image)
+                .context(context)
+                .dockerfile(dockerfile)
+                .target(target)
+                .platforms(platforms)
+                .optionalPlatforms(optionalPlatforms)
+                .failFast(failFast)
+                .platformTimeout(Duration.ofMinutes(timeoutMinutes))
+                .testTimeout(Duration.ofSeconds(testTimeoutSeconds))
+                .emulatedRetries(retries)
+                .provenance(provenance)
+                .binfmtInstaller(binfmtInstaller)
+                .buildArgs(KeyValues.parse("buildArgs", buildArgs, violations))
+                .labels(KeyValues.parse("labels", labels, violations));
+        if (!tags.isEmpty()) {
+            b.tags(tags);
+        }
+        if (concurrency != null) {
+            b.concurrency(concurrency);
+        }
+        try {
+            b.binfmtMode(BinfmtMode.valueOf(binfmt.toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            violations.add(new Violation("binfmt", binfmt, "must be one of off, verify, install"));
+        }
+        if (test != null) {
+            b.testShell(test);
+        }
+        if (testExec != null) {
+            try {
+                b.testExec(Json.MAPPER.readValue(testExec, new TypeReference<List<String>>() { }));
+            } catch (IOException e) {
+                violations.add(new Violation("testExec", testExec, "expected a JSON array of strings, e.g. [\"/app/selftest\",\"--quick\"]"));
+            }
+        }
+        BuildRequest request = null;
+        try {
+            request = b.build();
+        } catch (InvalidRequestException e) {
+            violations.addAll(e.violations());
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
+        }
+        return request;
+    }
+}

@@ -1,0 +1,252 @@
+package io.multiarch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End to end on the real toolchain (Docker 26 with the containerd store, buildx, QEMU through binfmt_misc, the
+ * local registry at 127.0.0.1:5000, all set up by scripts/toolchain.sh): the CLI builds the bundled example,
+ * runs its architecture test in every image, publishes, and the registry is then read directly over HTTP.
+ * Nothing here fakes docker.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiArchBuildIT {
+    private static final Path EXAMPLE = Path.of("..", "examples", "hello").toAbsolutePath().normalize();
+    private static final String ALL_TEN = "linux/amd64,linux/386,linux/arm64,linux/arm/v7,linux/arm/v6,"
+            + "linux/ppc64le,linux/s390x,linux/mips64,linux/mips64le,linux/riscv64";
+    private static final String BINFMT = "/proc/sys/fs/binfmt_misc/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RegistryClient registry = new RegistryClient();
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void toolchainIsThere() throws Exception {
+        assertThat(Files.isDirectory(EXAMPLE)).as("the bundled example at %s", EXAMPLE).isTrue();
+        Process p = new ProcessBuilder("docker", "info").redirectErrorStream(true).start();
+        assertThat(p.waitFor()).as("docker info (run scripts/toolchain.sh first)").isZero();
+    }
+
+    @AfterAll
+    static void restoreBinfmt() throws Exception {
+        // whatever happened above, leave every emulator as CI found it
+        setEntry("qemu-riscv64", "1");
+        ensureRegistered("qemu-mips64");
+    }
+
+    @Test
+    @Order(1)
+    void shouldBuildTestAndPublishAllTenPlatformsAndTheRegistryListsExactlyThem() throws Exception {
+        // Given the example and all ten platforms
+        String repo = "it/hello-" + RUN;
+
+        // When the CLI builds, tests in each architecture and publishes
+        Run run = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1", "--tag", "latest",
+                "--platforms", ALL_TEN, "--test", "arch-test");
+
+        // Then it exits 0, both tags name one index listing exactly the ten platforms
+        assertThat(run.exit).as(run.output()).isZero();
+        assertThat(registry.platforms(repo, "v1")).containsExactlyInAnyOrder(ALL_TEN.split(","));
+        assertThat(registry.digest(repo, "latest")).isEqualTo(registry.digest(repo, "v1"));
+        JsonNode report = run.report();
+        assertThat(report.path("published").asBoolean()).isTrue();
+        assertThat(report.path("indexDigest").asText()).isEqualTo(registry.digest(repo, "v1").orElseThrow());
+        assertThat(report.path("platforms")).hasSize(10);
+        for (JsonNode p : report.path("platforms")) {
+            String platform = p.path("platform").asText();
+            assertThat(p.path("status").asText()).as(platform).isEqualTo("passed");
+            assertThat(p.path("test").path("exitCode").asInt()).as(platform).isZero();
+            // the architecture test read the ELF header of the binary that ran and printed what it found
+            assertThat(p.path("test").path("output").asText()).as(platform).contains(platform);
+            boolean nativeHere = platform.equals("linux/amd64") || platform.equals("linux/386");
+            assertThat(p.path("emulated").asBoolean()).as(platform).isEqualTo(!nativeHere);
+            assertThat(p.path("sizeBytes").asLong()).as(platform).isPositive();
+            // and the registry's image config for that digest says the same architecture
+            JsonNode config = registry.config(repo, p.path("digest").asText());
+            String[] parts = platform.split("/");
+            assertThat(config.path("architecture").asText()).as(platform).isEqualTo(parts[1]);
+            if (parts.length == 3) {
+                assertThat(config.path("variant").asText()).as(platform).isEqualTo(parts[2]);
+            }
+        }
+        assertThat(Files.readString(work.resolve("report/report.html"))).contains("linux/riscv64");
+        assertThat(work.resolve("report/junit/TEST-multiarch-linux-s390x.xml")).exists();
+    }
+
+    @Test
+    @Order(2)
+    void shouldLeaveTheTagAbsentWhenARequiredPlatformFailsItsTest() throws Exception {
+        String repo = "it/absent-" + RUN;
+
+        // the test fails on riscv64 only (a wrong expectation there), which is required
+        Run run = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
+                "--platforms", "linux/amd64,linux/arm64,linux/riscv64",
+                "--test", "if [ \"$MULTIARCH_ARCH\" = riscv64 ]; then MULTIARCH_PLATFORM=linux/arm64 arch-test; else arch-test; fi");
+
+        assertThat(run.exit).as(run.output()).isEqualTo(1);
+        assertThat(registry.digest(repo, "v1")).isEmpty();
+        JsonNode riscv = platform(run.report(), "linux/riscv64");
+        assertThat(riscv.path("status").asText()).isEqualTo("failed");
+        assertThat(riscv.path("test").path("exitCode").asInt()).isNotZero();
+        assertThat(run.report().path("published").asBoolean()).isFalse();
+        assertThat(platform(run.report(), "linux/arm64").path("status").asText()).isEqualTo("passed");
+    }
+
+    @Test
+    @Order(3)
+    void shouldKeepTheOldDigestOfAnExistingTagWhenARequiredPlatformFails() throws Exception {
+        String repo = "it/keep-" + RUN;
+        Run first = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "stable",
+                "--platforms", "linux/amd64,linux/arm/v7", "--test", "arch-test", "--build-arg", "GREETING=first");
+        assertThat(first.exit).as(first.output()).isZero();
+        String before = registry.digest(repo, "stable").orElseThrow();
+
+        // a changed image whose arm/v7 test fails
+        Run second = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "stable",
+                "--platforms", "linux/amd64,linux/arm/v7", "--build-arg", "GREETING=second",
+                "--test", "[ \"$MULTIARCH_VARIANT\" != v7 ] && arch-test");
+
+        assertThat(second.exit).as(second.output()).isEqualTo(1);
+        assertThat(registry.digest(repo, "stable")).contains(before);
+        assertThat(platform(second.report(), "linux/amd64").path("digest").asText())
+                .isNotEqualTo(platform(first.report(), "linux/amd64").path("digest").asText());
+    }
+
+    @Test
+    @Order(4)
+    void shouldPublishWithoutAnOptionalPlatformThatFailedAndReportIt() throws Exception {
+        String repo = "it/optional-" + RUN;
+
+        Run run = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
+                "--platforms", "linux/amd64,linux/arm64,linux/s390x", "--optional-platform", "linux/s390x",
+                "--test", "[ \"$MULTIARCH_ARCH\" != s390x ] && arch-test");
+
+        assertThat(run.exit).as(run.output()).isZero();
+        assertThat(registry.platforms(repo, "v1")).containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
+        JsonNode s390x = platform(run.report(), "linux/s390x");
+        assertThat(s390x.path("status").asText()).isEqualTo("failed");
+        assertThat(s390x.path("required").asBoolean()).isFalse();
+        assertThat(run.report().path("published").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void shouldDetectADisabledEmulatorFailThatPlatformAndLeaveTheEntryAsItWas() throws Exception {
+        String repo = "it/binfmt-" + RUN;
+        assertThat(Files.readString(Path.of(BINFMT + "qemu-riscv64"))).startsWith("enabled");
+        setEntry("qemu-riscv64", "0");
+        try {
+            Run run = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
+                    "--platforms", "linux/amd64,linux/riscv64", "--test", "arch-test", "--binfmt", "install");
+
+            assertThat(run.exit).as(run.output()).isEqualTo(1);
+            JsonNode riscv = platform(run.report(), "linux/riscv64");
+            assertThat(riscv.path("status").asText()).isEqualTo("failed");
+            assertThat(riscv.path("message").asText()).contains("qemu-riscv64").contains("disabled")
+                    .contains("echo 1 > /proc/sys/fs/binfmt_misc/qemu-riscv64");
+            assertThat(riscv.path("digest").asText()).as("no build was started").isEmpty();
+            assertThat(registry.digest(repo, "v1")).isEmpty();
+            // never reset or overwritten: still registered, still disabled
+            assertThat(Files.readString(Path.of(BINFMT + "qemu-riscv64"))).startsWith("disabled");
+        } finally {
+            setEntry("qemu-riscv64", "1");
+        }
+        assertThat(Files.readString(Path.of(BINFMT + "qemu-riscv64"))).startsWith("enabled");
+    }
+
+    @Test
+    @Order(6)
+    void shouldRegisterAMissingEmulatorWithTheHostInstallerAndBuild() throws Exception {
+        String repo = "it/install-" + RUN;
+        Path entry = Path.of(BINFMT + "qemu-mips64");
+        assertThat(entry).exists();
+        setEntry("qemu-mips64", "-1"); // unregister: the platform now has no emulator at all
+        try {
+            assertThat(entry).doesNotExist();
+            Run verify = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
+                    "--platforms", "linux/mips64", "--test", "arch-test", "--binfmt", "verify");
+            assertThat(verify.exit).as(verify.output()).isEqualTo(1);
+            assertThat(platform(verify.report(), "linux/mips64").path("message").asText())
+                    .contains("no QEMU emulator for linux/mips64 is registered");
+
+            Run install = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
+                    "--platforms", "linux/mips64", "--test", "arch-test", "--binfmt", "install");
+
+            assertThat(install.exit).as(install.output()).isZero();
+            assertThat(install.output()).contains("update-binfmts --enable qemu-mips64");
+            assertThat(Files.readString(entry)).startsWith("enabled").contains("flags: ").containsPattern("flags: \\w*F");
+            assertThat(registry.platforms(repo, "v1")).containsExactly("linux/mips64");
+        } finally {
+            ensureRegistered("qemu-mips64");
+        }
+    }
+
+    private static JsonNode platform(JsonNode report, String name) {
+        for (JsonNode p : report.path("platforms")) {
+            if (p.path("platform").asText().equals(name)) {
+                return p;
+            }
+        }
+        throw new AssertionError(name + " not in report " + report);
+    }
+
+    private static void setEntry(String name, String value) throws IOException {
+        Path p = Path.of(BINFMT + name);
+        if (Files.exists(p)) {
+            Files.writeString(p, value);
+        }
+    }
+
+    private static void ensureRegistered(String name) throws Exception {
+        if (!Files.exists(Path.of(BINFMT + name))) {
+            new ProcessBuilder("update-binfmts", "--enable", name).inheritIO().start().waitFor();
+        }
+    }
+
+    private Run cli(String... args) throws IOException {
+        Path reportDir = work.resolve("report");
+        if (Files.exists(reportDir)) {
+            try (var s = Files.walk(reportDir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--report", reportDir.toString()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString(), reportDir);
+    }
+
+    private record Run(int exit, String stdout, String stderr, Path reportDir) {
+        String output() {
+            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+
+        JsonNode report() throws IOException {
+            return JSON.readTree(Files.readString(reportDir.resolve("report.json"), StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.multiarch.report;
+
+import io.multiarch.result.PlatformResult;
+import io.multiarch.result.PublishResult;
+import io.multiarch.result.RunResult;
+
+import java.util.List;
+
+/**
+ * A plain-text table of a run for a console or build log: one row per platform in fixed-width columns, then the
+ * publish (index digest and tags, or why it was withheld) and any temporary tags left in the registry. No colours
+ * and no control characters, so it reads the same in a terminal, a Jenkins log and a CI artefact.
+ */
+public final class ConsoleTable {
+    /** The message column is cut to this many characters; the full text is in report.json and report.html. */
+    public static final int MESSAGE_WIDTH = 60;
+
+    private static final List<Column> COLUMNS = List.of(
+            new Column("PLATFORM", 16, false),
+            new Column("STATUS", 7, false),
+            new Column("REQUIRED", 8, false),
+            new Column("RUNS", 8, false),
+            new Column("BUILD s", 8, true),
+            new Column("TEST s", 8, true),
+            new Column("SIZE", 10, true),
+            new Column("DIGEST", 19, false),
+            new Column("EXIT", 7, true),
+            new Column("MESSAGE", MESSAGE_WIDTH, false));
+
+    /** The table, header line first, each line ending in {@code \n}. */
+    public String render(RunResult run) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("run ").append(Text.oneLine(run.runId()))
+                .append("  image ").append(Text.oneLine(run.image()))
+                .append("  total ").append(Text.seconds(run.totalSeconds())).append(" s\n");
+        row(sb, COLUMNS.stream().map(Column::title).toList());
+        row(sb, COLUMNS.stream().map(c -> "-".repeat(c.width())).toList());
+        for (PlatformResult p : run.platforms()) {
+            row(sb, List.of(
+                    p.platform().toString(),
+                    p.status().label(),
+                    p.required() ? "required" : "optional",
+                    p.emulated() ? "emulated" : "native",
+                    Text.seconds(p.buildSeconds()),
+                    p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-",
+                    Text.size(p.sizeBytes()),
+                    Text.shortDigest(p.digest()),
+                    Text.exit(p),
+                    Text.oneLine(p.message())));
+        }
+        publish(sb, run);
+        return sb.toString();
+    }
+
+    private static void publish(StringBuilder sb, RunResult run) {
+        PublishResult publish = run.publish();
+        String tags = run.tags().isEmpty() ? "(no tags)" : String.join(", ", run.tags());
+        if (publish.published()) {
+            sb.append("published ").append(Text.oneLine(publish.indexDigest()))
+                    .append(" as ").append(Text.oneLine(tags)).append('\n');
+            if (!Text.orEmpty(publish.message()).isBlank()) {
+                sb.append("  ").append(Text.oneLine(publish.message())).append('\n');
+            }
+        } else {
+            // the reason is the line a user reads first on a red build, so it is never cut
+            sb.append("not published (").append(Text.oneLine(tags)).append("): ")
+                    .append(Text.oneLine(publish.message())).append('\n');
+        }
+        if (!publish.leftovers().isEmpty()) {
+            sb.append("left in the registry: ")
+                    .append(Text.oneLine(String.join(", ", publish.leftovers()))).append('\n');
+        }
+    }
+
+    private static void row(StringBuilder sb, List<String> cells) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            Column column = COLUMNS.get(i);
+            String cell = Text.cut(cells.get(i), column.width());
+            String pad = " ".repeat(column.width() - cell.codePointCount(0, cell.length()));
+            line.append(column.right() ? pad + cell : cell + pad);
+            if (i < COLUMNS.size() - 1) {
+                line.append("  ");
+            }
+        }
+        sb.append(line.toString().stripTrailing()).append('\n');
+    }
+
+    private record Column(String title, int width, boolean right) {
+    }
+}

@@ -1,0 +1,125 @@
+package io.multiarch.report;
+
+import io.multiarch.result.PlatformResult;
+import io.multiarch.result.PublishResult;
+import io.multiarch.result.RunResult;
+import io.multiarch.result.TestOutcome;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes {@code report.html}: one self-contained page (inline CSS, no scripts, nothing fetched) with the run's
+ * summary, the per-platform table with each test's output, and the publish. Every value from the run is escaped,
+ * since test output, messages and even tags come from outside and the page is opened from a CI server.
+ */
+public final class HtmlReport {
+    /** The file name within the report directory. */
+    public static final String FILE_NAME = "report.html";
+
+    private static final String CSS = """
+            body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222}
+            h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}
+            table{border-collapse:collapse}
+            th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
+            th{background:#f3f3f3}
+            td.num{text-align:right;font-variant-numeric:tabular-nums}
+            code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
+            pre{background:#f7f7f7;padding:.6em;max-height:30em;overflow:auto;white-space:pre-wrap}
+            .passed{color:#1a7f37;font-weight:bold}.failed{color:#cf222e;font-weight:bold}
+            .skipped{color:#8c6d00;font-weight:bold}
+            dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}dd{margin:0}
+            """;
+
+    private static final int COLUMNS = 10;
+
+    /** Writes {@value #FILE_NAME} into {@code dir} (created if needed) and returns its path. */
+    public Path write(RunResult run, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(FILE_NAME);
+        Files.writeString(file, render(run), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** The whole page. */
+    public String render(RunResult run) {
+        PublishResult publish = run.publish();
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                // the page must never load or run anything, even if an escape were missed
+                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
+                .append("style-src 'unsafe-inline'\">\n")
+                .append("<title>multiarch report: ").append(Text.html(run.image())).append("</title>\n")
+                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+
+        sb.append("<h1>Multi-architecture build of <code>").append(Text.html(run.image())).append("</code></h1>\n");
+        sb.append("<dl>\n");
+        item(sb, "Image", "<code>" + Text.html(run.image()) + "</code>");
+        item(sb, "Tags", run.tags().isEmpty() ? "none"
+                : String.join(", ", run.tags().stream().map(t -> "<code>" + Text.html(t) + "</code>").toList()));
+        item(sb, "Published", publish.published()
+                ? "<span class=\"passed\">yes</span>" : "<span class=\"failed\">no</span>");
+        item(sb, "Index digest", publish.published() && !Text.orEmpty(publish.indexDigest()).isEmpty()
+                ? "<code>" + Text.html(publish.indexDigest()) + "</code>" : "-");
+        item(sb, "Run", Text.html(run.runId()));
+        item(sb, "Toolchain", Text.html(run.toolchain()));
+        item(sb, "Total", Text.seconds(run.totalSeconds()) + " s");
+        sb.append("</dl>\n");
+
+        sb.append("<h2>Platforms</h2>\n<table>\n<thead><tr>");
+        for (String title : new String[] {"Platform", "Status", "Required", "Runs", "Build s", "Test s", "Size",
+                "Digest", "Exit", "Message"}) {
+            sb.append("<th>").append(title).append("</th>");
+        }
+        sb.append("</tr></thead>\n<tbody>\n");
+        run.platforms().forEach(p -> platform(sb, p));
+        sb.append("</tbody>\n</table>\n");
+
+        sb.append("<h2>Publish</h2>\n<p>");
+        sb.append(publish.published() ? "Published. " : "Not published. ");
+        sb.append(Text.html(publish.message())).append("</p>\n");
+        if (!publish.leftovers().isEmpty()) {
+            sb.append("<p>Temporary tags left in the registry (delete them by hand):</p>\n<ul>\n");
+            publish.leftovers().forEach(l -> sb.append("<li><code>").append(Text.html(l)).append("</code></li>\n"));
+            sb.append("</ul>\n");
+        }
+        sb.append("</body>\n</html>\n");
+        return sb.toString();
+    }
+
+    private static void item(StringBuilder sb, String term, String escapedValue) {
+        sb.append("<dt>").append(term).append("</dt><dd>").append(escapedValue).append("</dd>\n");
+    }
+
+    private static void platform(StringBuilder sb, PlatformResult p) {
+        String status = p.status().label();
+        sb.append("<tr>");
+        cell(sb, "", "<code>" + Text.html(p.platform().toString()) + "</code>");
+        cell(sb, "", "<span class=\"" + status + "\">" + status + "</span>");
+        cell(sb, "", p.required() ? "required" : "optional");
+        cell(sb, "", p.emulated() ? "emulated" : "native");
+        cell(sb, "num", Text.seconds(p.buildSeconds()));
+        cell(sb, "num", p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-");
+        cell(sb, "num", Text.html(Text.size(p.sizeBytes())));
+        // the short form is shown, the full digest is one hover away
+        cell(sb, "", Text.orEmpty(p.digest()).isEmpty() ? "-"
+                : "<code title=\"" + Text.html(p.digest()) + "\">" + Text.html(Text.shortDigest(p.digest())) + "</code>");
+        cell(sb, "num", Text.html(Text.exit(p)));
+        cell(sb, "", Text.html(p.message()));
+        sb.append("</tr>\n");
+        if (p.test().isPresent()) {
+            TestOutcome t = p.test().get();
+            sb.append("<tr><td colspan=\"").append(COLUMNS).append("\"><details")
+                    .append(t.passed() ? "" : " open").append("><summary>Test output of <code>")
+                    .append(Text.html(p.platform().toString())).append("</code>: <code>")
+                    .append(Text.html(t.command())).append("</code></summary><pre>")
+                    .append(Text.html(t.output())).append("</pre></details></td></tr>\n");
+        }
+    }
+
+    private static void cell(StringBuilder sb, String cssClass, String escapedValue) {
+        sb.append(cssClass.isEmpty() ? "<td>" : "<td class=\"" + cssClass + "\">").append(escapedValue).append("</td>");
+    }
+}

@@ -1,0 +1,85 @@
+package io.multiarch.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.multiarch.result.PlatformResult;
+import io.multiarch.result.PublishResult;
+import io.multiarch.result.RunResult;
+import io.multiarch.result.TestOutcome;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes {@code report.json}, the machine-readable contract of a run that the CLI and scripts read: the field names
+ * and types are fixed here, apart from the result records, so renaming a record component cannot break consumers.
+ * {@code indexDigest} is {@code ""} unless the index was published; {@code test} is {@code null} when no test ran.
+ */
+public final class JsonReport {
+    /** The file name within the report directory. */
+    public static final String FILE_NAME = "report.json";
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    /** Writes {@value #FILE_NAME} into {@code dir} (created if needed) and returns its path. */
+    public Path write(RunResult run, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(FILE_NAME);
+        MAPPER.writeValue(file.toFile(), tree(run));
+        return file;
+    }
+
+    /** The report as a JSON tree, for callers that embed it or print it. */
+    public ObjectNode tree(RunResult run) {
+        PublishResult publish = run.publish();
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("runId", Text.orEmpty(run.runId()));
+        root.put("image", Text.orEmpty(run.image()));
+        ArrayNode tags = root.putArray("tags");
+        run.tags().forEach(tags::add);
+        root.put("published", publish.published());
+        root.put("indexDigest", publish.published() ? Text.orEmpty(publish.indexDigest()) : "");
+        root.put("publishMessage", Text.orEmpty(publish.message()));
+        ArrayNode leftovers = root.putArray("leftovers");
+        publish.leftovers().forEach(leftovers::add);
+        root.put("toolchain", Text.orEmpty(run.toolchain()));
+        root.put("totalSeconds", run.totalSeconds());
+        ArrayNode platforms = root.putArray("platforms");
+        run.platforms().forEach(p -> platforms.add(platform(p)));
+        return root;
+    }
+
+    private static ObjectNode platform(PlatformResult p) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("platform", p.platform().toString());
+        node.put("status", p.status().label());
+        node.put("required", p.required());
+        node.put("digest", Text.orEmpty(p.digest()));
+        node.put("emulated", p.emulated());
+        node.put("agent", Text.orEmpty(p.agent()));
+        node.put("attempts", p.attempts());
+        node.put("binfmtSeconds", p.binfmtSeconds());
+        node.put("buildSeconds", p.buildSeconds());
+        node.put("testSeconds", p.testSeconds());
+        node.put("sizeBytes", p.sizeBytes());
+        node.put("message", Text.orEmpty(p.message()));
+        if (p.test().isPresent()) {
+            TestOutcome t = p.test().get();
+            ObjectNode test = node.putObject("test");
+            test.put("command", Text.orEmpty(t.command()));
+            test.put("exitCode", t.exitCode());
+            test.put("timedOut", t.timedOut());
+            test.put("seconds", t.seconds());
+            test.put("output", Text.orEmpty(t.output()));
+        } else {
+            node.putNull("test");
+        }
+        return node;
+    }
+}

@@ -176,7 +176,7 @@ Components: main"
   [[ -n $sb ]] && content+=$'\n'"Signed-By: ${sb}"
   local changed=0
   if write_if_changed "$TRIXIE_SOURCES" "$content"; then log "apt: wrote $TRIXIE_SOURCES"; changed=1; fi
-  if write_if_changed "$TRIXIE_PIN" "# Added by multiarch scripts/toolchain.sh: take from trixie only what is asked for with -t trixie.
+  if write_if_changed "$TRIXIE_PIN" "# Added by multiarch scripts/toolchain.sh: take from trixie only what is asked for by name (PKG/trixie).
 Package: *
 Pin: release n=trixie
 Pin-Priority: 100"; then log "apt: wrote $TRIXIE_PIN"; changed=1; fi
@@ -276,7 +276,7 @@ and_hex() {
 
 # covering_entry MAGICHEX MASKHEX -> name of an existing kernel entry matching that magic
 covering_entry() {
-  local want=$1 mask=$2 e magic emask n
+  local want=$1 mask=$2 e magic n
   want=$(and_hex "$want" "$mask")
   for e in "$BINFMT"/*; do
     n=${e##*/}
@@ -385,7 +385,7 @@ spawn() {
   echo "$pid"
 }
 
-containerd_answers() { ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1; }
+containerd_answers() { [[ -S $CONTAINERD_SOCK ]] && timeout 5 ctr --address "$CONTAINERD_SOCK" --connect-timeout 2s version >/dev/null 2>&1; }
 registry_answers() { curl -fsS -m 3 "$REGISTRY_URL/v2/" >/dev/null 2>&1; }
 
 write_registry_config() {
@@ -476,7 +476,9 @@ cmd_status() {
   dk version --format 'docker client {{.Client.Version}}, server {{.Server.Version}}' 2>&1 | sed 's/^/  /' >&2 || true
   dk buildx version 2>&1 | sed 's/^/  /' >&2 || true
   if registry_answers; then log "registry answers on $REGISTRY_URL"; else log "registry does not answer"; fi
-  ls "$BINFMT" 2>/dev/null | grep -v -e register -e status | tr '\n' ' ' | sed 's/^/  binfmt: /' >&2; echo >&2
+  local e entries=()
+  for e in "$BINFMT"/*; do [[ -f $e && ${e##*/} != register && ${e##*/} != status ]] && entries+=("${e##*/}"); done
+  log "binfmt_misc entries: ${entries[*]:-none}"
 }
 
 # --- base images -------------------------------------------------------------------------------------

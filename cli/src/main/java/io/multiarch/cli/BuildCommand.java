@@ -1,10 +1,11 @@
 package io.multiarch.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.multiarch.build.AgentContext;
 import io.multiarch.build.MultiArchBuild;
 import io.multiarch.build.PlatformBuild;
-import io.multiarch.buildx.Json;
+import io.multiarch.docker.Json;
 import io.multiarch.docker.DockerCli;
 import io.multiarch.docker.Toolchain;
 import io.multiarch.docker.ToolchainProbe;
@@ -39,10 +40,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code multiarch build}: one buildx build per platform, a test in each architecture, a gated publish. */
-@picocli.CommandLine.Command(name = "build", sortOptions = false, usageHelpAutoWidth = true,
+@picocli.CommandLine.Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {"Builds CONTEXT for every platform, runs the test inside each image in its architecture, and "
                 + "publishes one image index under every tag only when every required platform passed.",
-                "Exit codes: 0 published (or dry run), 1 a required platform or the publish failed (no tag moved), "
+                "Exit codes: 0 published (or dry run), 1 not published: a required platform failed (no tag moved) or the publish failed, "
                         + "2 invalid input (nothing run), 3 toolchain unusable (nothing built)."})
 final class BuildCommand implements Callable<Integer> {
 
@@ -108,6 +109,13 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--binfmt-installer", paramLabel = "host|IMAGE@sha256:…", description = "How --binfmt install registers missing emulators (default: ${DEFAULT-VALUE}).", defaultValue = "host")
     String binfmtInstaller;
 
+    @Option(names = "--no-registry-cache", description = "Do not import or export the per-platform registry cache (REPO:multiarch-cache-<platform>).")
+    boolean noRegistryCache;
+
+    @Option(names = "--endpoint", paramLabel = "P=HOST|CONTEXT",
+            description = "Send platform P to another docker daemon: a DOCKER_HOST value (unix://, tcp://, ssh://) or a docker context name (repeatable), e.g. linux/arm64=ssh://builder@arm-host.")
+    List<String> endpoints = new ArrayList<>();
+
     @Option(names = "--docker", paramLabel = "PATH", description = "The docker executable (default: ${DEFAULT-VALUE}).", defaultValue = "docker")
     String docker;
 
@@ -127,6 +135,7 @@ final class BuildCommand implements Callable<Integer> {
         BuildRequest request;
         try {
             request = toRequest();
+            endpointMap = parseEndpoints(request);
         } catch (InvalidRequestException e) {
             err.println("multiarch: invalid input, nothing was run:");
             e.violations().forEach(v -> err.println("  " + v.describe()));
@@ -154,11 +163,41 @@ final class BuildCommand implements Callable<Integer> {
         }
         out.println("toolchain: " + toolchain.describe());
         AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), toolchain, localBinfmtDir(), console);
-        RunPlan plan = RunPlan.of(request, toolchain.nativePlatforms(), RunPlan.newRunId());
+        Map<Platform, AgentContext> agents = new java.util.HashMap<>();
+        Map<String, AgentContext> byEndpoint = new java.util.HashMap<>();
+        for (Map.Entry<Platform, String> e : endpointMap.entrySet()) {
+            String endpoint = e.getValue();
+            AgentContext remote = byEndpoint.get(endpoint);
+            if (remote == null) {
+                boolean isHost = endpoint.contains("://");
+                DockerCli cli = new DockerCli(docker, Map.of(isHost ? "DOCKER_HOST" : "DOCKER_CONTEXT", endpoint), new LocalCommandRunner());
+                try {
+                    Toolchain t = ToolchainProbe.probe(cli);
+                    out.println("endpoint " + endpoint + ": " + t.describe());
+                    remote = new AgentContext(endpoint, cli, new LocalFileAccess(), t,
+                            endpoint.startsWith("unix://") ? io.multiarch.binfmt.BinfmtTable.KERNEL : "", console);
+                    byEndpoint.put(endpoint, remote);
+                } catch (IOException ex) {
+                    err.println("multiarch: the docker endpoint " + endpoint + " for " + e.getKey() + " cannot be used, nothing was built: " + ex.getMessage());
+                    return ExitCodes.TOOLCHAIN;
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return ExitCodes.FAILED;
+                }
+            }
+            agents.put(e.getKey(), remote);
+        }
+        Set<Platform> nativePlatforms = new java.util.HashSet<>();
+        for (Platform p : request.platforms()) {
+            if (agents.getOrDefault(p, local).toolchain().nativePlatforms().contains(p)) {
+                nativePlatforms.add(p);
+            }
+        }
+        RunPlan plan = RunPlan.of(request, nativePlatforms, RunPlan.newRunId());
         out.println("run " + plan.runId() + ": " + plan.tasks().size() + " platform(s), at most " + request.concurrency() + " at once");
         RunResult result;
         try {
-            result = new MultiArchBuild(request, plan, p -> local, local).run();
+            result = new MultiArchBuild(request, plan, p -> agents.getOrDefault(p, local), local).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("multiarch: interrupted");
@@ -205,6 +244,60 @@ final class BuildCommand implements Callable<Integer> {
         return host == null || host.isEmpty() || host.startsWith("unix://") ? io.multiarch.binfmt.BinfmtTable.KERNEL : "";
     }
 
+    private Map<Platform, String> endpointMap = Map.of();
+
+    private static final java.util.regex.Pattern CONTEXT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
+    private static final java.util.regex.Pattern DOCKER_HOST = java.util.regex.Pattern.compile("(unix|tcp|ssh)://[^\\s\\x00-\\x1f]{1,1000}");
+
+    /** {@code --endpoint P=VALUE}: P one of the requested platforms, VALUE a DOCKER_HOST URL or a context name. */
+    Map<Platform, String> parseEndpoints(BuildRequest request) {
+        List<Violation> violations = new ArrayList<>();
+        Map<Platform, String> map = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : KeyValues.parse("endpoint", endpoints, violations).entrySet()) {
+            Platform p;
+            try {
+                p = Platform.parse(e.getKey());
+            } catch (IllegalArgumentException ex) {
+                violations.add(new Violation("endpoint", e.getKey() + "=" + e.getValue(), ex.getMessage()));
+                continue;
+            }
+            if (!request.platforms().contains(p)) {
+                violations.add(new Violation("endpoint", e.getKey() + "=" + e.getValue(), p + " is not one of the platforms " + request.platforms()));
+            } else if (map.containsKey(p)) {
+                violations.add(new Violation("endpoint", e.getKey() + "=" + e.getValue(), p + " has an endpoint already"));
+            } else if (!DOCKER_HOST.matcher(e.getValue()).matches() && !CONTEXT_NAME.matcher(e.getValue()).matches()) {
+                violations.add(new Violation("endpoint", e.getKey() + "=" + e.getValue(),
+                        "expected a DOCKER_HOST value (unix://, tcp://, ssh://) or a docker context name"));
+            } else {
+                map.put(p, e.getValue());
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
+        }
+        return map;
+    }
+
+    /** A JSON array of strings and nothing else (no numbers, nulls, objects or trailing text); null when it is not one. */
+    static List<String> parseArgv(String json) {
+        try {
+            JsonNode node = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
+            if (node == null || !node.isArray()) {
+                return null;
+            }
+            List<String> argv = new ArrayList<>();
+            for (JsonNode e : node) {
+                if (!e.isTextual()) {
+                    return null;
+                }
+                argv.add(e.textValue());
+            }
+            return argv;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     BuildRequest toRequest() {
         List<Violation> violations = new ArrayList<>();
         BuildRequest.Builder b = BuildRequest.builder()
@@ -215,13 +308,18 @@ final class BuildCommand implements Callable<Integer> {
                 .platforms(platforms)
                 .optionalPlatforms(optionalPlatforms)
                 .failFast(failFast)
-                .platformTimeout(Duration.ofMinutes(timeoutMinutes))
                 .testTimeout(Duration.ofSeconds(testTimeoutSeconds))
                 .emulatedRetries(retries)
                 .provenance(provenance)
+                .registryCache(!noRegistryCache)
                 .binfmtInstaller(binfmtInstaller)
                 .buildArgs(KeyValues.parse("buildArgs", buildArgs, violations))
                 .labels(KeyValues.parse("labels", labels, violations));
+        if (timeoutMinutes > Long.MAX_VALUE / 60 || timeoutMinutes < -Long.MAX_VALUE / 60) {
+            violations.add(new Violation("platformTimeout", String.valueOf(timeoutMinutes), "must be more than 0 and at most 24h"));
+        } else {
+            b.platformTimeout(Duration.ofMinutes(timeoutMinutes));
+        }
         if (!tags.isEmpty()) {
             b.tags(tags);
         }
@@ -237,10 +335,11 @@ final class BuildCommand implements Callable<Integer> {
             b.testShell(test);
         }
         if (testExec != null) {
-            try {
-                b.testExec(Json.MAPPER.readValue(testExec, new TypeReference<List<String>>() { }));
-            } catch (IOException e) {
+            List<String> argv = parseArgv(testExec);
+            if (argv == null) {
                 violations.add(new Violation("testExec", testExec, "expected a JSON array of strings, e.g. [\"/app/selftest\",\"--quick\"]"));
+            } else {
+                b.testExec(argv);
             }
         }
         BuildRequest request = null;

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code multiarch doctor}: the toolchain and, for each of the ten platforms, whether this machine can run it. */
-@Command(name = "doctor", description = "Shows the docker toolchain and whether each platform runs natively, under QEMU, or not at all.")
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Shows the docker toolchain and whether each platform runs natively, under QEMU, or not at all.")
 final class DoctorCommand implements Callable<Integer> {
 
     @Spec

@@ -4,7 +4,10 @@ package io.multiarch.cli;
 public final class ExitCodes {
     /** Every required platform passed and the index is published (or a dry run printed its plan). */
     public static final int PUBLISHED = 0;
-    /** A required platform failed, or the publish failed: nothing was published, no tag moved. */
+    /**
+     * Not published. Either a required platform failed (no tag was created or moved), or the publish itself failed:
+     * then the report says which step; only a failed read-back comes after the tags moved.
+     */
     public static final int FAILED = 1;
     /** Invalid input: nothing was run. */
     public static final int INVALID_INPUT = 2;

@@ -16,6 +16,16 @@ public record BinfmtEntry(String name, boolean enabled, String interpreter, Stri
         mask = mask.clone();
     }
 
+    @Override
+    public byte[] magic() {
+        return magic.clone();
+    }
+
+    @Override
+    public byte[] mask() {
+        return mask.clone();
+    }
+
     /**
      * Parses the kernel's text for one entry.
      *

@@ -57,7 +57,11 @@ public final class MultiArchBuild {
         });
         try {
             for (PlatformTask task : plan.tasks()) {
-                pool.execute(() -> runOne(task, results, stopReason, pool));
+                try {
+                    pool.execute(() -> runOne(task, results, stopReason, pool));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    break; // fail-fast already stopped the pool: the rest end "not started"
+                }
             }
             pool.shutdown();
             while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -98,6 +102,9 @@ public final class MultiArchBuild {
         } catch (InterruptedException e) {
             results.put(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(),
                     "stopped: " + (stopReason.get() == null ? "interrupted" : stopReason.get())));
+        } catch (RuntimeException e) {
+            results.put(p, new PlatformResult(p, task.required(), Status.FAILED, "", !task.nativePlatform(), agent.agent(),
+                    0, 0, 0, 0, "", java.util.Optional.empty(), "unexpected error: " + e));
         }
     }
 

@@ -35,6 +35,7 @@ public final class PlatformBuild {
     private final PlatformTask task;
     private final AgentContext agent;
     private final BuildxCommands commands;
+    private final List<String> notes = new ArrayList<>();
 
     public PlatformBuild(BuildRequest request, String runId, PlatformTask task, AgentContext agent) {
         this.request = request;
@@ -70,11 +71,21 @@ public final class PlatformBuild {
             int maxAttempts = emulated ? 1 + request.emulatedRetries() : 1;
             CommandResult build = null;
             long b0 = System.nanoTime();
+            boolean cacheTo = request.registryCache();
             while (attempts < maxAttempts) {
                 attempts++;
-                build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile), agent.output());
+                build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile,
+                        request.registryCache(), cacheTo), agent.output());
                 if (build.succeeded() || build.timedOut()) {
                     break;
+                }
+                if (cacheTo && refusesCacheExport(build)) {
+                    cacheTo = false;
+                    notes.add("the builder refuses to export a registry cache (driver " + agent.toolchain().driver()
+                            + "); built without --cache-to");
+                    agent.output().line(notes.get(notes.size() - 1), true);
+                    attempts--;
+                    continue;
                 }
                 if (attempts < maxAttempts) {
                     agent.output().line("build failed (exit " + build.exitCode() + "), retrying: attempt "
@@ -105,7 +116,7 @@ public final class PlatformBuild {
                 }
             }
             return result(Status.PASSED, digest, emulated, attempts, binfmtSeconds, buildSeconds, size, test, "");
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return result(Status.FAILED, "", emulated, 0, binfmtSeconds, 0, 0, Optional.empty(), e.getMessage());
         } finally {
             if (workDir != null) {
@@ -181,8 +192,19 @@ public final class PlatformBuild {
     private PlatformResult result(Status status, String digest, boolean emulated, int attempts, double binfmtSeconds,
                                   double buildSeconds, long size, Optional<TestOutcome> test, String message) {
         boolean tagged = !digest.isEmpty() && !agent.toolchain().pushByDigest();
+        List<String> all = new ArrayList<>();
+        if (!message.isEmpty()) {
+            all.add(message);
+        }
+        all.addAll(notes);
         return new PlatformResult(task.platform(), task.required(), status, digest, emulated, agent.agent(), attempts,
-                binfmtSeconds, buildSeconds, size, tagged ? task.tempTag() : "", test, message);
+                binfmtSeconds, buildSeconds, size, tagged ? task.tempTag() : "", test, String.join("; ", all));
+    }
+
+    /** BuildKit's words when a driver cannot export cache (the docker driver without the containerd store). */
+    static boolean refusesCacheExport(CommandResult r) {
+        String text = r.stderr().toLowerCase(java.util.Locale.ROOT);
+        return text.contains("cache export") && text.contains("not supported");
     }
 
     private static String lastLine(CommandResult r) {

@@ -1,5 +1,7 @@
 package io.multiarch.buildx;
 
+import io.multiarch.docker.Json;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 

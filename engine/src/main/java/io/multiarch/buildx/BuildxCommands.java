@@ -31,6 +31,16 @@ public final class BuildxCommands {
      * temporary tag where it cannot, writing buildx's metadata to {@code metadataFile}.
      */
     public Command build(PlatformTask task, boolean pushByDigest, String metadataFile) {
+        return build(task, pushByDigest, metadataFile, request.registryCache(), request.registryCache());
+    }
+
+    /**
+     * As {@link #build(PlatformTask, boolean, String)}, choosing the cache: {@code cacheFrom} imports the platform's
+     * registry cache ({@code REPO:multiarch-cache-<platform>}, one ref per platform so keys never collide),
+     * {@code cacheTo} exports to it ({@code mode=max}, {@code ignore-error=true}: a cache that cannot be written never
+     * fails a build).
+     */
+    public Command build(PlatformTask task, boolean pushByDigest, String metadataFile, boolean cacheFrom, boolean cacheTo) {
         List<String> a = new ArrayList<>(List.of("buildx", "build", "--platform", task.platform().toString(),
                 "--file", request.dockerfile().toString()));
         request.target().ifPresent(t -> a.addAll(List.of("--target", t)));
@@ -43,6 +53,13 @@ public final class BuildxCommands {
         a.add("--provenance=" + request.provenance());
         a.addAll(List.of("--progress", "plain", "--metadata-file", metadataFile));
         String repo = request.image().fullName();
+        String cacheRef = "type=registry,ref=" + repo + ":" + task.cacheTag();
+        if (cacheFrom) {
+            a.addAll(List.of("--cache-from", cacheRef));
+        }
+        if (cacheTo) {
+            a.addAll(List.of("--cache-to", cacheRef + ",mode=max,ignore-error=true"));
+        }
         if (pushByDigest) {
             a.addAll(List.of("--output", "type=image,name=" + repo + ",push-by-digest=true,name-canonical=true,push=true"));
         } else {

@@ -1,5 +1,7 @@
 package io.multiarch.buildx;
 
+import io.multiarch.docker.Json;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import java.nio.charset.StandardCharsets;

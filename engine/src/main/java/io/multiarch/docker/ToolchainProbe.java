@@ -1,7 +1,6 @@
 package io.multiarch.docker;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.multiarch.buildx.Json;
 import io.multiarch.platform.Platform;
 
 import java.io.IOException;
@@ -25,8 +24,14 @@ public final class ToolchainProbe {
             throw new DockerException("the docker daemon did not answer 'docker version'");
         }
         Info info = Json.MAPPER.readValue(docker.query(TIMEOUT, "info", "--format", "{{json .}}"), Info.class);
-        String buildx = parseBuildxVersion(docker.query(TIMEOUT, "buildx", "version"));
-        Builder builder = parseInspect(docker.query(TIMEOUT, "buildx", "inspect"));
+        String buildx;
+        Builder builder;
+        try {
+            buildx = parseBuildxVersion(docker.query(TIMEOUT, "buildx", "version"));
+            builder = parseInspect(docker.query(TIMEOUT, "buildx", "inspect"));
+        } catch (IllegalArgumentException e) {
+            throw new DockerException("buildx is not usable: " + e.getMessage());
+        }
         String arch = version.server().arch();
         Set<Platform> nativePlatforms = Toolchain.nativeFor(arch);
         return new Toolchain(version.client().version(), version.server().version(), buildx, builder.name(),

@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param timeout   after this the process is killed and the result says it timed out
  * @param stdin     bytes written to standard input, then closed; empty for none
  * @param onTimeout a command run after a timeout to clean up what the killed client left running
- *                  (e.g. {@code docker rm -f NAME}: killing the docker CLI does not stop its container)
+ *                  (e.g. {@code docker rm -f NAME}: killing the docker CLI does not stop its container); it
+ *                  runs with the same environment and working directory as the command
  */
 public record Command(List<String> argv, Map<String, String> env, Optional<String> workDir, Duration timeout,
                       byte[] stdin, Optional<List<String>> onTimeout) {

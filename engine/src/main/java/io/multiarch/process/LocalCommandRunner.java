@@ -64,8 +64,11 @@ public final class LocalCommandRunner implements CommandRunner {
     private static void cleanUp(Command command) {
         boolean interrupted = Thread.interrupted();
         try {
-            Process p = new ProcessBuilder(command.onTimeout().orElseThrow()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessBuilder pb = new ProcessBuilder(command.onTimeout().orElseThrow()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().putAll(command.env());
+            command.workDir().ifPresent(d -> pb.directory(Path.of(d).toFile()));
+            Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }

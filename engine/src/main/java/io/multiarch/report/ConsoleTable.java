@@ -19,7 +19,7 @@ public final class ConsoleTable {
             new Column("PLATFORM", 16, false),
             new Column("STATUS", 7, false),
             new Column("REQUIRED", 8, false),
-            new Column("RUNS", 8, false),
+            new Column("MODE", 8, false),
             new Column("BUILD s", 8, true),
             new Column("TEST s", 8, true),
             new Column("SIZE", 10, true),

@@ -69,7 +69,7 @@ public final class HtmlReport {
         sb.append("</dl>\n");
 
         sb.append("<h2>Platforms</h2>\n<table>\n<thead><tr>");
-        for (String title : new String[] {"Platform", "Status", "Required", "Runs", "Build s", "Test s", "Size",
+        for (String title : new String[] {"Platform", "Status", "Required", "Mode", "Build s", "Test s", "Size",
                 "Digest", "Exit", "Message"}) {
             sb.append("<th>").append(title).append("</th>");
         }
@@ -81,7 +81,7 @@ public final class HtmlReport {
         sb.append(publish.published() ? "Published. " : "Not published. ");
         sb.append(Text.html(publish.message())).append("</p>\n");
         if (!publish.leftovers().isEmpty()) {
-            sb.append("<p>Temporary tags left in the registry (delete them by hand):</p>\n<ul>\n");
+            sb.append("<p>Temporary tags left in the registry (the registry API deletes manifests, not tags, and these manifests are listed by the index: expire them with a retention policy or garbage collection, see the user guide):</p>\n<ul>\n");
             publish.leftovers().forEach(l -> sb.append("<li><code>").append(Text.html(l)).append("</code></li>\n"));
             sb.append("</ul>\n");
         }

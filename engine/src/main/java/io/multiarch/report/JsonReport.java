@@ -46,6 +46,9 @@ public final class JsonReport {
         root.put("published", publish.published());
         root.put("indexDigest", publish.published() ? Text.orEmpty(publish.indexDigest()) : "");
         root.put("publishMessage", Text.orEmpty(publish.message()));
+        root.put("publishSeconds", publish.seconds());
+        ArrayNode listed = root.putArray("listedPlatforms"); // what the registry's index lists, read back
+        publish.listed().forEach(p -> listed.add(p.toString()));
         ArrayNode leftovers = root.putArray("leftovers");
         publish.leftovers().forEach(leftovers::add);
         root.put("toolchain", Text.orEmpty(run.toolchain()));
@@ -68,6 +71,7 @@ public final class JsonReport {
         node.put("buildSeconds", p.buildSeconds());
         node.put("testSeconds", p.testSeconds());
         node.put("sizeBytes", p.sizeBytes());
+        node.put("tempTag", Text.orEmpty(p.tempTag()));
         node.put("message", Text.orEmpty(p.message()));
         if (p.test().isPresent()) {
             TestOutcome t = p.test().get();

@@ -299,7 +299,7 @@ public record BuildRequest(
                     testSpec = Optional.of(TestSpec.shell(testShell));
                 }
             } else if (testExec != null) {
-                boolean ok = !testExec.isEmpty() && !testExec.get(0).isBlank();
+                boolean ok = !testExec.isEmpty() && testExec.get(0) != null && !testExec.get(0).isBlank();
                 if (!ok) {
                     v.add(new Violation("testExec", String.valueOf(testExec), "needs a program as its first element"));
                 }

@@ -46,9 +46,6 @@ public record ImageName(String registry, String path) implements Serializable {
         if (rest.indexOf(':', lastSlash + 1) >= 0) {
             throw new IllegalArgumentException("must not contain a tag (':'): give tags separately");
         }
-        if (value.length() > MAX_NAME) {
-            throw new IllegalArgumentException("is " + value.length() + " characters long; at most " + MAX_NAME);
-        }
         String[] parts = rest.split("/", -1);
         for (String part : parts) {
             if (!PATH_COMPONENT.matcher(part).matches()) {
@@ -58,6 +55,11 @@ public record ImageName(String registry, String path) implements Serializable {
         }
         if (registry.equals(DOCKER_HUB) && parts.length == 1) {
             rest = "library/" + rest;
+        }
+        int length = (registry + "/" + rest).length();
+        if (length > MAX_NAME) {
+            throw new IllegalArgumentException("is " + length + " characters long; at most " + MAX_NAME
+                    + " (counted with its registry, " + registry + "/…)");
         }
         return new ImageName(registry, rest);
     }

@@ -31,6 +31,55 @@ public record PlatformResult(Platform platform, boolean required, Status status,
         return status == Status.PASSED;
     }
 
+    /** A platform that failed before a test could run (binfmt, build or push). */
+    public static PlatformResult failed(Platform platform, boolean required, boolean emulated, String agent, String message) {
+        return new PlatformResult(platform, required, Status.FAILED, "", emulated, agent, 0, 0, 0, 0, "",
+                Optional.empty(), message);
+    }
+
+    /** {@link Optional} is not serializable: results travel (agents, Jenkins) in this form instead. */
+    private Object writeReplace() {
+        return new SerialForm(this);
+    }
+
+    private static final class SerialForm implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Platform platform;
+        private final boolean required;
+        private final Status status;
+        private final String digest;
+        private final boolean emulated;
+        private final String agent;
+        private final int attempts;
+        private final double binfmtSeconds;
+        private final double buildSeconds;
+        private final long sizeBytes;
+        private final String tempTag;
+        private final TestOutcome test;
+        private final String message;
+
+        SerialForm(PlatformResult r) {
+            platform = r.platform;
+            required = r.required;
+            status = r.status;
+            digest = r.digest;
+            emulated = r.emulated;
+            agent = r.agent;
+            attempts = r.attempts;
+            binfmtSeconds = r.binfmtSeconds;
+            buildSeconds = r.buildSeconds;
+            sizeBytes = r.sizeBytes;
+            tempTag = r.tempTag;
+            test = r.test.orElse(null);
+            message = r.message;
+        }
+
+        private Object readResolve() {
+            return new PlatformResult(platform, required, status, digest, emulated, agent, attempts, binfmtSeconds,
+                    buildSeconds, sizeBytes, tempTag, Optional.ofNullable(test), message);
+        }
+    }
+
     public static PlatformResult skipped(Platform platform, boolean required, boolean emulated, String message) {
         return new PlatformResult(platform, required, Status.SKIPPED, "", emulated, "", 0, 0, 0, 0, "",
                 Optional.empty(), message);

@@ -1,4 +1,4 @@
-package io.multiarch.buildx;
+package io.multiarch.docker;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

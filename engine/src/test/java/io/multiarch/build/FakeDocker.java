@@ -1,0 +1,247 @@
+package io.multiarch.build;
+
+import io.multiarch.buildx.Manifest;
+import io.multiarch.docker.DockerCli;
+import io.multiarch.docker.Toolchain;
+import io.multiarch.platform.Platform;
+import io.multiarch.process.Command;
+import io.multiarch.process.CommandResult;
+import io.multiarch.process.LocalFileAccess;
+import io.multiarch.process.OutputListener;
+import io.multiarch.process.ScriptedRunner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static io.multiarch.process.ScriptedRunner.argAfter;
+import static io.multiarch.process.ScriptedRunner.fail;
+import static io.multiarch.process.ScriptedRunner.ok;
+
+/**
+ * A docker CLI and registry faked at the process seam, answering as docker 26 / buildx 0.13 do: {@code buildx build}
+ * writes buildx's metadata file and "pushes" a per-platform image; {@code imagetools inspect --raw} serves image
+ * manifests by digest and published indexes by tag; {@code imagetools create [--dry-run]} composes an index of
+ * the digests it is given; {@code run} runs the test with the exit code set per platform. Every command is
+ * recorded in {@link #runner}.
+ */
+final class FakeDocker {
+    static final String REPO = "127.0.0.1:5000/demo/hello";
+    static final Toolchain AMD64_DOCKER_DRIVER = new Toolchain("26.1.5+dfsg1", "26.1.5+dfsg1", "0.13.1+ds1", "default",
+            "docker", "amd64", Toolchain.nativeFor("amd64"), true, false);
+    static final Toolchain AMD64_CONTAINER_DRIVER = new Toolchain("26.1.5+dfsg1", "26.1.5+dfsg1", "0.13.1+ds1",
+            "multiarch", "docker-container", "amd64", Toolchain.nativeFor("amd64"), true, true);
+
+    final ScriptedRunner runner = new ScriptedRunner();
+    final List<String> output = new CopyOnWriteArrayList<>();
+    private final Map<Platform, Deque<CommandResult>> buildResults = new ConcurrentHashMap<>();
+    private final Map<Platform, CommandResult> testResults = new ConcurrentHashMap<>();
+    private final Map<String, String> blobs = new ConcurrentHashMap<>();
+    private final Map<String, String> tags = new ConcurrentHashMap<>();
+    private volatile Function<List<Platform>, List<Platform>> indexLists = Function.identity();
+    private volatile boolean provenance;
+
+    FakeDocker() {
+        runner.on(List.of("buildx", "build"), this::build)
+                .on(List.of("buildx", "imagetools", "inspect", "--raw"), this::inspect)
+                .on(List.of("buildx", "imagetools", "create"), this::create)
+                .on(argv -> argv.size() > 2 && argv.get(1).equals("run") && argv.contains("--entrypoint"), this::test);
+    }
+
+    /** The digest the fake registry gives a platform's image. */
+    static String digestOf(Platform p) {
+        return Manifest.digestOf(imageManifest(p));
+    }
+
+    /** Compressed size of a platform's image: config plus layers, as {@link #imageManifest} lists them. */
+    static long sizeOf(Platform p) {
+        return 1_469 + 2_000_000 + 10L * p.emulationCost();
+    }
+
+    static String imageManifest(Platform p) {
+        return """
+                {
+                  "schemaVersion": 2,
+                  "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                  "config": {
+                    "mediaType": "application/vnd.oci.image.config.v1+json",
+                    "digest": "%s",
+                    "size": 1469
+                  },
+                  "layers": [
+                    {
+                      "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                      "digest": "%s",
+                      "size": %d
+                    }
+                  ]
+                }""".formatted(Manifest.digestOf("config " + p), Manifest.digestOf("layer " + p), 2_000_000 + 10L * p.emulationCost());
+    }
+
+    static String platformJson(Platform p) {
+        return "{\"architecture\": \"" + p.architecture() + "\", \"os\": \"linux\""
+                + (p.variant().isEmpty() ? "" : ", \"variant\": \"" + p.variant() + "\"") + "}";
+    }
+
+    AgentContext agent(Toolchain toolchain, String binfmtDir) {
+        return new AgentContext("local", new DockerCli("docker", Map.of("DOCKER_CONFIG", "/tmp/docker-config"), runner),
+                new LocalFileAccess(), toolchain, binfmtDir, (line, error) -> output.add(line));
+    }
+
+    /** Successive build attempts of a platform end with these exit codes; further ones succeed. */
+    FakeDocker buildExits(Platform p, int... exits) {
+        Deque<CommandResult> q = buildResults.computeIfAbsent(p, k -> new ArrayDeque<>());
+        for (int e : exits) {
+            q.add(e == 0 ? ok("") : fail(e, "#9 [build 3/3] RUN make\n#9 ERROR: process \"/bin/sh -c make\" did not complete "
+                    + "successfully: exit code: " + e + "\nERROR: failed to solve: exit code: " + e));
+        }
+        return this;
+    }
+
+    /** The next build attempt of a platform ends with this result. */
+    FakeDocker buildResult(Platform p, CommandResult r) {
+        buildResults.computeIfAbsent(p, k -> new ArrayDeque<>()).add(r);
+        return this;
+    }
+
+    FakeDocker testExit(Platform p, int exit) {
+        testResults.put(p, new CommandResult(exit, "testing " + p + "\n", exit == 0 ? "" : "assertion failed on " + p + "\n",
+                Duration.ofMillis(250), false));
+        return this;
+    }
+
+    FakeDocker testResult(Platform p, CommandResult r) {
+        testResults.put(p, r);
+        return this;
+    }
+
+    /** Builds push an index of image and provenance attestation, as buildx does without --provenance=false. */
+    FakeDocker withProvenance() {
+        provenance = true;
+        return this;
+    }
+
+    /** The platforms a composed index lists, from those given to imagetools create (a registry or buildx gone wrong). */
+    FakeDocker indexLists(Function<List<Platform>, List<Platform>> change) {
+        indexLists = change;
+        return this;
+    }
+
+    /** Serves {@code text} for {@code REPO:tag}, as a registry where something else moved the tag would. */
+    FakeDocker serveTag(String tag, String text) {
+        tags.put(tag, text);
+        return this;
+    }
+
+    List<Command> builds() {
+        return runner.callsWith("buildx", "build");
+    }
+
+    List<Command> creates() {
+        return runner.callsWith("imagetools", "create");
+    }
+
+    private CommandResult build(Command c) throws IOException, InterruptedException {
+        Platform p = Platform.parse(argAfter(c, "--platform"));
+        Deque<CommandResult> q = buildResults.get(p);
+        CommandResult r = q == null ? null : q.poll();
+        if (r != null && !r.succeeded()) {
+            return r;
+        }
+        String image = imageManifest(p);
+        blobs.put(Manifest.digestOf(image), image);
+        String digest = Manifest.digestOf(image);
+        String descriptor = "{\"mediaType\": \"application/vnd.oci.image.manifest.v1+json\", \"digest\": \"" + digest
+                + "\", \"size\": " + image.length() + ", \"platform\": " + platformJson(p) + "}";
+        if (provenance) {
+            String index = """
+                    {
+                      "schemaVersion": 2,
+                      "mediaType": "application/vnd.oci.image.index.v1+json",
+                      "manifests": [
+                        %s,
+                        {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "%s", "size": 839,
+                         "annotations": {"vnd.docker.reference.digest": "%s", "vnd.docker.reference.type": "attestation-manifest"},
+                         "platform": {"architecture": "unknown", "os": "unknown"}}
+                      ]
+                    }""".formatted(descriptor, Manifest.digestOf("attestation " + p), digest);
+            blobs.put(Manifest.digestOf(index), index);
+            digest = Manifest.digestOf(index);
+            descriptor = "{\"mediaType\": \"application/vnd.oci.image.index.v1+json\", \"digest\": \"" + digest
+                    + "\", \"size\": " + index.length() + "}";
+        }
+        String name = c.argv().contains("--tag") ? argAfter(c, "--tag") : REPO;
+        Files.writeString(Path.of(argAfter(c, "--metadata-file")), """
+                {
+                  "buildx.build.ref": "default/default/kz0ym2mlt1dsmbt0ep0d0fmwq",
+                  "containerimage.config.digest": "%s",
+                  "containerimage.descriptor": %s,
+                  "containerimage.digest": "%s",
+                  "image.name": "%s"
+                }
+                """.formatted(Manifest.digestOf("config " + p), descriptor, digest, name));
+        return ok("#12 pushing layers done\n#12 DONE 0.1s");
+    }
+
+    private CommandResult inspect(Command c) {
+        String ref = c.argv().get(c.argv().size() - 1);
+        String text = ref.contains("@") ? blobs.get(ref.substring(ref.indexOf('@') + 1))
+                : ref.startsWith(REPO + ":") ? tags.get(ref.substring(REPO.length() + 1)) : null;
+        return text == null ? fail(1, "ERROR: " + ref + ": not found") : ok(text + "\n");
+    }
+
+    private CommandResult create(Command c) {
+        List<Platform> given = new ArrayList<>();
+        for (String a : c.argv()) {
+            if (a.startsWith(REPO + "@")) {
+                String digest = a.substring(REPO.length() + 1);
+                given.add(Platform.SUPPORTED.stream().filter(p -> digestOf(p).equals(digest)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no image pushed as " + digest)));
+            }
+        }
+        String index = """
+                {
+                  "schemaVersion": 2,
+                  "mediaType": "application/vnd.oci.image.index.v1+json",
+                  "manifests": [
+                %s
+                  ]
+                }""".formatted(indexLists.apply(given).stream().map(p -> """
+                    {
+                      "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                      "digest": "%s",
+                      "size": %d,
+                      "platform": %s
+                    }""".formatted(digestOf(p), imageManifest(p).length(), platformJson(p)))
+                .collect(Collectors.joining(",\n")));
+        if (c.argv().contains("--dry-run")) {
+            return ok(index + "\n");
+        }
+        for (int i = 0; i < c.argv().size() - 1; i++) {
+            if (c.argv().get(i).equals("--tag")) {
+                tags.putIfAbsent(c.argv().get(i + 1).substring(REPO.length() + 1), index);
+            }
+        }
+        return ok("");
+    }
+
+    private CommandResult test(Command c) {
+        Platform p = Platform.parse(argAfter(c, "--platform"));
+        return testResults.getOrDefault(p, new CommandResult(0, "testing " + p + "\nok\n", "", Duration.ofMillis(250), false));
+    }
+
+    /** Listener output of this fake, for assertions. */
+    OutputListener listener() {
+        return (line, error) -> output.add(line);
+    }
+}

@@ -1,0 +1,366 @@
+package io.multiarch.build;
+
+import io.multiarch.binfmt.BinfmtFixture;
+import io.multiarch.buildx.Manifest;
+import io.multiarch.docker.Toolchain;
+import io.multiarch.plan.RunPlan;
+import io.multiarch.platform.Platform;
+import io.multiarch.process.CommandResult;
+import io.multiarch.request.BuildRequest;
+import io.multiarch.result.PlatformResult;
+import io.multiarch.result.RunResult;
+import io.multiarch.result.Status;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static io.multiarch.build.FakeDocker.REPO;
+import static io.multiarch.process.ScriptedRunner.argAfter;
+import static io.multiarch.process.ScriptedRunner.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MultiArchBuildTest {
+    private static final String RUN_ID = "20250101-120000-a1b2c3";
+    private static final List<String> FOUR = List.of("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/riscv64");
+
+    @TempDir
+    Path temp;
+
+    private Path context;
+    private BinfmtFixture binfmt;
+    private final FakeDocker docker = new FakeDocker();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        context = Files.createDirectories(temp.resolve("context"));
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\n");
+        binfmt = BinfmtFixture.debianQemuUserStatic(temp);
+    }
+
+    private BuildRequest.Builder request(List<String> platforms) {
+        return BuildRequest.builder().image(REPO).tags(List.of("1.0", "latest")).context(context.toString())
+                .platforms(platforms).testShell("/bin/busybox true").concurrency(4);
+    }
+
+    private RunResult run(BuildRequest request) throws InterruptedException {
+        RunPlan plan = RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID);
+        AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
+        return new MultiArchBuild(request, plan, p -> agent, agent).run();
+    }
+
+    private static PlatformResult resultOf(RunResult run, Platform p) {
+        return run.platforms().stream().filter(r -> r.platform().equals(p)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void shouldPublishOneIndexListingEveryPlatformUnderEveryTag() throws Exception {
+        // When
+        RunResult run = run(request(FOUR).build());
+
+        // Then every platform passed, in the order asked
+        assertThat(run.platforms()).extracting(PlatformResult::platform)
+                .containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
+        assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.PASSED);
+        assertThat(run.published()).isTrue();
+        assertThat(run.blockers()).isEmpty();
+        assertThat(run.runId()).isEqualTo(RUN_ID);
+        assertThat(run.image()).isEqualTo(REPO);
+        assertThat(run.tags()).containsExactly("1.0", "latest");
+
+        // and what the registry serves under each tag is one index listing exactly those platforms
+        for (String tag : List.of("1.0", "latest")) {
+            assertThat(docker.runner.callsWith("--raw", REPO + ":" + tag)).as("read back " + tag).hasSize(1);
+        }
+        assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
+        assertThat(run.publish().tags()).containsExactly("1.0", "latest");
+        assertThat(run.publish().indexDigest()).matches("sha256:[0-9a-f]{64}");
+        assertThat(run.publish().message()).isEmpty();
+        assertThat(docker.output).contains("[publish] published " + REPO + "@" + run.publish().indexDigest()
+                + " as 1.0, latest listing 4 platforms");
+        assertThat(docker.runner.unexpected()).isEmpty();
+    }
+
+    @Test
+    void shouldComposeWithADryRunThenPushThenReadEveryTagBack() throws Exception {
+        // When
+        run(request(FOUR).build());
+
+        // Then the publish is: create --dry-run, create, inspect --raw per tag, all with every per-platform digest
+        List<List<String>> publish = docker.runner.argvs().stream()
+                .filter(a -> a.contains("imagetools") && (a.contains("create") || a.contains(REPO + ":1.0") || a.contains(REPO + ":latest")))
+                .toList();
+        List<String> digests = FOUR.stream().map(p -> REPO + "@" + FakeDocker.digestOf(Platform.parse(p))).toList();
+        assertThat(publish).hasSize(4);
+        assertThat(publish.get(0)).contains("--dry-run").containsAll(digests);
+        assertThat(publish.get(1)).doesNotContain("--dry-run").containsAll(digests)
+                .containsSubsequence("--tag", REPO + ":1.0", "--tag", REPO + ":latest");
+        assertThat(publish.get(2)).endsWith("--raw", REPO + ":1.0");
+        assertThat(publish.get(3)).endsWith("--raw", REPO + ":latest");
+    }
+
+    @Test
+    void shouldGiveTheIndexDigestTheRegistryComputes() throws Exception {
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).build());
+
+        assertThat(run.publish().indexDigest()).isEqualTo(Manifest.digestOf(indexOf(List.of(Platform.AMD64, Platform.ARM64))));
+    }
+
+    /** The index text the fake composes, as the registry stores it. */
+    private String indexOf(List<Platform> platforms) throws Exception {
+        FakeDocker other = new FakeDocker();
+        String argvDigests = String.join(" ", platforms.stream().map(p -> REPO + "@" + FakeDocker.digestOf(p)).toList());
+        List<String> argv = new java.util.ArrayList<>(List.of("docker", "buildx", "imagetools", "create", "--dry-run"));
+        argv.addAll(List.of(argvDigests.split(" ")));
+        return other.runner.run(io.multiarch.process.Command.of(argv), io.multiarch.process.OutputListener.NONE).stdout().strip();
+    }
+
+    @Test
+    void shouldWithholdThePublishWhenARequiredPlatformFailsItsTest() throws Exception {
+        // Given the arm/v7 test fails
+        docker.testExit(Platform.ARM_V7, 1);
+
+        // When
+        RunResult run = run(request(FOUR).build());
+
+        // Then arm/v7 failed with its test outcome kept, the others passed
+        PlatformResult armv7 = resultOf(run, Platform.ARM_V7);
+        assertThat(armv7.status()).isEqualTo(Status.FAILED);
+        assertThat(armv7.test()).hasValueSatisfying(t -> assertThat(t.exitCode()).isEqualTo(1));
+        assertThat(run.platforms()).filteredOn(r -> r.platform() != Platform.ARM_V7)
+                .extracting(PlatformResult::status).containsOnly(Status.PASSED);
+
+        // and no tag was created or moved: imagetools create never ran
+        assertThat(run.published()).isFalse();
+        assertThat(run.blockers()).extracting(PlatformResult::platform).containsExactly(Platform.ARM_V7);
+        assertThat(run.publish().message())
+                .isEqualTo("not published: required platform linux/arm/v7 did not pass; no tag was created or moved");
+        assertThat(run.publish().indexDigest()).isEmpty();
+        assertThat(docker.creates()).isEmpty();
+        assertThat(docker.runner.argvs()).noneMatch(a -> a.contains("create"));
+    }
+
+    @Test
+    void shouldNameEveryFailedRequiredPlatform() throws Exception {
+        docker.testExit(Platform.ARM_V7, 1).buildExits(Platform.RISCV64, 1, 1);
+
+        RunResult run = run(request(FOUR).build());
+
+        assertThat(run.publish().message()).startsWith("not published: required platforms ")
+                .contains("linux/arm/v7").contains("linux/riscv64");
+        assertThat(docker.creates()).isEmpty();
+    }
+
+    @Test
+    void shouldPublishWithoutAFailedOptionalPlatform() throws Exception {
+        // Given riscv64 is optional and its build fails every time
+        docker.buildExits(Platform.RISCV64, 1, 1, 1);
+
+        // When
+        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/riscv64")).build());
+
+        // Then the index lists the three that passed, read back from the registry
+        PlatformResult riscv = resultOf(run, Platform.RISCV64);
+        assertThat(riscv.status()).isEqualTo(Status.FAILED);
+        assertThat(riscv.required()).isFalse();
+        assertThat(riscv.attempts()).isEqualTo(2);
+        assertThat(run.published()).isTrue();
+        assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7);
+        assertThat(docker.creates()).hasSize(2).allSatisfy(c -> assertThat(c.argv())
+                .doesNotContain(REPO + "@" + FakeDocker.digestOf(Platform.RISCV64))
+                .contains(REPO + "@" + FakeDocker.digestOf(Platform.ARM_V7)));
+    }
+
+    @Test
+    void shouldFailAPlatformWhoseEmulatorIsDisabledWithoutBuildingIt() throws Exception {
+        binfmt.disable("qemu-aarch64");
+
+        RunResult run = run(request(FOUR).build());
+
+        PlatformResult arm64 = resultOf(run, Platform.ARM64);
+        assertThat(arm64.status()).isEqualTo(Status.FAILED);
+        assertThat(arm64.message()).contains("echo 1 > /proc/sys/fs/binfmt_misc/qemu-aarch64");
+        assertThat(docker.builds()).extracting(c -> argAfter(c, "--platform"))
+                .containsExactlyInAnyOrder("linux/amd64", "linux/arm/v7", "linux/riscv64");
+        assertThat(run.published()).isFalse();
+        assertThat(docker.creates()).isEmpty();
+    }
+
+    @Test
+    void shouldSkipThePlatformsNotYetStartedAfterAFailFast() throws Exception {
+        // Given one platform at a time, and the native platform (first in the plan) failing its build
+        docker.buildExits(Platform.AMD64, 1);
+
+        // When
+        RunResult run = run(request(FOUR).failFast(true).concurrency(1).build());
+
+        // Then the others never started
+        assertThat(resultOf(run, Platform.AMD64).status()).isEqualTo(Status.FAILED);
+        assertThat(run.platforms()).filteredOn(r -> r.platform() != Platform.AMD64).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(Status.SKIPPED);
+            assertThat(r.message()).isEqualTo("not started: fail-fast after linux/amd64 failed");
+            assertThat(r.emulated()).isTrue();
+        });
+        assertThat(docker.builds()).hasSize(1);
+        assertThat(run.published()).isFalse();
+        assertThat(docker.creates()).isEmpty();
+    }
+
+    @Test
+    void shouldStopRunningPlatformsAfterAFailFast() throws Exception {
+        // Given arm64 builds until stopped, and amd64 fails its test once arm64 is building
+        CountDownLatch arm64Building = new CountDownLatch(1);
+        docker.runner.on(a -> a.contains("build") && a.contains("linux/arm64"), c -> {
+            arm64Building.countDown();
+            Thread.sleep(30_000);
+            return ok("");
+        });
+        docker.runner.on(a -> a.contains("--entrypoint") && a.contains("linux/amd64"), c -> {
+            arm64Building.await(10, TimeUnit.SECONDS);
+            return new CommandResult(1, "", "FAIL\n", java.time.Duration.ofMillis(10), false);
+        });
+
+        // When
+        long t0 = System.nanoTime();
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).failFast(true).concurrency(2).build());
+
+        // Then arm64 was stopped, not waited for
+        assertThat(resultOf(run, Platform.AMD64).status()).isEqualTo(Status.FAILED);
+        PlatformResult arm64 = resultOf(run, Platform.ARM64);
+        assertThat(arm64.status()).isEqualTo(Status.SKIPPED);
+        assertThat(arm64.message()).isEqualTo("stopped: fail-fast after linux/amd64 failed");
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(20);
+        assertThat(docker.output).contains("[linux/amd64] fail-fast: stopping the other platforms");
+        assertThat(docker.creates()).isEmpty();
+    }
+
+    @Test
+    void shouldReturnAResultWhenTheFirstPlatformFailsBeforeTheOthersAreQueued() throws Exception {
+        // Given a machine that runs none of the platforms natively, whose costliest one (s390x, first in the plan)
+        // has no emulator, so it fails at once, without a process, while the run is still queueing the others
+        binfmt.remove("qemu-s390x");
+        Toolchain noneNative = new Toolchain("26.1.5", "26.1.5", "0.13.1", "default", "docker", "sparc64",
+                Toolchain.nativeFor("sparc64"), true, false);
+        AgentContext agent = docker.agent(noneNative, binfmt.path());
+        BuildRequest request = request(List.of("linux/arm64", "linux/s390x", "linux/riscv64", "linux/ppc64le", "linux/arm/v7"))
+                .failFast(true).concurrency(1).build();
+
+        // When run many times (the race between queueing and fail-fast is lost in a few percent of runs)
+        for (int i = 0; i < 300; i++) {
+            RunResult run = new MultiArchBuild(request, RunPlan.of(request, Set.of(), RUN_ID), p -> agent, agent).run();
+
+            // Then every run ends with a result: s390x failed, the others were not started
+            assertThat(resultOf(run, Platform.S390X).status()).isEqualTo(Status.FAILED);
+            assertThat(run.platforms()).filteredOn(r -> r.platform() != Platform.S390X)
+                    .extracting(PlatformResult::status).containsOnly(Status.SKIPPED);
+        }
+        assertThat(docker.builds()).isEmpty();
+    }
+
+    @Test
+    void shouldNotStopOtherPlatformsWithoutFailFast() throws Exception {
+        docker.buildExits(Platform.AMD64, 1);
+
+        RunResult run = run(request(FOUR).concurrency(1).build());
+
+        assertThat(run.platforms()).filteredOn(r -> r.platform() != Platform.AMD64)
+                .extracting(PlatformResult::status).containsOnly(Status.PASSED);
+        assertThat(docker.builds()).hasSize(4);
+        assertThat(docker.creates()).isEmpty();
+    }
+
+    @Test
+    void shouldNotFailFastOnAnOptionalPlatform() throws Exception {
+        docker.buildExits(Platform.AMD64, 1);
+
+        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/amd64")).failFast(true).concurrency(1).build());
+
+        assertThat(run.platforms()).filteredOn(r -> r.platform() != Platform.AMD64)
+                .extracting(PlatformResult::status).containsOnly(Status.PASSED);
+        assertThat(run.published()).isTrue();
+        assertThat(run.publish().listed()).containsExactly(Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
+    }
+
+    @Test
+    void shouldFailThePublishWhenTheRegistryServesADifferentSetOfPlatforms() throws Exception {
+        // Given the registry serves, under 'latest', an index without arm/v7 (something else moved the tag)
+        docker.serveTag("latest", docker.runner.run(io.multiarch.process.Command.of(List.of("docker", "buildx", "imagetools",
+                "create", "--dry-run", REPO + "@" + FakeDocker.digestOf(Platform.AMD64),
+                REPO + "@" + FakeDocker.digestOf(Platform.ARM64))), io.multiarch.process.OutputListener.NONE).stdout().strip());
+
+        // When
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64", "linux/arm/v7")).build());
+
+        // Then
+        assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.PASSED);
+        assertThat(run.published()).isFalse();
+        assertThat(run.publish().message())
+                .startsWith("publish failed: " + REPO + ":latest as the registry serves it lists [linux/amd64, linux/arm64]")
+                .contains("expected exactly [linux/amd64, linux/arm64, linux/arm/v7]");
+        assertThat(run.publish().listed()).isEmpty();
+    }
+
+    @Test
+    void shouldFailThePublishWhenTheTagResolvesToAnotherIndex() throws Exception {
+        // Given the registry serves the same platforms under '1.0' in other bytes, hence another digest
+        String composed = indexOf(List.of(Platform.AMD64, Platform.ARM64));
+        docker.serveTag("1.0", composed.replace("\n", "\r\n"));
+
+        // When
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).build());
+
+        // Then
+        assertThat(run.published()).isFalse();
+        assertThat(run.publish().message()).contains(REPO + ":1.0 resolves to " + Manifest.digestOf(composed.replace("\n", "\r\n")))
+                .contains("not the composed index " + Manifest.digestOf(composed));
+    }
+
+    @Test
+    void shouldNotPushWhenTheComposedIndexListsOtherPlatforms() throws Exception {
+        // Given imagetools would compose an index that lacks riscv64
+        docker.indexLists(given -> given.stream().filter(p -> p != Platform.RISCV64).toList());
+
+        // When
+        RunResult run = run(request(FOUR).build());
+
+        // Then only the dry run ran: no tag was moved
+        assertThat(run.published()).isFalse();
+        assertThat(run.publish().message()).contains("the composed index (dry run) lists")
+                .contains("expected exactly [linux/amd64, linux/arm64, linux/arm/v7, linux/riscv64]");
+        assertThat(docker.creates()).singleElement().satisfies(c -> assertThat(c.argv()).contains("--dry-run"));
+    }
+
+    @Test
+    void shouldReportTheTemporaryTagsLeftInTheRegistry() throws Exception {
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).build());
+
+        assertThat(run.publish().leftovers()).containsExactlyInAnyOrder(
+                REPO + ":multiarch-tmp-" + RUN_ID + "-linux-amd64", REPO + ":multiarch-tmp-" + RUN_ID + "-linux-arm64");
+    }
+
+    @Test
+    void shouldReportAPlatformThatBrokeUnexpectedlyAsFailedNotSkipped() throws Exception {
+        // Given arm64's build exits 0 but leaves metadata without an image digest
+        docker.runner.on(a -> a.contains("build") && a.contains("linux/arm64"), c -> {
+            Files.writeString(Path.of(argAfter(c, "--metadata-file")), "{}");
+            return ok("");
+        });
+
+        // When
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).build());
+
+        // Then
+        PlatformResult arm64 = resultOf(run, Platform.ARM64);
+        assertThat(arm64.status()).isEqualTo(Status.FAILED);
+        assertThat(arm64.message()).contains("containerimage.digest");
+    }
+}

@@ -1,0 +1,279 @@
+package io.multiarch.buildx;
+
+import io.multiarch.docker.DockerCli;
+import io.multiarch.plan.PlatformTask;
+import io.multiarch.plan.RunPlan;
+import io.multiarch.platform.Platform;
+import io.multiarch.process.Command;
+import io.multiarch.process.CommandRunner;
+import io.multiarch.request.BuildRequest;
+import io.multiarch.request.TestSpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BuildxCommandsTest {
+    private static final String RUN_ID = "20250101-120000-a1b2c3";
+    private static final String DIGEST_A = "sha256:" + "a".repeat(64);
+    private static final String DIGEST_B = "sha256:" + "b".repeat(64);
+    private static final Map<String, String> ENV = Map.of("DOCKER_CONFIG", "/run/multiarch/docker-config");
+    private static final CommandRunner NO_RUNNER = (c, l) -> {
+        throw new AssertionError("commands are only built here, never run: " + c);
+    };
+
+    @TempDir
+    Path context;
+
+    private Path ctx;
+    private final DockerCli docker = new DockerCli("/usr/bin/docker", ENV, NO_RUNNER);
+
+    @BeforeEach
+    void writeDockerfile() throws IOException {
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\n");
+        ctx = context.toAbsolutePath().normalize();
+    }
+
+    private BuildRequest.Builder request() {
+        return BuildRequest.builder()
+                .image("127.0.0.1:5000/demo/hello")
+                .tags(List.of("1.0", "latest"))
+                .context(context.toString())
+                .platforms(List.of("linux/amd64", "linux/arm/v7"));
+    }
+
+    private BuildxCommands commands(BuildRequest request) {
+        return new BuildxCommands(docker, request);
+    }
+
+    private PlatformTask task(BuildRequest request, Platform platform) {
+        return RunPlan.of(request, Set.of(Platform.AMD64), RUN_ID).task(platform);
+    }
+
+    @Test
+    void shouldBuildOnePlatformUnderItsTemporaryTag() {
+        // Given the docker driver, which cannot push by digest
+        BuildRequest request = request().build();
+
+        // When
+        Command c = commands(request).build(task(request, Platform.ARM_V7), false, "/tmp/run/metadata.json");
+
+        // Then
+        assertThat(c.argv()).containsExactly("/usr/bin/docker", "buildx", "build",
+                "--platform", "linux/arm/v7",
+                "--file", ctx.resolve("Dockerfile").toString(),
+                "--provenance=false",
+                "--progress", "plain",
+                "--metadata-file", "/tmp/run/metadata.json",
+                "--cache-from", "type=registry,ref=127.0.0.1:5000/demo/hello:multiarch-cache-linux-arm-v7",
+                "--cache-to", "type=registry,ref=127.0.0.1:5000/demo/hello:multiarch-cache-linux-arm-v7,mode=max,ignore-error=true",
+                "--tag", "127.0.0.1:5000/demo/hello:multiarch-tmp-" + RUN_ID + "-linux-arm-v7",
+                "--push",
+                ctx.toString());
+        assertThat(c.env()).isEqualTo(ENV);
+        assertThat(c.timeout()).isEqualTo(Duration.ofMinutes(60));
+    }
+
+    @Test
+    void shouldPushByDigestWhereTheBuilderCan() {
+        BuildRequest request = request().platformTimeout(Duration.ofMinutes(20)).registryCache(false).build();
+
+        Command c = commands(request).build(task(request, Platform.AMD64), true, "/tmp/m.json");
+
+        assertThat(c.argv()).containsExactly("/usr/bin/docker", "buildx", "build",
+                "--platform", "linux/amd64",
+                "--file", ctx.resolve("Dockerfile").toString(),
+                "--provenance=false",
+                "--progress", "plain",
+                "--metadata-file", "/tmp/m.json",
+                "--output", "type=image,name=127.0.0.1:5000/demo/hello,push-by-digest=true,name-canonical=true,push=true",
+                ctx.toString());
+        assertThat(c.argv()).doesNotContain("--push", "--tag", "--cache-from", "--cache-to");
+        assertThat(c.timeout()).isEqualTo(Duration.ofMinutes(20));
+    }
+
+    @Test
+    void shouldImportTheCacheWithoutExportingItWhenTheBuilderRefusesExport() {
+        BuildRequest request = request().build();
+
+        Command c = commands(request).build(task(request, Platform.ARM_V7), false, "/tmp/m.json", true, false);
+
+        assertThat(c.argv()).containsSubsequence("--cache-from", "type=registry,ref=127.0.0.1:5000/demo/hello:multiarch-cache-linux-arm-v7")
+                .doesNotContain("--cache-to");
+    }
+
+    @Test
+    void shouldKeepEachPlatformsCacheApart() {
+        BuildRequest request = request().build();
+
+        List<String> refs = request.platforms().stream()
+                .map(p -> io.multiarch.process.ScriptedRunner.argAfter(commands(request).build(task(request, p), true, "/m.json"), "--cache-from"))
+                .toList();
+
+        assertThat(refs).containsExactly("type=registry,ref=127.0.0.1:5000/demo/hello:multiarch-cache-linux-amd64",
+                "type=registry,ref=127.0.0.1:5000/demo/hello:multiarch-cache-linux-arm-v7");
+    }
+
+    @Test
+    void shouldPassTargetBuildArgsLabelsAndProvenanceAsSeparateArguments() {
+        // Given values a shell would split or expand
+        BuildRequest request = request()
+                .target("runtime")
+                .buildArg("VERSION", "1.0 beta; rm -rf / $(id)")
+                .buildArg("EMPTY", "")
+                .label("org.opencontainers.image.title", "Hello 'world'")
+                .provenance(true)
+                .build();
+
+        // When
+        Command c = commands(request).build(task(request, Platform.AMD64), false, "/tmp/m.json");
+
+        // Then each value is one argv element, as written
+        assertThat(c.argv()).containsSubsequence("--target", "runtime")
+                .containsSubsequence("--build-arg", "VERSION=1.0 beta; rm -rf / $(id)")
+                .containsSubsequence("--build-arg", "EMPTY=")
+                .containsSubsequence("--label", "org.opencontainers.image.title=Hello 'world'")
+                .contains("--provenance=true")
+                .doesNotContain("--provenance=false");
+        assertThat(c.argv().subList(0, 5)).containsExactly("/usr/bin/docker", "buildx", "build", "--platform", "linux/amd64");
+        assertThat(c.argv()).last().isEqualTo(ctx.toString());
+        assertThat(c.display()).contains("'VERSION=1.0 beta; rm -rf / $(id)'");
+    }
+
+    @Test
+    void shouldRunAShellTestInThePlatformsImageByDigest() {
+        // Given
+        BuildRequest request = request().testShell("uname -m | grep armv7l").testTimeout(Duration.ofSeconds(90)).build();
+
+        // When
+        Command c = commands(request).test(Platform.ARM_V7, RUN_ID, DIGEST_A, request.test().orElseThrow());
+
+        // Then the entrypoint is /bin/sh and the command its -c argument, the image addressed by digest
+        String name = "multiarch-test-" + RUN_ID + "-linux-arm-v7";
+        assertThat(c.argv()).containsExactly("/usr/bin/docker", "run", "--rm", "--name", name,
+                "--platform", "linux/arm/v7", "--pull", "missing",
+                "-e", "MULTIARCH_PLATFORM=linux/arm/v7",
+                "-e", "MULTIARCH_ARCH=arm",
+                "-e", "MULTIARCH_VARIANT=v7",
+                "--entrypoint", "/bin/sh",
+                "127.0.0.1:5000/demo/hello@" + DIGEST_A,
+                "-c", "uname -m | grep armv7l");
+        assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.onTimeout()).hasValue(List.of("/usr/bin/docker", "rm", "-f", name));
+        assertThat(c.env()).isEqualTo(ENV);
+    }
+
+    @Test
+    void shouldRunAnExecFormTestWithItsProgramAsEntrypoint() {
+        BuildRequest request = request().testExec(List.of("/bin/busybox", "uname", "-m")).build();
+
+        Command c = commands(request).test(Platform.AMD64, RUN_ID, DIGEST_B, request.test().orElseThrow());
+
+        assertThat(c.argv()).containsExactly("/usr/bin/docker", "run", "--rm", "--name", "multiarch-test-" + RUN_ID + "-linux-amd64",
+                "--platform", "linux/amd64", "--pull", "missing",
+                "-e", "MULTIARCH_PLATFORM=linux/amd64",
+                "-e", "MULTIARCH_ARCH=amd64",
+                "-e", "MULTIARCH_VARIANT=",
+                "--entrypoint", "/bin/busybox",
+                "127.0.0.1:5000/demo/hello@" + DIGEST_B,
+                "uname", "-m");
+        assertThat(c.argv()).doesNotContain("/bin/sh", "-c");
+    }
+
+    @Test
+    void shouldRunAnExecFormTestOfOneElement() {
+        BuildRequest request = request().testExec(List.of("/selftest")).build();
+
+        Command c = commands(request).test(Platform.AMD64, RUN_ID, DIGEST_B, request.test().orElseThrow());
+
+        assertThat(c.argv()).endsWith("--entrypoint", "/selftest", "127.0.0.1:5000/demo/hello@" + DIGEST_B);
+    }
+
+    @Test
+    void shouldNameTestContainersPerRunAndPlatform() {
+        assertThat(BuildxCommands.containerName(RUN_ID, Platform.ARM_V6)).isEqualTo("multiarch-test-" + RUN_ID + "-linux-arm-v6");
+        assertThat(Platform.SUPPORTED).extracting(p -> BuildxCommands.containerName(RUN_ID, p))
+                .allMatch(n -> n.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+"))
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldComposeTheIndexUnderEveryTagWithADryRunFirst() {
+        BuildRequest request = request().build();
+
+        Command dry = commands(request).createIndex(List.of(DIGEST_A, DIGEST_B), true);
+        Command real = commands(request).createIndex(List.of(DIGEST_A, DIGEST_B), false);
+
+        assertThat(dry.argv()).containsExactly("/usr/bin/docker", "buildx", "imagetools", "create", "--dry-run",
+                "--tag", "127.0.0.1:5000/demo/hello:1.0",
+                "--tag", "127.0.0.1:5000/demo/hello:latest",
+                "127.0.0.1:5000/demo/hello@" + DIGEST_A,
+                "127.0.0.1:5000/demo/hello@" + DIGEST_B);
+        assertThat(real.argv()).containsExactly("/usr/bin/docker", "buildx", "imagetools", "create",
+                "--tag", "127.0.0.1:5000/demo/hello:1.0",
+                "--tag", "127.0.0.1:5000/demo/hello:latest",
+                "127.0.0.1:5000/demo/hello@" + DIGEST_A,
+                "127.0.0.1:5000/demo/hello@" + DIGEST_B);
+        assertThat(real.env()).isEqualTo(ENV);
+    }
+
+    @Test
+    void shouldReadTheRawManifest() {
+        BuildRequest request = request().build();
+
+        Command c = commands(request).inspectRaw("127.0.0.1:5000/demo/hello:1.0");
+
+        assertThat(c.argv()).containsExactly("/usr/bin/docker", "buildx", "imagetools", "inspect", "--raw",
+                "127.0.0.1:5000/demo/hello:1.0");
+    }
+
+    @Test
+    void shouldNeverHandAShellLineToAnyProcess() {
+        // Given every command of a run, with a shell test
+        BuildRequest request = request().testShell("echo ok").target("t").buildArg("A", "b c").label("l", "x y").build();
+        BuildxCommands commands = commands(request);
+        List<Command> all = new ArrayList<>();
+        for (Platform p : request.platforms()) {
+            all.add(commands.build(task(request, p), false, "/tmp/m.json"));
+            all.add(commands.build(task(request, p), true, "/tmp/m.json"));
+            all.add(commands.test(p, RUN_ID, DIGEST_A, request.test().orElseThrow()));
+        }
+        all.add(commands.createIndex(List.of(DIGEST_A, DIGEST_B), true));
+        all.add(commands.inspectRaw("127.0.0.1:5000/demo/hello:latest"));
+
+        // Then docker is the program, no element is a shell, and "-c" only follows the test's own /bin/sh
+        for (Command c : all) {
+            assertThat(c.argv().get(0)).isEqualTo("/usr/bin/docker");
+            for (int i = 0; i < c.argv().size(); i++) {
+                if (c.argv().get(i).matches("(/usr)?(/bin/)?(ba|da)?sh")) {
+                    assertThat(c.argv().get(i - 1)).as("a shell only as the test's entrypoint: " + c).isEqualTo("--entrypoint");
+                }
+            }
+            int dashC = c.argv().indexOf("-c");
+            if (dashC >= 0) {
+                assertThat(c.argv().get(dashC - 2)).isEqualTo("/bin/sh");
+                assertThat(c.argv().get(dashC - 3)).isEqualTo("--entrypoint");
+                assertThat(c.argv().subList(dashC + 1, c.argv().size())).containsExactly("echo ok");
+            }
+            c.onTimeout().ifPresent(cleanup -> assertThat(cleanup).startsWith("/usr/bin/docker", "rm", "-f"));
+        }
+    }
+
+    @Test
+    void shouldShowTheShellTestAsOneQuotedArgument() {
+        TestSpec spec = TestSpec.shell("echo 'it''s' $HOME");
+
+        assertThat(spec.argv()).containsExactly("/bin/sh", "-c", "echo 'it''s' $HOME");
+        assertThat(Command.of(spec.argv()).display()).isEqualTo("/bin/sh -c 'echo '\\''it'\\'''\\''s'\\'' $HOME'");
+    }
+}

@@ -1,0 +1,101 @@
+package io.multiarch.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HtmlReportTest {
+
+    @TempDir
+    Path dir;
+
+    private String writeWithheld() throws IOException {
+        Path file = new HtmlReport().write(SampleRuns.withheld(), dir);
+        assertThat(file).isEqualTo(dir.resolve("report.html"));
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldEscapeHostileTestOutput() throws IOException {
+        // When
+        String html = writeWithheld();
+
+        // Then: the script in the test output is text, not markup
+        assertThat(html).doesNotContainIgnoringCase("<script");
+        assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        assertThat(html).contains("end of CDATA ]]&gt; &amp; &quot;double&quot; &#39;single&#39;");
+        assertThat(html).contains("FAIL: expected &#39;armv7l&#39; got &quot;aarch64&quot;");
+    }
+
+    @Test
+    void shouldEscapeQuotesInDigestsAndMessages() throws IOException {
+        String html = writeWithheld();
+
+        assertThat(html).contains("title=\"sha256:&quot;quoted&quot;&lt;digest&gt;\"");
+        assertThat(html).contains("the test exited 1 under QEMU; see &quot;output&quot; &lt;below&gt; &amp; &#39;retry&#39;");
+        assertThat(html).doesNotContain("\"quoted\"", "<digest>", "<below>");
+    }
+
+    @Test
+    void shouldDropControlCharactersFromTheOutput() throws IOException {
+        String html = writeWithheld();
+
+        assertThat(html).doesNotContain("\u0000", "\u0007", "\u001b", "\u000b", "[31m");
+        assertThat(html).contains("NUL: BEL: ESC:red VT:");
+    }
+
+    @Test
+    void shouldBeSelfContained() throws IOException {
+        String html = writeWithheld();
+
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<style>").contains("<meta charset=\"utf-8\">");
+        assertThat(html).doesNotContainIgnoringCase("<script")
+                .doesNotContainIgnoringCase("<link")
+                .doesNotContainIgnoringCase("<img")
+                .doesNotContainIgnoringCase("src=")
+                .doesNotContainIgnoringCase("url(")
+                .doesNotContain("http://", "https://");
+    }
+
+    @Test
+    void shouldSummariseTheRunAndTheWithheldPublish() throws IOException {
+        String html = writeWithheld();
+
+        assertThat(html).contains("<dt>Image</dt><dd><code>registry.example.com/team/app</code></dd>");
+        assertThat(html).contains("<dt>Tags</dt><dd><code>1.2.3</code>, <code>latest</code></dd>");
+        assertThat(html).contains("<dt>Published</dt><dd><span class=\"failed\">no</span></dd>");
+        assertThat(html).contains("<dt>Index digest</dt><dd>-</dd>");
+        assertThat(html).contains("Not published. " + SampleRuns.WITHHELD);
+        assertThat(html).contains("<li><code>" + SampleRuns.LEFTOVER + "</code></li>");
+    }
+
+    @Test
+    void shouldShowOneRowPerPlatformAndTheOutputOfEachTest() throws IOException {
+        String html = writeWithheld();
+
+        assertThat(html).contains("<td><code>linux/amd64</code></td><td><span class=\"passed\">passed</span></td>"
+                + "<td>required</td><td>native</td><td class=\"num\">42.3</td><td class=\"num\">-</td>"
+                + "<td class=\"num\">12.3 MiB</td>");
+        assertThat(html).contains("<td><code>linux/arm/v7</code></td><td><span class=\"failed\">failed</span></td>");
+        // two platforms ran a test: each has its output, and the failed one is open
+        assertThat(html.split("<details", -1)).hasSize(3);
+        assertThat(html).contains("<details><summary>Test output of <code>linux/arm64</code>: <code>uname -m</code>"
+                + "</summary><pre>aarch64\n</pre></details>");
+        assertThat(html).contains("<details open><summary>Test output of <code>linux/arm/v7</code>");
+    }
+
+    @Test
+    void shouldShowTheIndexDigestWhenPublished() throws IOException {
+        String html = new HtmlReport().render(SampleRuns.published());
+
+        assertThat(html).contains("<dt>Published</dt><dd><span class=\"passed\">yes</span></dd>");
+        assertThat(html).contains("<dt>Index digest</dt><dd><code>" + SampleRuns.INDEX_DIGEST + "</code></dd>");
+        assertThat(html).doesNotContain("left in the registry");
+    }
+}

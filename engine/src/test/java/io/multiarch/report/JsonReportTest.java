@@ -1,0 +1,107 @@
+package io.multiarch.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsonReportTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldWriteTheRunFieldsOfTheContract() throws IOException {
+        // When
+        Path file = new JsonReport().write(SampleRuns.withheld(), dir);
+
+        // Then
+        assertThat(file).isEqualTo(dir.resolve("report.json")).isRegularFile();
+        JsonNode root = mapper.readTree(file.toFile());
+        assertThat(root.get("runId").asText()).isEqualTo("r42");
+        assertThat(root.get("image").asText()).isEqualTo("registry.example.com/team/app");
+        assertThat(texts(root.get("tags"))).containsExactly("1.2.3", "latest");
+        assertThat(root.get("published").isBoolean()).isTrue();
+        assertThat(root.get("published").booleanValue()).isFalse();
+        assertThat(root.get("indexDigest").isTextual()).isTrue();
+        assertThat(root.get("indexDigest").asText()).isEmpty();
+        assertThat(root.get("publishMessage").asText()).isEqualTo(SampleRuns.WITHHELD);
+        assertThat(texts(root.get("leftovers"))).containsExactly(SampleRuns.LEFTOVER);
+        assertThat(root.get("toolchain").asText()).isEqualTo("docker 27.3.1, buildx v0.17.1");
+        assertThat(root.get("totalSeconds").doubleValue()).isEqualTo(301.5);
+        assertThat(root.get("platforms")).hasSize(3);
+        assertThat(root.get("platforms").findValuesAsText("platform"))
+                .containsExactly("linux/amd64", "linux/arm64", "linux/arm/v7");
+    }
+
+    @Test
+    void shouldWriteEachPlatformWithANullTestWhenNoneRan() throws IOException {
+        JsonNode amd64 = mapper.readTree(new JsonReport().write(SampleRuns.withheld(), dir).toFile())
+                .get("platforms").get(0);
+
+        assertThat(amd64.get("platform").asText()).isEqualTo("linux/amd64");
+        assertThat(amd64.get("status").asText()).isEqualTo("passed");
+        assertThat(amd64.get("required").booleanValue()).isTrue();
+        assertThat(amd64.get("digest").asText()).isEqualTo(SampleRuns.AMD64_DIGEST);
+        assertThat(amd64.get("emulated").booleanValue()).isFalse();
+        assertThat(amd64.get("agent").asText()).isEqualTo("agent-x86");
+        assertThat(amd64.get("attempts").intValue()).isEqualTo(1);
+        assertThat(amd64.get("binfmtSeconds").doubleValue()).isEqualTo(0.0);
+        assertThat(amd64.get("buildSeconds").doubleValue()).isEqualTo(42.25);
+        assertThat(amd64.get("testSeconds").doubleValue()).isEqualTo(0.0);
+        assertThat(amd64.get("sizeBytes").longValue()).isEqualTo(12_897_484L);
+        assertThat(amd64.get("message").asText()).isEmpty();
+        assertThat(amd64.has("test")).isTrue();
+        assertThat(amd64.get("test").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldWriteTheTestOutcomeAndKeepTheOutputExactly() throws IOException {
+        JsonNode platforms = mapper.readTree(new JsonReport().write(SampleRuns.withheld(), dir).toFile())
+                .get("platforms");
+
+        JsonNode arm64 = platforms.get(1);
+        assertThat(arm64.get("emulated").booleanValue()).isTrue();
+        assertThat(arm64.get("required").booleanValue()).isFalse();
+        assertThat(arm64.get("attempts").intValue()).isEqualTo(2);
+        assertThat(arm64.get("binfmtSeconds").doubleValue()).isEqualTo(1.5);
+        assertThat(arm64.get("testSeconds").doubleValue()).isEqualTo(3.25);
+        assertThat(arm64.get("test").get("command").asText()).isEqualTo("uname -m");
+        assertThat(arm64.get("test").get("exitCode").intValue()).isZero();
+        assertThat(arm64.get("test").get("timedOut").booleanValue()).isFalse();
+        assertThat(arm64.get("test").get("seconds").doubleValue()).isEqualTo(3.25);
+        assertThat(arm64.get("test").get("output").asText()).isEqualTo("aarch64\n");
+
+        // JSON is data, not markup: the hostile output round-trips unchanged
+        JsonNode armV7 = platforms.get(2);
+        assertThat(armV7.get("status").asText()).isEqualTo("failed");
+        assertThat(armV7.get("message").asText()).isEqualTo(SampleRuns.FAILED_MESSAGE);
+        assertThat(armV7.get("digest").asText()).isEqualTo("sha256:\"quoted\"<digest>");
+        assertThat(armV7.get("test").get("exitCode").intValue()).isEqualTo(1);
+        assertThat(armV7.get("test").get("output").asText()).isEqualTo(SampleRuns.HOSTILE_OUTPUT);
+    }
+
+    @Test
+    void shouldWriteTheIndexDigestWhenPublished() throws IOException {
+        JsonNode root = mapper.readTree(new JsonReport().write(SampleRuns.published(), dir).toFile());
+
+        assertThat(root.get("published").booleanValue()).isTrue();
+        assertThat(root.get("indexDigest").asText()).isEqualTo(SampleRuns.INDEX_DIGEST);
+        assertThat(root.get("leftovers")).isEmpty();
+        assertThat(root.get("platforms").findValuesAsText("status")).containsOnly("passed");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        assertThat(array.isArray()).isTrue();
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+}

@@ -1,0 +1,66 @@
+package io.multiarch.report;
+
+import io.multiarch.platform.Platform;
+import io.multiarch.result.PlatformResult;
+import io.multiarch.result.PublishResult;
+import io.multiarch.result.RunResult;
+import io.multiarch.result.Status;
+import io.multiarch.result.TestOutcome;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Runs built by hand, as the engine would report them, for the report tests. */
+final class SampleRuns {
+    static final String AMD64_DIGEST = "sha256:" + "a1b2c3d4e5f6".repeat(5) + "0718";
+    static final String ARM64_DIGEST = "sha256:" + "0f1e2d3c4b5a".repeat(5) + "6978";
+    static final String HOSTILE_OUTPUT = "starting\n<script>alert(1)</script>\n"
+            + "NUL:\u0000 BEL:\u0007 ESC:\u001b[31mred\u001b[0m VT:\u000b\n"
+            + "end of CDATA ]]> & \"double\" 'single'\n"
+            + "FAIL: expected 'armv7l' got \"aarch64\"";
+    static final String FAILED_MESSAGE = "the test exited 1 under QEMU; see \"output\" <below> & 'retry'";
+    static final String WITHHELD = "withheld: required platform linux/arm/v7 failed its test (exit 1)";
+    static final String LEFTOVER = "registry.example.com/team/app:tmp-r42-linux-arm-v7";
+    static final String INDEX_DIGEST = "sha256:" + "feedfacecafe".repeat(5) + "beef";
+
+    private SampleRuns() {
+    }
+
+    /** amd64 passed natively without a test. */
+    static PlatformResult nativePassed() {
+        return new PlatformResult(Platform.AMD64, true, Status.PASSED, AMD64_DIGEST, false, "agent-x86", 1,
+                0.0, 42.25, 12_897_484L, "", Optional.empty(), "");
+    }
+
+    /** arm64 passed under QEMU, its test too. */
+    static PlatformResult emulatedPassed() {
+        return new PlatformResult(Platform.ARM64, false, Status.PASSED, ARM64_DIGEST, true, "agent-x86", 2,
+                1.5, 180.0, 11_534_336L, "",
+                Optional.of(new TestOutcome("uname -m", 0, false, 3.25, "aarch64\n")), "");
+    }
+
+    /** arm/v7 built but its test failed with output no report may pass through raw. */
+    static PlatformResult failedWithHostileOutput() {
+        return new PlatformResult(Platform.ARM_V7, true, Status.FAILED, "sha256:\"quoted\"<digest>", true,
+                "agent-x86", 1, 0.75, 240.5, 0L, "tmp-r42-linux-arm-v7",
+                Optional.of(new TestOutcome("/app/selftest --arch", 1, false, 7.5, HOSTILE_OUTPUT)),
+                FAILED_MESSAGE);
+    }
+
+    /** The three platforms above, and the publish withheld because the required arm/v7 failed. */
+    static RunResult withheld() {
+        return new RunResult("r42", "registry.example.com/team/app", List.of("1.2.3", "latest"),
+                "docker 27.3.1, buildx v0.17.1",
+                List.of(nativePassed(), emulatedPassed(), failedWithHostileOutput()),
+                PublishResult.withheld(List.of("1.2.3", "latest"), List.of(LEFTOVER), WITHHELD), 301.5);
+    }
+
+    /** amd64 and arm64 passed and the index went out under both tags. */
+    static RunResult published() {
+        List<String> tags = List.of("1.2.3", "latest");
+        return new RunResult("r43", "registry.example.com/team/app", tags, "docker 27.3.1, buildx v0.17.1",
+                List.of(nativePassed(), emulatedPassed()),
+                new PublishResult(true, INDEX_DIGEST, tags, List.of(Platform.AMD64, Platform.ARM64), 2.0, List.of(),
+                        "index pushed as 1.2.3, latest"), 230.0);
+    }
+}

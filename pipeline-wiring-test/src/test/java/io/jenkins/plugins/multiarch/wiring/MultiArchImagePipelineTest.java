@@ -1,0 +1,283 @@
+package io.jenkins.plugins.multiarch.wiring;
+
+import groovy.lang.GroovyClassLoader;
+import groovy.lang.GroovyObject;
+import org.jenkinsci.plugins.workflow.cps.CpsScript;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Runs the plugin's real {@code MultiArchImagePipeline.groovy} against {@link RecordingScript}: what a user sees
+ * in the stage view (a stage per platform, each on its agent, a publish stage only when it should be) follows
+ * from these calls.
+ */
+class MultiArchImagePipelineTest {
+    private static final String AMD64 = "linux/amd64";
+    private static final String ARM64 = "linux/arm64";
+    private static final String RISCV = "linux/riscv64";
+
+    private static Map<String, Object> entry(String platform, String label, boolean nativePlatform, boolean required) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("platform", platform);
+        e.put("label", label);
+        e.put("native", nativePlatform);
+        e.put("required", required);
+        return e;
+    }
+
+    /** A plan as multiArchPlan returns it: amd64 and arm64 native, riscv64 emulated and optional. */
+    private static Map<String, Object> plan(boolean failFast, boolean junit) {
+        Map<String, Object> plan = new LinkedHashMap<>();
+        plan.put("id", "20250101-000000-abcdef");
+        plan.put("image", "registry.example/app");
+        plan.put("tags", List.of("1.0", "latest"));
+        plan.put("failFast", failFast);
+        plan.put("stash", "multiarch-20250101-000000-abcdef");
+        plan.put("stashIncludes", "app/**");
+        plan.put("workDir", "multiarch-20250101-000000-abcdef");
+        plan.put("publishLabel", "docker");
+        plan.put("junit", junit);
+        plan.put("platforms", new ArrayList<>(List.of(
+                entry(AMD64, "amd64 && docker", true, true),
+                entry(ARM64, "arm64 && docker", true, true),
+                entry(RISCV, "docker", false, false))));
+        return plan;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> runWiring(RecordingScript script, Map<String, Object> args) throws Exception {
+        File source = new File(System.getProperty("multiarch.pipelineScript",
+                "../plugin/src/main/resources/io/jenkins/plugins/multiarch/MultiArchImagePipeline.groovy"));
+        try (GroovyClassLoader loader = new GroovyClassLoader(MultiArchImagePipelineTest.class.getClassLoader())) {
+            Class<?> type = loader.parseClass(source);
+            assertThat(type.getName()).isEqualTo("io.jenkins.plugins.multiarch.MultiArchImagePipeline");
+            // exactly how MultiArchImageGlobalVariable constructs it
+            Object pipeline = type.getConstructor(CpsScript.class).newInstance(script);
+            return (Map<String, Object>) ((GroovyObject) pipeline).invokeMethod("call", new Object[] {args});
+        }
+    }
+
+    private static Map<String, Object> userArgs() {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("image", "registry.example/app");
+        args.put("tags", List.of("1.0", "latest"));
+        args.put("context", "app");
+        args.put("buildArgs", Map.of("VERSION", "1.0"));
+        return args;
+    }
+
+    private static List<String> matching(RecordingScript script, String prefix) {
+        return script.events.stream().filter(e -> e.startsWith(prefix)).toList();
+    }
+
+    private static int indexOf(RecordingScript script, String prefix) {
+        for (int i = 0; i < script.events.size(); i++) {
+            if (script.events.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void shouldHandTheUserArgumentsToThePlanUnchanged() throws Exception {
+        // Given
+        RecordingScript script = new RecordingScript(plan(false, false));
+        Map<String, Object> args = userArgs();
+
+        // When
+        runWiring(script, args);
+
+        // Then
+        assertThat(script.planArgs).isEqualTo(args);
+        assertThat(script.events.get(0)).startsWith("multiArchPlan");
+    }
+
+    @Test
+    void shouldRunOneParallelBranchAndStagePerPlatformNamedAfterIt() throws Exception {
+        // Given
+        RecordingScript script = new RecordingScript(plan(false, false));
+
+        // When
+        runWiring(script, userArgs());
+
+        // Then
+        assertThat(script.parallelBranches).containsExactly(AMD64, ARM64, RISCV);
+        assertThat(matching(script, "multiArchPlatform")).containsExactly(
+                "multiArchPlatform linux/amd64 plan=20250101-000000-abcdef [stage=linux/amd64, node=amd64 && docker]",
+                "multiArchPlatform linux/arm64 plan=20250101-000000-abcdef [stage=linux/arm64, node=arm64 && docker]",
+                "multiArchPlatform linux/riscv64 plan=20250101-000000-abcdef [stage=linux/riscv64, node=docker]");
+    }
+
+    @Test
+    void shouldRunNativePlatformsOnTheirLabelAndEmulatedOnesOnTheEmulationLabel() throws Exception {
+        // Given: the plan gives arm64 its native label and riscv64 the emulation label
+        RecordingScript script = new RecordingScript(plan(false, false));
+
+        // When
+        runWiring(script, userArgs());
+
+        // Then
+        assertThat(matching(script, "multiArchPlatform linux/arm64")).singleElement().asString().endsWith("node=arm64 && docker]");
+        assertThat(matching(script, "multiArchPlatform linux/riscv64")).singleElement().asString().endsWith("node=docker]");
+    }
+
+    @Test
+    void shouldStashTheContextOnceAndUnstashItInEveryBranchBeforeBuilding() throws Exception {
+        // Given
+        RecordingScript script = new RecordingScript(plan(false, false));
+
+        // When
+        runWiring(script, userArgs());
+
+        // Then
+        assertThat(matching(script, "stash ")).containsExactly(
+                "stash {allowEmpty=false, includes=app/**, name=multiarch-20250101-000000-abcdef, useDefaultExcludes=false}"
+                        + " [stage=, node=<none>]");
+        assertThat(indexOf(script, "stash ")).isLessThan(indexOf(script, "parallel"));
+        for (String p : List.of(AMD64, ARM64, RISCV)) {
+            int unstash = script.events.indexOf(script.events.stream()
+                    .filter(e -> e.startsWith("unstash") && e.contains("stage=" + p + ",")).findFirst().orElseThrow());
+            assertThat(unstash).isLessThan(indexOf(script, "multiArchPlatform " + p));
+        }
+        assertThat(matching(script, "dir ")).hasSize(3).allMatch(e -> e.startsWith("dir multiarch-20250101-000000-abcdef"));
+        assertThat(matching(script, "deleteDir")).hasSize(3);
+    }
+
+    @Test
+    void shouldPassFailFastToParallel() throws Exception {
+        // Given
+        RecordingScript withFailFast = new RecordingScript(plan(true, false));
+        RecordingScript without = new RecordingScript(plan(false, false));
+
+        // When
+        runWiring(withFailFast, userArgs());
+        runWiring(without, userArgs());
+
+        // Then
+        assertThat(withFailFast.parallelFailFast).isEqualTo(true);
+        assertThat(without.parallelFailFast).isEqualTo(false);
+    }
+
+    @Test
+    void shouldPublishOnceAfterEveryBranchOnThePublishLabel() throws Exception {
+        // Given
+        RecordingScript script = new RecordingScript(plan(false, false));
+
+        // When
+        Map<String, Object> result = runWiring(script, userArgs());
+
+        // Then
+        assertThat(matching(script, "multiArchPublish")).containsExactly(
+                "multiArchPublish plan=20250101-000000-abcdef [stage=publish, node=docker]");
+        int publish = indexOf(script, "multiArchPublish");
+        assertThat(script.events.subList(publish, script.events.size())).noneMatch(e -> e.startsWith("multiArchPlatform"));
+        assertThat(matching(script, "multiArchPlatform")).hasSize(3);
+        assertThat(result).containsEntry("published", true).containsEntry("indexDigest", "sha256:index")
+                .containsEntry("tags", List.of("1.0", "latest")).containsEntry("image", "registry.example/app");
+        assertThat(new ArrayList<Object>(((Map<?, ?>) result.get("platforms")).keySet())).containsExactlyInAnyOrder(AMD64, ARM64, RISCV);
+    }
+
+    @Test
+    void shouldStillPublishWhenOnlyAnOptionalPlatformFails() throws Exception {
+        // Given
+        RecordingScript script = new RecordingScript(plan(false, false));
+        script.platformAnswers.put(RISCV, Map.of("status", "FAILED", "required", false, "digest", "",
+                "message", "the build failed (exit 1)"));
+
+        // When
+        Map<String, Object> result = runWiring(script, userArgs());
+
+        // Then
+        assertThat(matching(script, "error")).isEmpty();
+        assertThat(matching(script, "multiArchPublish")).hasSize(1);
+        assertThat(((Map<?, ?>) ((Map<?, ?>) result.get("platforms")).get(RISCV)).get("status")).isEqualTo("FAILED");
+    }
+
+    @Test
+    void shouldWithholdThePublishAndFailWhenARequiredPlatformFails() throws Exception {
+        // Given
+        RecordingScript script = new RecordingScript(plan(false, false));
+        script.platformAnswers.put(AMD64, Map.of("status", "FAILED", "digest", "", "message", "the test failed with exit code 3"));
+
+        // When / Then
+        assertThatThrownBy(() -> runWiring(script, userArgs()))
+                .isInstanceOf(RecordingScript.ErrorStep.class)
+                .hasMessageContaining("not published").hasMessageContaining(AMD64);
+        assertThat(matching(script, "stage start").stream().filter(e -> e.contains("stage=publish"))).isEmpty();
+        assertThat(matching(script, "multiArchPublish")).isEmpty();
+        // the failing platform's own stage fails with its reason; without fail-fast the others still ran
+        assertThat(matching(script, "error linux/amd64: the test failed with exit code 3")).hasSize(1);
+        assertThat(matching(script, "multiArchPlatform")).hasSize(3);
+    }
+
+    @Test
+    void shouldStopTheOtherBranchesWithFailFastAndNotPublish() throws Exception {
+        // Given
+        RecordingScript script = new RecordingScript(plan(true, false));
+        script.platformAnswers.put(AMD64, Map.of("status", "FAILED", "digest", "", "message", "the build failed"));
+
+        // When / Then
+        assertThatThrownBy(() -> runWiring(script, userArgs())).isInstanceOf(RecordingScript.ErrorStep.class)
+                .hasMessageContaining("not published");
+        assertThat(matching(script, "multiArchPlatform")).hasSize(1);
+        assertThat(matching(script, "parallel aborted")).hasSize(2);
+        assertThat(matching(script, "multiArchPublish")).isEmpty();
+    }
+
+    @Test
+    void shouldRethrowAFailureThatIsNoPlatformsVerdict() {
+        // Given: the arm64 agent fails while unstashing; no platform reported a failure
+        RecordingScript script = new RecordingScript(plan(false, false));
+        script.unstashFailsOn.add("arm64 && docker");
+
+        // When / Then
+        assertThatThrownBy(() -> runWiring(script, userArgs()))
+                .isInstanceOf(RecordingScript.InfrastructureFailure.class).hasMessageContaining("went away");
+        assertThat(matching(script, "multiArchPublish")).isEmpty();
+    }
+
+    @Test
+    void shouldRecordTestResultsInTheBranchOnlyWhenTheJunitStepIsAvailable() throws Exception {
+        // Given
+        RecordingScript withJunit = new RecordingScript(plan(false, true));
+        RecordingScript withoutJunit = new RecordingScript(plan(false, false));
+        for (RecordingScript s : List.of(withJunit, withoutJunit)) {
+            for (String p : List.of(AMD64, ARM64, RISCV)) {
+                s.platformAnswers.put(p, Map.of("junitFile", "multiarch-junit/TEST-multiarch-" + p.replace('/', '-') + ".xml"));
+            }
+        }
+
+        // When
+        runWiring(withJunit, userArgs());
+        runWiring(withoutJunit, userArgs());
+
+        // Then
+        assertThat(matching(withJunit, "junit")).containsExactly(
+                "junit {allowEmptyResults=true, testResults=multiarch-junit/TEST-multiarch-linux-amd64.xml} [stage=linux/amd64, node=amd64 && docker]",
+                "junit {allowEmptyResults=true, testResults=multiarch-junit/TEST-multiarch-linux-arm64.xml} [stage=linux/arm64, node=arm64 && docker]",
+                "junit {allowEmptyResults=true, testResults=multiarch-junit/TEST-multiarch-linux-riscv64.xml} [stage=linux/riscv64, node=docker]");
+        assertThat(matching(withoutJunit, "junit")).isEmpty();
+    }
+
+    @Test
+    void shouldRecordTestResultsOfAFailingRequiredPlatformBeforeFailingItsStage() {
+        // Given
+        RecordingScript script = new RecordingScript(plan(false, true));
+        script.platformAnswers.put(ARM64, Map.of("status", "FAILED", "message", "the test failed with exit code 1",
+                "junitFile", "multiarch-junit/TEST-multiarch-linux-arm64.xml"));
+
+        // When / Then
+        assertThatThrownBy(() -> runWiring(script, userArgs())).isInstanceOf(RecordingScript.ErrorStep.class);
+        assertThat(indexOf(script, "junit {allowEmptyResults=true, testResults=multiarch-junit/TEST-multiarch-linux-arm64.xml}"))
+                .isLessThan(indexOf(script, "error linux/arm64"));
+    }
+}

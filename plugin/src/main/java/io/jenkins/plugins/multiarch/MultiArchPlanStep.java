@@ -1,0 +1,468 @@
+package io.jenkins.plugins.multiarch;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import io.multiarch.plan.PlatformTask;
+import io.multiarch.plan.RunPlan;
+import io.multiarch.platform.Platform;
+import io.multiarch.request.BuildRequest;
+import io.multiarch.request.ImageName;
+import io.multiarch.request.InvalidRequestException;
+import io.multiarch.request.Violation;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.structs.SymbolLookup;
+import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
+import org.jenkinsci.plugins.docker.commons.credentials.DockerServerEndpoint;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
+import org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+import hudson.model.Item;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code multiArchPlan}: the first, node-less step of {@code multiArchImage}. It takes the user's arguments, fills
+ * every default from {@link MultiArchImageConfiguration}, validates everything the engine can check without the
+ * build context, records the plan in the build's {@link MultiArchImageAction} and returns what the Groovy wiring
+ * needs: the run id, the stash, and per platform its stage name, agent label and whether it is required.
+ * The step's parameters are exactly the parameters of {@code multiArchImage}.
+ */
+public final class MultiArchPlanStep extends Step implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String image;
+    private List<String> tags;
+    private String context;
+    private String dockerfile;
+    private String target;
+    private List<String> buildArgs;
+    private List<String> labels;
+    private List<String> platforms;
+    private List<String> optionalPlatforms;
+    private String test;
+    private List<String> testExec;
+    private Boolean failFast;
+    private Integer platformTimeout;
+    private Integer testTimeout;
+    private Integer emulatedRetries;
+    private Boolean provenance;
+    private Boolean registryCache;
+    private DockerRegistryEndpoint registry;
+
+    @DataBoundConstructor
+    public MultiArchPlanStep(String image) {
+        this.image = image;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public List<String> getTags() {
+        return tags;
+    }
+
+    @DataBoundSetter
+    public void setTags(List<String> tags) {
+        this.tags = tags;
+    }
+
+    public String getContext() {
+        return context;
+    }
+
+    @DataBoundSetter
+    public void setContext(String context) {
+        this.context = Util.fixEmpty(context);
+    }
+
+    public String getDockerfile() {
+        return dockerfile;
+    }
+
+    @DataBoundSetter
+    public void setDockerfile(String dockerfile) {
+        this.dockerfile = Util.fixEmpty(dockerfile);
+    }
+
+    public String getTarget() {
+        return target;
+    }
+
+    @DataBoundSetter
+    public void setTarget(String target) {
+        this.target = Util.fixEmpty(target);
+    }
+
+    /** {@code NAME=value} entries; in a Pipeline also written as a map {@code [NAME: 'value']}. */
+    public List<String> getBuildArgs() {
+        return buildArgs;
+    }
+
+    @DataBoundSetter
+    public void setBuildArgs(List<String> buildArgs) {
+        this.buildArgs = buildArgs;
+    }
+
+    /** {@code key=value} entries; in a Pipeline also written as a map. */
+    public List<String> getLabels() {
+        return labels;
+    }
+
+    @DataBoundSetter
+    public void setLabels(List<String> labels) {
+        this.labels = labels;
+    }
+
+    public List<String> getPlatforms() {
+        return platforms;
+    }
+
+    @DataBoundSetter
+    public void setPlatforms(List<String> platforms) {
+        this.platforms = platforms;
+    }
+
+    public List<String> getOptionalPlatforms() {
+        return optionalPlatforms;
+    }
+
+    @DataBoundSetter
+    public void setOptionalPlatforms(List<String> optionalPlatforms) {
+        this.optionalPlatforms = optionalPlatforms;
+    }
+
+    public String getTest() {
+        return test;
+    }
+
+    /** A shell command run with {@code /bin/sh -c} inside each platform's image. */
+    @DataBoundSetter
+    public void setTest(String test) {
+        this.test = Util.fixEmpty(test);
+    }
+
+    public List<String> getTestExec() {
+        return testExec;
+    }
+
+    /** The test as an argv, for images without a shell. */
+    @DataBoundSetter
+    public void setTestExec(List<String> testExec) {
+        this.testExec = testExec;
+    }
+
+    public Boolean getFailFast() {
+        return failFast;
+    }
+
+    @DataBoundSetter
+    public void setFailFast(Boolean failFast) {
+        this.failFast = failFast;
+    }
+
+    /** Minutes. */
+    public Integer getPlatformTimeout() {
+        return platformTimeout;
+    }
+
+    @DataBoundSetter
+    public void setPlatformTimeout(Integer platformTimeout) {
+        this.platformTimeout = platformTimeout;
+    }
+
+    /** Minutes. */
+    public Integer getTestTimeout() {
+        return testTimeout;
+    }
+
+    @DataBoundSetter
+    public void setTestTimeout(Integer testTimeout) {
+        this.testTimeout = testTimeout;
+    }
+
+    public Integer getEmulatedRetries() {
+        return emulatedRetries;
+    }
+
+    @DataBoundSetter
+    public void setEmulatedRetries(Integer emulatedRetries) {
+        this.emulatedRetries = emulatedRetries;
+    }
+
+    public Boolean getProvenance() {
+        return provenance;
+    }
+
+    @DataBoundSetter
+    public void setProvenance(Boolean provenance) {
+        this.provenance = provenance;
+    }
+
+    public Boolean getRegistryCache() {
+        return registryCache;
+    }
+
+    @DataBoundSetter
+    public void setRegistryCache(Boolean registryCache) {
+        this.registryCache = registryCache;
+    }
+
+    public DockerRegistryEndpoint getRegistry() {
+        return registry;
+    }
+
+    @DataBoundSetter
+    public void setRegistry(DockerRegistryEndpoint registry) {
+        this.registry = registry;
+    }
+
+    /** The call's arguments with the global defaults filled in, under a new run id. */
+    PlanSpec toSpec(MultiArchImageConfiguration config, String runId) {
+        PlanSpec s = new PlanSpec();
+        s.id = runId;
+        s.image = image;
+        s.tags = tags == null ? new ArrayList<>(List.of("latest")) : new ArrayList<>(tags);
+        s.context = context == null ? "." : context;
+        s.dockerfile = dockerfile == null ? PlanSpec.DEFAULT_DOCKERFILE : dockerfile;
+        s.target = target;
+        s.buildArgs = pairs(buildArgs);
+        s.labels = pairs(labels);
+        s.platforms = canonical(platforms == null ? config.platformList() : platforms);
+        s.optionalPlatforms = canonical(optionalPlatforms == null ? List.of() : optionalPlatforms);
+        s.testShell = test;
+        s.testExec = testExec == null ? null : new ArrayList<>(testExec);
+        s.failFast = failFast == null ? config.isFailFast() : failFast;
+        s.platformTimeoutMinutes = platformTimeout == null ? config.getPlatformTimeoutMinutes() : platformTimeout;
+        s.testTimeoutMinutes = testTimeout == null ? config.getTestTimeoutMinutes() : testTimeout;
+        s.emulatedRetries = emulatedRetries == null ? config.getEmulatedRetries() : emulatedRetries;
+        s.provenance = provenance == null ? config.isProvenance() : provenance;
+        s.registryCache = registryCache == null ? config.isRegistryCache() : registryCache;
+        s.binfmtMode = config.getBinfmtMode();
+        s.binfmtInstaller = config.getBinfmtInstaller();
+        DockerRegistryEndpoint r = registry != null ? registry : config.getRegistry();
+        if (r != null) {
+            s.registryUrl = r.getUrl();
+            s.registryCredentialsId = r.getCredentialsId();
+        }
+        DockerServerEndpoint server = config.getDockerServer();
+        if (server != null) {
+            s.dockerServerUri = server.getUri();
+            s.dockerServerCredentialsId = server.getCredentialsId();
+        }
+        s.dockerTool = Util.fixEmpty(config.getDockerTool());
+        Map<String, String> nativeLabels = config.nativeLabels();
+        for (String p : s.platforms) {
+            if (nativeLabels.containsKey(p)) {
+                s.nativeLabels.put(p, nativeLabels.get(p));
+            }
+        }
+        s.emulationLabel = config.getEmulationLabel();
+        s.publishLabel = config.effectivePublishLabel();
+        return s;
+    }
+
+    /** Platforms in their canonical spelling where they parse (so labels match); the rest as written, for the engine to refuse. */
+    private static List<String> canonical(List<String> values) {
+        List<String> list = new ArrayList<>();
+        for (String v : values) {
+            try {
+                list.add(Platform.parse(v).toString());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                list.add(v);
+            }
+        }
+        return list;
+    }
+
+    /** {@code NAME=value} entries as a map; an entry without {@code =} becomes a key with an empty value, for the engine to judge. */
+    static Map<String, String> pairs(List<String> entries) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (entries != null) {
+            for (String e : entries) {
+                int eq = e.indexOf('=');
+                m.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    /** Plans on the controller; nothing here touches an agent. */
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        private static final long serialVersionUID = 1L;
+        private final transient MultiArchPlanStep step;
+
+        Execution(MultiArchPlanStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            Run<?, ?> run = getContext().get(Run.class);
+            TaskListener listener = getContext().get(TaskListener.class);
+            PlanSpec spec = step.toSpec(MultiArchImageConfiguration.get(), RunPlan.newRunId());
+            BuildRequest request;
+            try {
+                request = spec.validate();
+            } catch (InvalidRequestException e) {
+                StringBuilder sb = new StringBuilder(Messages.MultiArchPlanStep_invalid());
+                for (Violation v : e.violations()) {
+                    sb.append("\n  ").append(v.describe());
+                }
+                throw new AbortException(sb.toString());
+            }
+            RunPlan plan = RunPlan.of(request, spec.nativePlatforms(), spec.id);
+            MultiArchImageAction action = MultiArchImageAction.of(run);
+            action.add(new RunRecord(spec));
+            action.save();
+
+            List<Map<String, Object>> platforms = new ArrayList<>();
+            for (PlatformTask task : plan.tasks()) {
+                String p = task.platform().toString();
+                String label = spec.labelFor(p);
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("platform", p);
+                entry.put("label", label);
+                entry.put("native", task.nativePlatform());
+                entry.put("required", task.required());
+                platforms.add(entry);
+                listener.getLogger().println(Messages.MultiArchPlanStep_planned(p,
+                        label.isEmpty() ? Messages.MultiArchPlanStep_anyAgent() : label,
+                        task.nativePlatform() ? Messages.MultiArchPlanStep_native() : Messages.MultiArchPlanStep_emulated(),
+                        task.required() ? "" : Messages.MultiArchPlanStep_optional()));
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("id", spec.id);
+            result.put("image", spec.image);
+            result.put("tags", new ArrayList<>(spec.tags));
+            result.put("failFast", spec.failFast);
+            result.put("stash", "multiarch-" + spec.id);
+            result.put("stashIncludes", spec.stashIncludes());
+            result.put("workDir", "multiarch-" + spec.id);
+            result.put("publishLabel", spec.publishLabel);
+            result.put("junit", junitAvailable() && (spec.testShell != null || spec.testExec != null));
+            result.put("platforms", platforms);
+            return result;
+        }
+    }
+
+    /**
+     * Whether {@code junit} can be called: the junit plugin's own step, or its recorder through the {@code step}
+     * meta-step (older versions). Checked here so the wiring never calls a step that does not exist, and the plugin
+     * needs no junit-plugin class.
+     */
+    static boolean junitAvailable() {
+        return StepDescriptor.byFunctionName("junit") != null
+                || SymbolLookup.get().findDescriptor(hudson.tasks.Publisher.class, "junit") != null;
+    }
+
+    /**
+     * {@code multiArchPlan}. Internal: {@code multiArchImage} calls it. Map-valued arguments ({@code buildArgs},
+     * {@code labels}) become {@code NAME=value} lists and single strings become one-element lists.
+     */
+    @Extension
+    @Symbol("multiArchPlan")
+    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
+        private static final List<String> LIST_ARGS = List.of("tags", "platforms", "optionalPlatforms", "testExec");
+        private static final List<String> MAP_ARGS = List.of("buildArgs", "labels");
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "multiArchPlan";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.MultiArchPlanStep_displayName();
+        }
+
+        @Override
+        public boolean isAdvanced() {
+            return true;
+        }
+
+        @NonNull
+        @Override
+        public Map<String, Object> customInstantiate(@NonNull Map<String, Object> arguments) {
+            Map<String, Object> m = new LinkedHashMap<>(arguments);
+            for (String key : LIST_ARGS) {
+                Object v = m.get(key);
+                if (v instanceof CharSequence s) {
+                    m.put(key, List.of(s.toString()));
+                }
+            }
+            for (String key : MAP_ARGS) {
+                if (m.get(key) instanceof Map<?, ?> map) {
+                    List<String> list = new ArrayList<>();
+                    map.forEach((k, v) -> list.add(k + "=" + (v == null ? "" : v)));
+                    m.put(key, list);
+                }
+            }
+            if (m.get("test") instanceof List<?> argv) {
+                m.remove("test");
+                m.put("testExec", argv.stream().map(String::valueOf).toList());
+            }
+            return m;
+        }
+
+        @NonNull
+        @Override
+        public UninstantiatedDescribable customUninstantiate(@NonNull UninstantiatedDescribable ud) {
+            Map<String, Object> args = new LinkedHashMap<>(ud.getArguments());
+            for (String key : MAP_ARGS) {
+                if (args.get(key) instanceof List<?> list) {
+                    args.put(key, pairs(list.stream().map(String::valueOf).toList()));
+                }
+            }
+            return ud.withArguments(args);
+        }
+
+        @POST
+        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
+            if (item == null) {
+                Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            } else {
+                item.checkPermission(Item.CONFIGURE);
+            }
+            try {
+                ImageName.parse(Util.fixNull(value).trim());
+                return FormValidation.ok();
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+    }
+}

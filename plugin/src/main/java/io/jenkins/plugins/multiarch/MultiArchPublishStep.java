@@ -1,0 +1,129 @@
+package io.jenkins.plugins.multiarch;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.Node;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.multiarch.build.MultiArchBuild;
+import io.multiarch.process.OutputListener;
+import io.multiarch.publish.Publisher;
+import io.multiarch.request.BuildRequest;
+import io.multiarch.result.PlatformResult;
+import io.multiarch.result.PublishResult;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code multiArchPublish}: the publish stage of {@code multiArchImage}. It takes the platform results the stages
+ * recorded in the build (not values passed through the script), and runs the engine's gated {@link Publisher} on
+ * its agent: one index of every platform that passed under every tag, only when every required platform passed,
+ * read back from the registry. Fails the step when the publish was attempted and failed.
+ */
+public final class MultiArchPublishStep extends Step implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String plan;
+
+    /** @param plan the run id from {@code multiArchPlan} */
+    @DataBoundConstructor
+    public MultiArchPublishStep(String plan) {
+        this.plan = plan;
+    }
+
+    public String getPlan() {
+        return plan;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        private static final long serialVersionUID = 1L;
+        private final transient MultiArchPublishStep step;
+
+        Execution(MultiArchPublishStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            StepContext ctx = getContext();
+            Run<?, ?> run = ctx.get(Run.class);
+            FilePath cwd = ctx.get(FilePath.class);
+            Launcher launcher = ctx.get(Launcher.class);
+            EnvVars env = ctx.get(EnvVars.class);
+            Node node = ctx.get(Node.class);
+            TaskListener listener = ctx.get(TaskListener.class);
+            RunRecord record = StepSupport.record(run, step.plan);
+            PlanSpec spec = record.getSpec();
+            // the publish reads no build context: the request's paths are not used here
+            BuildRequest request = spec.validate();
+            List<PlatformResult> results = new ArrayList<>();
+            for (PlatformRecord r : record.getPlatforms()) {
+                results.add(r.toResult());
+            }
+            OutputListener output = MultiArchBuild.prefixed(StepSupport.output(listener), "publish");
+            PublishResult published;
+            try (DockerSession session = DockerSession.open(spec, run, cwd, launcher, env, node, listener, output)) {
+                published = new Publisher(session.docker(), request, output).publish(results);
+            }
+            record.setPublish(PublishRecord.of(published));
+            MultiArchImageAction.of(run).save();
+            if (!published.published()) {
+                throw new AbortException(published.message());
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("published", true);
+            answer.put("indexDigest", published.indexDigest());
+            answer.put("tags", new ArrayList<>(published.tags()));
+            answer.put("platforms", new ArrayList<>(published.listed().stream().map(Object::toString).toList()));
+            return answer;
+        }
+    }
+
+    /** {@code multiArchPublish}. Internal: the publish stage of {@code multiArchImage} calls it. */
+    @Extension
+    @Symbol("multiArchPublish")
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, FilePath.class, Launcher.class, EnvVars.class, Node.class, TaskListener.class);
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "multiArchPublish";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.MultiArchPublishStep_displayName();
+        }
+
+        @Override
+        public boolean isAdvanced() {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.jenkins.plugins.multiarch;
+
+import io.multiarch.platform.Platform;
+import io.multiarch.result.PlatformResult;
+import io.multiarch.result.Status;
+import io.multiarch.result.TestOutcome;
+
+import java.io.Serializable;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One platform's {@link PlatformResult} as the build stores it: plain fields, so that XStream writes it into
+ * {@code build.xml} and Jelly pages read it through getters. {@link #toResult()} gives the engine's value back for
+ * the publish.
+ */
+public final class PlatformRecord implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String platform;
+    private boolean required;
+    private String status;
+    private String digest;
+    private boolean emulated;
+    private String agent;
+    private int attempts;
+    private double binfmtSeconds;
+    private double buildSeconds;
+    private long sizeBytes;
+    private String tempTag;
+    private String testCommand;
+    private int testExitCode;
+    private boolean testTimedOut;
+    private double testSeconds;
+    private String testOutput;
+    private String message;
+
+    static PlatformRecord of(PlatformResult r) {
+        PlatformRecord p = new PlatformRecord();
+        p.platform = r.platform().toString();
+        p.required = r.required();
+        p.status = r.status().name();
+        p.digest = r.digest();
+        p.emulated = r.emulated();
+        p.agent = r.agent();
+        p.attempts = r.attempts();
+        p.binfmtSeconds = r.binfmtSeconds();
+        p.buildSeconds = r.buildSeconds();
+        p.sizeBytes = r.sizeBytes();
+        p.tempTag = r.tempTag();
+        p.message = r.message();
+        r.test().ifPresent(t -> {
+            p.testCommand = t.command();
+            p.testExitCode = t.exitCode();
+            p.testTimedOut = t.timedOut();
+            p.testSeconds = t.seconds();
+            p.testOutput = t.output();
+        });
+        return p;
+    }
+
+    /** A platform whose stage never reported (stopped by fail-fast, aborted, or its agent was lost). */
+    static PlatformRecord missing(String platform, boolean required, boolean emulated, String message) {
+        return of(PlatformResult.skipped(Platform.parse(platform), required, emulated, message));
+    }
+
+    PlatformResult toResult() {
+        Optional<TestOutcome> test = testCommand == null ? Optional.empty()
+                : Optional.of(new TestOutcome(testCommand, testExitCode, testTimedOut, testSeconds, nz(testOutput)));
+        return new PlatformResult(Platform.parse(platform), required, Status.valueOf(status), nz(digest), emulated,
+                nz(agent), attempts, binfmtSeconds, buildSeconds, sizeBytes, nz(tempTag), test, nz(message));
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    public String getPlatform() {
+        return platform;
+    }
+
+    public boolean isRequired() {
+        return required;
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    /** {@code passed}, {@code failed} or {@code skipped}. */
+    public String getStatusLabel() {
+        return status.toLowerCase(Locale.ROOT);
+    }
+
+    public boolean isPassed() {
+        return Status.PASSED.name().equals(status);
+    }
+
+    public String getDigest() {
+        return nz(digest);
+    }
+
+    /** The first 12 hex digits of the digest, for tables. */
+    public String getShortDigest() {
+        String d = nz(digest);
+        int colon = d.indexOf(':');
+        return d.isEmpty() ? "" : d.substring(colon + 1, Math.min(d.length(), colon + 13));
+    }
+
+    public boolean isEmulated() {
+        return emulated;
+    }
+
+    public String getAgent() {
+        return nz(agent);
+    }
+
+    public int getAttempts() {
+        return attempts;
+    }
+
+    public double getBinfmtSeconds() {
+        return binfmtSeconds;
+    }
+
+    public double getBuildSeconds() {
+        return buildSeconds;
+    }
+
+    public long getSizeBytes() {
+        return sizeBytes;
+    }
+
+    /** The size for people: {@code 12.3 MB}, empty when unknown. */
+    public String getSize() {
+        if (sizeBytes <= 0) {
+            return "";
+        }
+        String[] units = {"B", "kB", "MB", "GB", "TB"};
+        double v = sizeBytes;
+        int u = 0;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    }
+
+    public boolean isTested() {
+        return testCommand != null;
+    }
+
+    public String getTestCommand() {
+        return nz(testCommand);
+    }
+
+    public int getTestExitCode() {
+        return testExitCode;
+    }
+
+    public boolean isTestTimedOut() {
+        return testTimedOut;
+    }
+
+    public boolean isTestPassed() {
+        return testCommand != null && testExitCode == 0 && !testTimedOut;
+    }
+
+    public double getTestSeconds() {
+        return testSeconds;
+    }
+
+    public String getTestOutput() {
+        return nz(testOutput);
+    }
+
+    public String getMessage() {
+        return nz(message);
+    }
+
+    /** Status mark for the build page: blue passed, red a required failure, yellow an optional one, grey skipped. */
+    public String getStatusIcon() {
+        if (isPassed()) {
+            return "symbol-status-blue";
+        }
+        if (Status.FAILED.name().equals(status)) {
+            return required ? "symbol-status-red" : "symbol-status-yellow";
+        }
+        return "symbol-status-nobuilt";
+    }
+
+    /** {@code linux-arm-v7}: for anchors. */
+    public String getSlug() {
+        return platform.replaceAll("[^A-Za-z0-9]+", "-");
+    }
+
+    public String getMode() {
+        return emulated ? Messages.PlatformRecord_emulated() : Messages.PlatformRecord_native();
+    }
+
+    public String getBuildTime() {
+        return seconds(buildSeconds);
+    }
+
+    public String getTestTime() {
+        return testCommand == null ? "" : seconds(testSeconds);
+    }
+
+    /** Seconds with one decimal, for tables. */
+    public static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.1f s", s);
+    }
+}

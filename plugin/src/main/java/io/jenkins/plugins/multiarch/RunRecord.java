@@ -1,0 +1,96 @@
+package io.jenkins.plugins.multiarch;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code multiArchImage} call in a build: its plan, each platform's record as its stage reports it, and the
+ * publish. A build may call the step several times; each call has its own run id.
+ */
+public final class RunRecord implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final PlanSpec spec;
+    private final Map<String, PlatformRecord> platforms = new LinkedHashMap<>();
+    private PublishRecord publish;
+
+    RunRecord(PlanSpec spec) {
+        this.spec = spec;
+    }
+
+    public PlanSpec getSpec() {
+        return spec;
+    }
+
+    public String getId() {
+        return spec.getId();
+    }
+
+    public String getImage() {
+        return spec.getImage();
+    }
+
+    /** {@code image:tag} for each requested tag. */
+    public List<String> getReferences() {
+        return spec.getTags().stream().map(t -> spec.getImage() + ":" + t).toList();
+    }
+
+    /** Every planned platform in the order asked, with a placeholder for those that have not reported. */
+    public synchronized List<PlatformRecord> getPlatforms() {
+        List<PlatformRecord> list = new ArrayList<>();
+        for (String p : spec.getPlatforms()) {
+            PlatformRecord r = platforms.get(p);
+            list.add(r != null ? r : PlatformRecord.missing(p, spec.isRequired(p), !spec.isNative(p),
+                    publish == null ? Messages.RunRecord_pending() : Messages.RunRecord_notReported()));
+        }
+        return list;
+    }
+
+    synchronized PlatformRecord platform(String platform) {
+        return platforms.get(platform);
+    }
+
+    synchronized void put(PlatformRecord record) {
+        platforms.put(record.getPlatform(), record);
+    }
+
+    public synchronized PublishRecord getPublish() {
+        return publish;
+    }
+
+    synchronized void setPublish(PublishRecord publish) {
+        this.publish = publish;
+    }
+
+    /**
+     * Why nothing was published when the publish stage did not run because a required platform did not pass, or
+     * empty (the wiring skips the publish stage then, so the build page says it here).
+     */
+    public synchronized String getWithheld() {
+        if (publish != null) {
+            return "";
+        }
+        List<String> blockers = new ArrayList<>();
+        for (String p : spec.getPlatforms()) {
+            PlatformRecord r = platforms.get(p);
+            if (spec.isRequired(p) && r != null && !r.isPassed()) {
+                blockers.add(p);
+            }
+        }
+        return blockers.isEmpty() ? "" : Messages.RunRecord_withheld(String.join(", ", blockers));
+    }
+
+    /** {@code image@sha256:…} of the published index, or empty. */
+    public String getIndexReference() {
+        PublishRecord p = getPublish();
+        return p == null || !p.isPublished() ? "" : spec.getImage() + "@" + p.getIndexDigest();
+    }
+
+    /** {@code image@sha256:…} of one platform's image, or empty. */
+    public String reference(PlatformRecord r) {
+        return r.getDigest().isEmpty() ? "" : spec.getImage() + "@" + r.getDigest();
+    }
+}

@@ -1,0 +1,95 @@
+package io.jenkins.plugins.multiarch;
+
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
+import io.multiarch.platform.Platform;
+import io.multiarch.result.PlatformResult;
+import io.multiarch.result.PublishResult;
+import io.multiarch.result.Status;
+import io.multiarch.result.TestOutcome;
+import org.htmlunit.html.HtmlPage;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The build page summary and the action's own page, with values a hostile build could produce. */
+@WithJenkins
+class MultiArchImageActionTest {
+    private static final String DIGEST_AMD64 = "sha256:" + "1".repeat(64);
+    private static final String DIGEST_ARM64 = "sha256:" + "2".repeat(64);
+    private static final String INDEX = "sha256:" + "9".repeat(64);
+    private static final String HOSTILE = "<script>alert('x')</script>";
+
+    private static RunRecord record() {
+        PlanSpec spec = new PlanSpec();
+        spec.id = "20250101-000000-abcdef";
+        spec.image = "ghcr.io/acme/app";
+        spec.tags = new java.util.ArrayList<>(List.of("1.0", "latest"));
+        spec.platforms = new java.util.ArrayList<>(List.of("linux/amd64", "linux/arm64", "linux/riscv64"));
+        spec.optionalPlatforms = new java.util.ArrayList<>(List.of("linux/riscv64"));
+        spec.nativeLabels.put("linux/amd64", "amd64");
+        RunRecord record = new RunRecord(spec);
+        record.put(PlatformRecord.of(new PlatformResult(Platform.AMD64, true, Status.PASSED, DIGEST_AMD64, false,
+                "amd64-agent", 1, 0, 12.5, 7_340_000, "", Optional.of(new TestOutcome("uname -m", 0, false, 0.4,
+                "x86_64\n" + HOSTILE)), "")));
+        record.put(PlatformRecord.of(new PlatformResult(Platform.ARM64, true, Status.PASSED, DIGEST_ARM64, true,
+                "emulation-agent", 2, 0.1, 80.0, 7_100_000, "", Optional.of(new TestOutcome("uname -m", 0, false, 1.2,
+                "aarch64")), "")));
+        record.put(PlatformRecord.of(new PlatformResult(Platform.RISCV64, false, Status.FAILED, "", true,
+                "emulation-agent", 2, 0.1, 300.0, 0, "", Optional.empty(), "the build failed: " + HOSTILE)));
+        record.setPublish(PublishRecord.of(new PublishResult(true, INDEX, List.of("1.0", "latest"),
+                List.of(Platform.AMD64, Platform.ARM64), 3.0, List.of(), "")));
+        return record;
+    }
+
+    @Test
+    void shouldShowTheUnifiedTagIndexAndPlatformsEscaped(JenkinsRule r) throws Exception {
+        // Given
+        FreeStyleProject project = r.createFreeStyleProject();
+        FreeStyleBuild build = r.buildAndAssertSuccess(project);
+        MultiArchImageAction action = MultiArchImageAction.of(build);
+        action.add(record());
+        build.save();
+        JenkinsRule.WebClient web = r.createWebClient();
+
+        // When
+        HtmlPage summary = web.getPage(build);
+        HtmlPage page = web.getPage(build, MultiArchImageAction.URL_NAME + "/");
+
+        // Then
+        assertThat(summary.asNormalizedText()).contains("ghcr.io/acme/app:1.0", "ghcr.io/acme/app@" + INDEX,
+                "linux/amd64", "linux/arm64", "linux/riscv64");
+        String text = page.asNormalizedText();
+        assertThat(text).contains("ghcr.io/acme/app@" + DIGEST_AMD64, "ghcr.io/acme/app@" + DIGEST_ARM64,
+                "amd64-agent", "emulated (QEMU)", "native", "7.3 MB", "failed", "(optional)", HOSTILE);
+        assertThat(page.getElementById("platform-20250101-000000-abcdef-linux-arm64")).isNotNull();
+        assertThat(page.getElementsByTagName("script").stream().map(e -> e.getTextContent()))
+                .noneMatch(s -> s.contains("alert('x')"));
+        assertThat(summary.getElementsByTagName("script").stream().map(e -> e.getTextContent()))
+                .noneMatch(s -> s.contains("alert('x')"));
+    }
+
+    @Test
+    void shouldKeepTheRecordsAcrossARestartOfTheBuild(JenkinsRule r) throws Exception {
+        // Given
+        FreeStyleProject project = r.createFreeStyleProject();
+        FreeStyleBuild build = r.buildAndAssertSuccess(project);
+        MultiArchImageAction.of(build).add(record());
+        build.save();
+
+        // When
+        build.reload();
+
+        // Then
+        RunRecord loaded = build.getAction(MultiArchImageAction.class).getRuns().get(0);
+        assertThat(loaded.getIndexReference()).isEqualTo("ghcr.io/acme/app@" + INDEX);
+        assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getStatusLabel)
+                .containsExactly("passed", "passed", "failed");
+        assertThat(loaded.getPlatforms().get(0).toResult().test()).isPresent();
+    }
+}

@@ -1,0 +1,59 @@
+package io.jenkins.plugins.multiarch;
+
+import hudson.model.Result;
+import io.multiarch.result.Status;
+import org.jenkinsci.plugins.docker.commons.tools.DockerTool;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole step on labelled agents without Docker: a docker tool that does not exist makes every platform fail
+ * in its own stage, so the publish stage must not run. Needs no Docker.
+ */
+@WithJenkins
+class MultiArchImageStepTest {
+
+    @Test
+    void shouldWithholdThePublishWhenARequiredPlatformFails(JenkinsRule r) throws Exception {
+        // Given
+        r.jenkins.getDescriptorByType(DockerTool.DescriptorImpl.class)
+                .setInstallations(new DockerTool("missing", "/nonexistent/docker", List.of()));
+        MultiArchImageConfiguration config = MultiArchImageConfiguration.get();
+        config.setDockerTool("missing");
+        config.setPlatformLabels(List.of(new PlatformLabel("linux/amd64", "amd64")));
+        config.setEmulationLabel("emulation");
+        r.createSlave("caller-agent", "caller", null);
+        r.createSlave("amd64-agent", "amd64", null);
+        r.createSlave("emulation-agent", "emulation", null);
+        WorkflowJob job = r.createProject(WorkflowJob.class, "withheld");
+        job.setDefinition(new CpsFlowDefinition("node('caller') {\n"
+                + "  writeFile file: 'app/Dockerfile', text: 'FROM scratch\\n'\n"
+                + "  multiArchImage(image: 'localhost:5000/app', context: 'app',"
+                + " platforms: ['linux/amd64', 'linux/arm64', 'linux/riscv64'], optionalPlatforms: ['linux/riscv64'])\n"
+                + "}", true));
+
+        // When
+        WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
+
+        // Then
+        r.assertLogContains("not published", run);
+        r.assertLogNotContains("multiArchPublish", run);
+        RunRecord record = run.getAction(MultiArchImageAction.class).getRuns().get(0);
+        assertThat(record.getPublish()).isNull();
+        assertThat(record.getWithheld()).contains("linux/amd64").contains("linux/arm64");
+        assertThat(record.getPlatforms()).extracting(PlatformRecord::getStatus)
+                .containsOnly(Status.FAILED.name());
+        assertThat(record.getPlatforms()).extracting(PlatformRecord::getMessage)
+                .allMatch(m -> m.contains("not usable"));
+        assertThat(record.getPlatforms()).extracting(PlatformRecord::getAgent)
+                .containsExactly("amd64-agent", "emulation-agent", "emulation-agent");
+    }
+}

@@ -9,6 +9,7 @@
 #   scripts/toolchain.sh base-images  127.0.0.1:5000/library/busybox:latest for 10 platforms
 #   scripts/toolchain.sh stop       stops what this script started (pid files in /run/multiarch)
 #   scripts/toolchain.sh status     prints what is installed / running
+#   scripts/toolchain.sh second-start|second-stop  a second dockerd (own socket) for --endpoint tests
 #
 # Environment: MULTIARCH_DOCKER  docker client to use (default: Debian's /usr/bin/docker).
 # Needs root.  Reads the archive address from /etc/apt/sources.list.d/debian.sources.
@@ -452,6 +453,7 @@ cmd_start() {
 cmd_stop() {
   need_root
   local name exe pid i
+  if pid_alive dockerd-second dockerd >/dev/null; then cmd_second_stop; fi
   for name in registry:docker-registry dockerd:dockerd containerd:containerd; do
     exe=${name#*:}; name=${name%%:*}
     if pid=$(pid_alive "$name" "$exe"); then
@@ -464,6 +466,51 @@ cmd_stop() {
     fi
     rm -f "$RUN_DIR/$name.pid"
   done
+}
+
+# A second, independent docker daemon on this machine (own socket, data root, exec root, containerd
+# namespace and bridge), so that per-platform endpoints (multiarch build --endpoint P=unix://…) can be
+# tested for real. Its bridge is a separate interface: a daemon started with --bridge=none would delete
+# the first daemon's docker0.
+SECOND_DIR=/run/multiarch-second
+SECOND_SOCK=unix://$SECOND_DIR/docker.sock
+SECOND_BRIDGE=br-multiarch2
+SECOND_BRIDGE_ADDR=172.31.250.1/24
+SECOND_CONFIG=/etc/multiarch/second-daemon.json
+
+cmd_second_start() {
+  need_root
+  local pid
+  if pid=$(pid_alive dockerd-second dockerd) && DOCKER_HOST=$SECOND_SOCK dk info >/dev/null 2>&1; then
+    log "second dockerd: already running (pid $pid, $SECOND_SOCK)"; echo "$SECOND_SOCK"; return 0
+  fi
+  mkdir -p "$SECOND_DIR" /var/lib/multiarch-second "$(dirname "$SECOND_CONFIG")"
+  write_if_changed "$SECOND_CONFIG" '{"features":{"containerd-snapshotter":true},"registry-mirrors":["http://'"$REGISTRY_ADDR"'"]}' || true
+  if ! ip link show "$SECOND_BRIDGE" >/dev/null 2>&1; then
+    ip link add "$SECOND_BRIDGE" type bridge
+    ip addr add "$SECOND_BRIDGE_ADDR" dev "$SECOND_BRIDGE"
+  fi
+  ip link set "$SECOND_BRIDGE" up
+  pid=$(spawn dockerd-second "$LOG_PREFIX-dockerd-second.log" dockerd --host "$SECOND_SOCK" \
+    --data-root /var/lib/multiarch-second --exec-root "$SECOND_DIR/exec" --pidfile "$SECOND_DIR/docker.pid" \
+    --config-file "$SECOND_CONFIG" --containerd "$CONTAINERD_SOCK" --containerd-namespace multiarch-second \
+    --containerd-plugins-namespace multiarch-second-plugins --bridge "$SECOND_BRIDGE" --iptables=false --ip-masq=false)
+  DOCKER_HOST=$SECOND_SOCK wait_for "second dockerd" "$LOG_PREFIX-dockerd-second.log" 90 "$pid" dk info
+  log "second dockerd: started (pid $pid, $SECOND_SOCK, log $LOG_PREFIX-dockerd-second.log)"
+  echo "$SECOND_SOCK"
+}
+
+cmd_second_stop() {
+  need_root
+  local pid i
+  if pid=$(pid_alive dockerd-second dockerd); then
+    log "second dockerd: stopping pid $pid"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 60; i++)); do [[ -d /proc/$pid ]] || break; sleep 0.5; done
+    [[ -d /proc/$pid ]] && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$RUN_DIR/dockerd-second.pid"
+  if ip link show "$SECOND_BRIDGE" >/dev/null 2>&1; then ip link delete "$SECOND_BRIDGE" || true; fi
 }
 
 cmd_status() {
@@ -724,6 +771,8 @@ case "${1:-all}" in
   base-images) cmd_base_images ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  second-start) cmd_second_start ;;
+  second-stop) cmd_second_stop ;;
   -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown subcommand '$1' (all|install|start|base-images|stop|status)" ;;
+  *) die "unknown subcommand '$1' (all|install|start|base-images|stop|status|second-start|second-stop)" ;;
 esac

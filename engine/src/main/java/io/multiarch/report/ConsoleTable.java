@@ -66,6 +66,13 @@ public final class ConsoleTable {
             sb.append("not published (").append(Text.oneLine(tags)).append("): ")
                     .append(Text.oneLine(publish.message())).append('\n');
         }
+        List<String> factors = run.platforms().stream().filter(p -> run.emulationFactor(p).isPresent())
+                .map(p -> p.platform() + " " + String.format(java.util.Locale.ROOT, "%.1fx", run.emulationFactor(p).getAsDouble()))
+                .toList();
+        if (!factors.isEmpty()) {
+            sb.append("emulation factor (build time against the native builds of this run): ")
+                    .append(String.join(", ", factors)).append('\n');
+        }
         if (!publish.leftovers().isEmpty()) {
             sb.append("left in the registry: ")
                     .append(Text.oneLine(String.join(", ", publish.leftovers()))).append('\n');

@@ -54,11 +54,11 @@ public final class JsonReport {
         root.put("toolchain", Text.orEmpty(run.toolchain()));
         root.put("totalSeconds", run.totalSeconds());
         ArrayNode platforms = root.putArray("platforms");
-        run.platforms().forEach(p -> platforms.add(platform(p)));
+        run.platforms().forEach(p -> platforms.add(platform(run, p)));
         return root;
     }
 
-    private static ObjectNode platform(PlatformResult p) {
+    private static ObjectNode platform(RunResult run, PlatformResult p) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("platform", p.platform().toString());
         node.put("status", p.status().label());
@@ -71,6 +71,12 @@ public final class JsonReport {
         node.put("buildSeconds", p.buildSeconds());
         node.put("testSeconds", p.testSeconds());
         node.put("sizeBytes", p.sizeBytes());
+        java.util.OptionalDouble factor = run.emulationFactor(p);
+        if (factor.isPresent()) {
+            node.put("emulationFactor", Math.round(factor.getAsDouble() * 100) / 100.0);
+        } else {
+            node.putNull("emulationFactor");
+        }
         node.put("tempTag", Text.orEmpty(p.tempTag()));
         node.put("message", Text.orEmpty(p.message()));
         if (p.test().isPresent()) {

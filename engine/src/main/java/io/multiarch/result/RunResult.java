@@ -17,6 +17,22 @@ public record RunResult(String runId, String image, List<String> tags, String to
         return publish.published();
     }
 
+    /**
+     * How much slower an emulated platform built than the native ones of this run: its build seconds over the median
+     * build seconds of the native platforms that passed. Empty for native platforms, failed ones, and runs with no
+     * native platform to compare with.
+     */
+    public java.util.OptionalDouble emulationFactor(PlatformResult p) {
+        double[] nativeSeconds = platforms.stream().filter(r -> !r.emulated() && r.passed() && r.buildSeconds() > 0)
+                .mapToDouble(PlatformResult::buildSeconds).sorted().toArray();
+        if (!p.emulated() || !p.passed() || nativeSeconds.length == 0) {
+            return java.util.OptionalDouble.empty();
+        }
+        int n = nativeSeconds.length;
+        double median = n % 2 == 1 ? nativeSeconds[n / 2] : (nativeSeconds[n / 2 - 1] + nativeSeconds[n / 2]) / 2;
+        return java.util.OptionalDouble.of(p.buildSeconds() / median);
+    }
+
     /** Required platforms that did not pass: why nothing was published. */
     public List<PlatformResult> blockers() {
         return platforms.stream().filter(p -> p.required() && !p.passed()).toList();

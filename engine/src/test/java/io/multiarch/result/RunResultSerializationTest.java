@@ -40,4 +40,26 @@ class RunResultSerializationTest {
         assertThat(copy.platforms().get(0).test()).contains(tested.test().orElseThrow());
         assertThat(copy.platforms().get(1).test()).isEmpty();
     }
+
+    @Test
+    void shouldComputeTheEmulationFactorAgainstTheMedianNativeBuildOfTheRun() {
+        // Given two native builds (2 s and 4 s) and an emulated one of 9 s
+        PlatformResult amd64 = result(Platform.AMD64, false, 2.0);
+        PlatformResult i386 = result(Platform.I386, false, 4.0);
+        PlatformResult riscv = result(Platform.RISCV64, true, 9.0);
+        RunResult run = new RunResult("r", "a/b", List.of("v1"), "", List.of(amd64, i386, riscv),
+                PublishResult.withheld(List.of("v1"), List.of(), ""), 10);
+
+        // Then the emulated one is 3x the median native time, and native ones have no factor
+        assertThat(run.emulationFactor(riscv)).hasValue(3.0);
+        assertThat(run.emulationFactor(amd64)).isEmpty();
+        RunResult emulatedOnly = new RunResult("r", "a/b", List.of("v1"), "", List.of(riscv),
+                PublishResult.withheld(List.of("v1"), List.of(), ""), 10);
+        assertThat(emulatedOnly.emulationFactor(riscv)).isEmpty();
+    }
+
+    private static PlatformResult result(Platform p, boolean emulated, double buildSeconds) {
+        return new PlatformResult(p, true, Status.PASSED, "sha256:" + "c".repeat(64), emulated, "local", 1, 0,
+                buildSeconds, 1, "", Optional.empty(), "");
+    }
 }

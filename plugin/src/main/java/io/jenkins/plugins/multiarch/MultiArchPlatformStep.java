@@ -128,9 +128,12 @@ public final class MultiArchPlatformStep extends Step implements Serializable {
                 output.line(Messages.MultiArchPlatformStep_toolchain(agentName, toolchain.describe()), false);
                 RunPlan runPlan = RunPlan.of(request, spec.nativePlatforms(), spec.getId());
                 PlatformTask task = runPlan.task(Platform.parse(step.platform));
+                // the agent's kernel is the daemon's only when the daemon runs there: a remote DOCKER_HOST has its own
+                String host = session.docker().env().getOrDefault("DOCKER_HOST", env == null ? "" : env.get("DOCKER_HOST", ""));
+                boolean localDaemon = host == null || host.isEmpty() || host.startsWith("unix://");
                 AgentContext agent = new AgentContext(agentName, session.docker(),
                         new AgentFileAccess(cwd.getChannel(), WorkspaceList.tempDir(cwd)), toolchain,
-                        launcher.isUnix() ? BINFMT_DIR : "", output);
+                        launcher.isUnix() && localDaemon ? BINFMT_DIR : "", output);
                 result = new PlatformBuild(request, spec.getId(), task, agent).run();
             }
             return finish(run, record, result, cwd, listener);

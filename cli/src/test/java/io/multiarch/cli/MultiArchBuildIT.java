@@ -154,6 +154,27 @@ class MultiArchBuildIT {
 
     @Test
     @Order(5)
+    void shouldPublishWithProvenanceAndCheckTheIndexWithoutItsAttestations() throws Exception {
+        String repo = "it/provenance-" + RUN;
+
+        Run run = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
+                "--platforms", "linux/amd64,linux/ppc64le", "--provenance", "--test", "arch-test");
+
+        assertThat(run.exit).as(run.output()).isZero();
+        // the registry's index holds the two images and an attestation manifest for each
+        JsonNode index = registry.manifest(repo, "v1");
+        List<String> kinds = new ArrayList<>();
+        for (JsonNode m : index.path("manifests")) {
+            kinds.add(m.path("platform").path("os").asText() + "/" + m.path("platform").path("architecture").asText());
+        }
+        assertThat(kinds).containsExactlyInAnyOrder("linux/amd64", "linux/ppc64le", "unknown/unknown", "unknown/unknown");
+        assertThat(registry.platforms(repo, "v1")).containsExactlyInAnyOrder("linux/amd64", "linux/ppc64le");
+        assertThat(run.report().path("listedPlatforms")).hasSize(2);
+        assertThat(platform(run.report(), "linux/ppc64le").path("sizeBytes").asLong()).isPositive();
+    }
+
+    @Test
+    @Order(6)
     void shouldDetectADisabledEmulatorFailThatPlatformAndLeaveTheEntryAsItWas() throws Exception {
         String repo = "it/binfmt-" + RUN;
         assertThat(Files.readString(Path.of(BINFMT + "qemu-riscv64"))).startsWith("enabled");
@@ -178,7 +199,7 @@ class MultiArchBuildIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void shouldRegisterAMissingEmulatorWithTheHostInstallerAndBuild() throws Exception {
         String repo = "it/install-" + RUN;
         Path entry = Path.of(BINFMT + "qemu-mips64");

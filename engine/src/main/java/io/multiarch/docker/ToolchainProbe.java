@@ -32,11 +32,26 @@ public final class ToolchainProbe {
         } catch (IllegalArgumentException e) {
             throw new DockerException("buildx is not usable: " + e.getMessage());
         }
+        if (!atLeast(buildx, 0, 10)) {
+            throw new DockerException("buildx " + buildx + " is too old: 0.10 or later is needed (--provenance, "
+                    + "imagetools create --dry-run)");
+        }
         String arch = version.server().arch();
         Set<Platform> nativePlatforms = Toolchain.nativeFor(arch);
         return new Toolchain(version.client().version(), version.server().version(), buildx, builder.name(),
                 builder.driver(), arch, nativePlatforms, info.containerdStore(),
                 !"docker".equals(builder.driver()));
+    }
+
+    /** Whether a version such as {@code 0.13.1+ds1} is at least {@code major.minor}; unparsable versions pass. */
+    static boolean atLeast(String version, int major, int minor) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(version);
+        if (!m.lookingAt()) {
+            return true;
+        }
+        int ma = Integer.parseInt(m.group(1));
+        int mi = Integer.parseInt(m.group(2));
+        return ma > major || ma == major && mi >= minor;
     }
 
     /** {@code github.com/docker/buildx 0.13.1 <commit>}: the second word, the version. */

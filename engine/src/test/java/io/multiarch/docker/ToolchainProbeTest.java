@@ -183,4 +183,13 @@ class ToolchainProbeTest {
         assertThat(t.describe()).isEqualTo("docker 27.0.0 (daemon 27.0.0, arm64), buildx 0.17.1, "
                 + "builder 'multiarch' (driver docker-container, pushes by digest)");
     }
+
+    @Test
+    void shouldCompareBuildxVersionsAsDebianAndUpstreamSpellThem() {
+        assertThat(ToolchainProbe.atLeast("0.13.1+ds1", 0, 10)).isTrue();
+        assertThat(ToolchainProbe.atLeast("0.10.0", 0, 10)).isTrue();
+        assertThat(ToolchainProbe.atLeast("1.0.0", 0, 10)).isTrue();
+        assertThat(ToolchainProbe.atLeast("0.9.1", 0, 10)).isFalse();
+        assertThat(ToolchainProbe.atLeast("0.8.2-docker", 0, 10)).isFalse();
+    }
 }

@@ -2,7 +2,6 @@ package io.multiarch.request;
 
 import io.multiarch.platform.Platform;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +90,8 @@ public record BuildRequest(
         private BinfmtMode binfmtMode = BinfmtMode.VERIFY;
         private String binfmtInstaller = "host";
         private boolean registryCache = true;
+        private String workspace;
+        private PathProbe probe = PathProbe.LOCAL;
 
         /** Two builds at a time per core, at least two: a build waits on I/O and the registry as much as on CPU. */
         public static int defaultConcurrency() {
@@ -205,6 +206,17 @@ public record BuildRequest(
             return this;
         }
 
+        /**
+         * Takes the context relative to {@code workspaceDir} (which it must not leave) and checks it and the
+         * Dockerfile through {@code pathProbe}: how the Jenkins plugin validates a build context on an agent.
+         * Without this, relative paths are taken from this JVM's working directory and checked locally.
+         */
+        public Builder on(String workspaceDir, PathProbe pathProbe) {
+            this.workspace = workspaceDir;
+            this.probe = pathProbe;
+            return this;
+        }
+
         public Builder registryCache(boolean value) {
             this.registryCache = value;
             return this;
@@ -234,12 +246,8 @@ public record BuildRequest(
             }
 
             Path contextDir = null;
-            if (isBad(v, "context", context, false)) {
-                contextDir = null;
-            } else if (!Files.isDirectory(Path.of(context))) {
-                v.add(new Violation("context", context, "is not an existing directory"));
-            } else {
-                contextDir = Path.of(context).toAbsolutePath().normalize();
+            if (!isBad(v, "context", context, false)) {
+                contextDir = resolveContext(v);
             }
 
             Path dockerfilePath = null;
@@ -247,7 +255,7 @@ public record BuildRequest(
             if (!isBad(v, "dockerfile", df, false) && contextDir != null) {
                 Path p = Path.of(df);
                 Path resolved = (p.isAbsolute() ? p : contextDir.resolve(p)).normalize();
-                if (!Files.isRegularFile(resolved)) {
+                if (!exists(v, "dockerfile", df, resolved, false)) {
                     v.add(new Violation("dockerfile", df, "no such file" + (p.isAbsolute() ? "" : " in the context " + contextDir)));
                 } else {
                     dockerfilePath = resolved;
@@ -330,6 +338,40 @@ public record BuildRequest(
             return new BuildRequest(imageName, tagList, contextDir, dockerfilePath, Optional.ofNullable(target).filter(s -> !s.isEmpty()),
                     buildArgs, labels, platformList, optional, testSpec, failFast, platformTimeout, testTimeout,
                     emulatedRetries, provenance, concurrency, binfmtMode, installer, registryCache);
+        }
+
+        /** The context as an absolute path on the building machine, or null (with a violation) when it is not there. */
+        private Path resolveContext(List<Violation> v) {
+            Path dir;
+            if (workspace == null) {
+                dir = Path.of(context).toAbsolutePath().normalize();
+            } else {
+                Path base = Path.of(workspace).normalize();
+                dir = base.resolve(context).normalize();
+                if (!dir.startsWith(base)) {
+                    v.add(new Violation("context", context, "leaves the workspace " + base));
+                    return null;
+                }
+            }
+            if (!exists(v, "context", context, dir, true)) {
+                v.add(new Violation("context", context, "is not an existing directory"
+                        + (workspace == null ? "" : " in the workspace " + workspace)));
+                return null;
+            }
+            return dir;
+        }
+
+        private boolean exists(List<Violation> v, String field, String value, Path path, boolean directory) {
+            try {
+                return directory ? probe.isDirectory(path.toString()) : probe.isRegularFile(path.toString());
+            } catch (java.io.IOException e) {
+                v.add(new Violation(field, value, "cannot be checked: " + e.getMessage()));
+                return true; // reported above; not also "missing"
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                v.add(new Violation(field, value, "the check was interrupted"));
+                return true;
+            }
         }
 
         private static <T> T parse(List<Violation> v, String field, String value, java.util.function.Function<String, T> parser) {

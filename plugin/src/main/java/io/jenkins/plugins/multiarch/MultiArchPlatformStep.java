@@ -22,8 +22,8 @@ import io.multiarch.process.OutputListener;
 import io.multiarch.report.JunitReport;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.InvalidRequestException;
+import io.multiarch.request.PathProbe;
 import io.multiarch.result.PlatformResult;
-import io.multiarch.result.Status;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
@@ -37,10 +37,8 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -139,26 +137,25 @@ public final class MultiArchPlatformStep extends Step implements Serializable {
             return finish(run, record, result, cwd, listener);
         }
 
-        /** The context and Dockerfile as unstashed on this agent; the engine checks everything else. */
-        private static BuildRequest requestOnAgent(PlanSpec spec, FilePath cwd) throws IOException, InterruptedException {
-            spec.validate(); // the paths as text first: only then are they used as paths
-            FilePath contextDir = cwd.child(spec.context);
-            FilePath dockerfile = contextDir.child(spec.dockerfile);
-            BuildRequest request = spec.request(Path.of(contextDir.getRemote()), Path.of(dockerfile.getRemote()));
-            if (!contextDir.isDirectory()) {
-                throw new InvalidRequestException(java.util.List.of(new io.multiarch.request.Violation("context",
-                        spec.context, Messages.MultiArchPlatformStep_noContext(contextDir.getRemote()))));
-            }
-            if (!dockerfile.exists() || dockerfile.isDirectory()) {
-                throw new InvalidRequestException(java.util.List.of(new io.multiarch.request.Violation("dockerfile",
-                        spec.dockerfile, Messages.MultiArchPlatformStep_noDockerfile(dockerfile.getRemote()))));
-            }
-            return request;
+        /** The request with the context and Dockerfile as unstashed in this agent's workspace, checked there. */
+        private static BuildRequest requestOnAgent(PlanSpec spec, FilePath cwd) {
+            return spec.request(cwd.getRemote(), new PathProbe() {
+                @Override
+                public boolean isDirectory(String path) throws IOException, InterruptedException {
+                    return new FilePath(cwd.getChannel(), path).isDirectory();
+                }
+
+                @Override
+                public boolean isRegularFile(String path) throws IOException, InterruptedException {
+                    FilePath f = new FilePath(cwd.getChannel(), path);
+                    return f.exists() && !f.isDirectory();
+                }
+            });
         }
 
         private PlatformResult failed(PlanSpec spec, String agentName, String message) {
-            return new PlatformResult(Platform.parse(step.platform), spec.isRequired(step.platform), Status.FAILED, "",
-                    !spec.isNative(step.platform), agentName, 0, 0, 0, 0, "", Optional.empty(), message);
+            return PlatformResult.failed(Platform.parse(step.platform), spec.isRequired(step.platform),
+                    !spec.isNative(step.platform), agentName, message);
         }
 
         /** Records the result, writes its JUnit file, marks an optional failure unstable, and answers the wiring. */

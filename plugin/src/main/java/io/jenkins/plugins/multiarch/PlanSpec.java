@@ -1,24 +1,19 @@
 package io.jenkins.plugins.multiarch;
 
 import io.multiarch.platform.Platform;
-import io.multiarch.request.BinfmtInstaller;
 import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
-import io.multiarch.request.ImageName;
 import io.multiarch.request.InvalidRequestException;
-import io.multiarch.request.Tag;
-import io.multiarch.request.TestSpec;
+import io.multiarch.request.PathProbe;
 import io.multiarch.request.Violation;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -97,46 +92,30 @@ public final class PlanSpec implements Serializable {
     }
 
     /**
-     * Validates everything that can be checked without the build context: the engine checks every field except
-     * the context and Dockerfile (which live on an agent), and this class checks that those two are relative
-     * paths inside the stashed context.
+     * Validates everything that can be checked without the build context (on the controller, when planning): the
+     * engine checks every field, with the context and Dockerfile unchecked as paths; this class checks that those two
+     * are relative and stay inside the stashed context.
      *
      * @throws InvalidRequestException listing every problem
      */
     BuildRequest validate() {
-        // placeholders: the user's paths may not even be valid paths here, and are checked as text
-        return request(Path.of("."), Path.of(DEFAULT_DOCKERFILE));
+        return request("/", PathProbe.UNCHECKED);
     }
 
     /**
-     * The engine's request with the context and Dockerfile at the given paths on the agent. The engine's builder
-     * checks every field; its own existence checks of the context and Dockerfile look at this JVM's file system
-     * (the controller), so those two are checked on the agent by the caller and their violations dropped here.
+     * The engine's request with the context taken from {@code workspace} on the agent that builds, checked there
+     * through {@code probe}.
+     *
+     * @throws InvalidRequestException listing every problem
      */
-    BuildRequest request(Path contextDir, Path dockerfilePath) {
+    BuildRequest request(String workspace, PathProbe probe) {
         List<Violation> violations = new ArrayList<>();
         checkRelative(violations, "context", context);
         checkRelative(violations, "dockerfile", dockerfile);
-        try {
-            builder().build();
-        } catch (InvalidRequestException e) {
-            e.violations().stream()
-                    .filter(v -> !v.field().equals("context") && !v.field().equals("dockerfile"))
-                    .forEach(violations::add);
-        }
         if (!violations.isEmpty()) {
-            throw new InvalidRequestException(violations);
+            throw new InvalidRequestException(violations); // the paths as text first: only then used as paths
         }
-        // Everything parsed above; the canonical constructor takes the agent's paths.
-        List<Platform> platformList = platforms.stream().map(Platform::parse).toList();
-        Set<Platform> optional = new LinkedHashSet<>();
-        optionalPlatforms.forEach(p -> optional.add(Platform.parse(p)));
-        Optional<TestSpec> test = testShell != null ? Optional.of(TestSpec.shell(testShell))
-                : testExec != null ? Optional.of(TestSpec.exec(testExec)) : Optional.empty();
-        return new BuildRequest(ImageName.parse(image), tags.stream().map(Tag::parse).toList(), contextDir,
-                dockerfilePath, Optional.ofNullable(target).filter(s -> !s.isEmpty()), buildArgs, labels, platformList,
-                optional, test, failFast, Duration.ofMinutes(platformTimeoutMinutes), Duration.ofMinutes(testTimeoutMinutes),
-                emulatedRetries, provenance, 1, binfmtMode, BinfmtInstaller.parse(binfmtInstaller), registryCache);
+        return builder().on(workspace, probe).build();
     }
 
     private BuildRequest.Builder builder() {

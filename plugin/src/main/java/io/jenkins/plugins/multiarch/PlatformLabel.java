@@ -3,7 +3,7 @@ package io.jenkins.plugins.multiarch;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import io.multiarch.platform.Platform;
@@ -20,7 +20,7 @@ import java.util.Objects;
  * An agent label that runs one platform natively, e.g. {@code linux/arm64} on {@code arm64 && docker}. Platforms
  * without such a label run on the emulation label under QEMU.
  */
-public final class PlatformLabel extends AbstractDescribableImpl<PlatformLabel> implements Serializable {
+public final class PlatformLabel implements Describable<PlatformLabel>, Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String platform;

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Turns the raw data of bench/run.sh into bench/results.md.
+
+Usage: report.py RAW.tsv RESULTS.md
+
+RAW.tsv holds "# key: value" lines (machine, settings, times) and one line per measurement:
+COMPARISON, ROUND, SIDE (A = baseline, B = measured), VALUE, UNIT. For every comparison the ratio
+B/A is taken within each round (A and B ran back to back), and the table shows the median, min and
+max of those ratios, with the raw values below.
+"""
+import statistics
+import sys
+from collections import defaultdict
+
+# id, figure, B, A, goal: (B/A must be <= this) or None
+COMPARISONS = [
+    ("overhead-3-build", "1. Overhead, 3 platforms", "CLI build + publish",
+     "one-liner `buildx build --push` + `imagetools create`", 1.05),
+    ("overhead-3-test", "1. Overhead, 3 platforms", "CLI build + test + publish", "same one-liner (no test)", None),
+    ("overhead-10-build", "1. Overhead, 10 platforms", "CLI build + publish",
+     "one-liner `buildx build --push` + `imagetools create`", 1.05),
+    ("overhead-10-test", "1. Overhead, 10 platforms", "CLI build + test + publish", "same one-liner (no test)", None),
+    ("parallel", "2. Parallelism, 4 emulated", "default `--concurrency` (4 here)", "`--concurrency 1`", 0.6),
+    ("cold", "3. Cold agent rebuild, 4 emulated", "with the per-platform registry cache",
+     "`--no-registry-cache`", 0.2),
+    ("publish-5", "4. Publish scale", "`publishSeconds`, 5 platforms", "`publishSeconds`, 1 platform", 1.2),
+    ("publish-10", "4. Publish scale", "`publishSeconds`, 10 platforms", "`publishSeconds`, 1 platform", 1.2),
+    ("cross", "5. Cross-compilation, 4 emulated", "examples/cross (CPU step in a native stage)",
+     "same work fully emulated", None),
+    ("footprint-wall", "6. Footprint", "CLI 10-platform `--dry-run`, wall", "`java -version`, wall", None),
+    ("footprint-rss", "6. Footprint", "CLI 10-platform `--dry-run`, peak RSS", "`java -version`, peak RSS", None),
+]
+
+PHASES = ["wall", "report-total", "slowest-build", "slowest-test", "publish"]
+
+
+def read_raw(path):
+    meta, values, units = {}, defaultdict(lambda: defaultdict(dict)), {}
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            if line.startswith("# "):
+                key, _, value = line[2:].partition(": ")
+                meta[key] = value
+                continue
+            comparison, round_, side, value, unit = line.split("\t")
+            values[comparison][int(round_)][side] = float(value)
+            units[comparison] = unit
+    return meta, values, units
+
+
+def fmt(value, unit):
+    return f"{value:.1f}" if unit == "MiB" else f"{value:.2f}"
+
+
+def main(raw_path, out_path):
+    meta, values, units = read_raw(raw_path)
+    out = []
+    w = out.append
+    w("# Benchmark results")
+    w("")
+    w(f"Written by `bench/run.sh` (raw data: `bench/{raw_path.rsplit('/', 1)[-1]}`); how to run and what each "
+      "figure means: [README.md](README.md).")
+    w("")
+    w("Every figure is B / A, measured in pairs run back to back in the same suite run (A, B, A, B, …); "
+      "the ratio is taken within each pair, and the table gives the median, min and max over the pairs. "
+      f"{meta.get('runs', '?')} pairs per comparison.")
+    w("")
+    w("## Machine")
+    w("")
+    w("| | |")
+    w("|---|---|")
+    for key in ["cores", "cpu", "memory", "kernel", "docker", "buildx", "builder", "qemu", "java", "cli",
+                "load-at-start", "load-at-end", "started"]:
+        if key in meta:
+            w(f"| {key} | {meta[key]} |")
+    w(f"| CPU-bound step | {meta.get('work_mb', '?')} MiB hashed per platform (bench/image) |")
+    suite = float(meta.get("suite-seconds", "nan"))
+    figs = ", ".join(f"{k[len('figure-seconds-'):]} {float(v) / 60:.1f} min"
+                     for k, v in meta.items() if k.startswith("figure-seconds-"))
+    w(f"| suite time | {suite / 60:.1f} min ({figs}) |")
+    w("")
+    w("## Results")
+    w("")
+    w("| figure | B | A (baseline) | B / A median | min | max | goal | | A median | B median |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    details = []
+    for cid, figure, b_label, a_label, goal in COMPARISONS:
+        rounds = values.get(cid)
+        if not rounds:
+            continue
+        unit = units[cid]
+        pairs = [(r, v["A"], v["B"]) for r, v in sorted(rounds.items()) if "A" in v and "B" in v]
+        ratios = [b / a for _, a, b in pairs]
+        med = statistics.median(ratios)
+        if goal is None:
+            goal_cell, verdict = "—", ""
+        else:
+            goal_cell, verdict = f"≤ {goal}", ("**met**" if med <= goal else "**missed**")
+        w(f"| {figure} | {b_label} | {a_label} | **{med:.2f}** | {min(ratios):.2f} | {max(ratios):.2f} | "
+          f"{goal_cell} | {verdict} | {fmt(statistics.median(a for _, a, _ in pairs), unit)} {unit} | "
+          f"{fmt(statistics.median(b for _, _, b in pairs), unit)} {unit} |")
+        details.append((cid, figure, b_label, a_label, unit, pairs))
+    w("")
+    w("## Raw values")
+    w("")
+    w("Per pair, in the order they ran (A first).")
+    for cid, figure, b_label, a_label, unit, pairs in details:
+        w("")
+        w(f"**{cid}** ({figure}): A = {a_label}, B = {b_label}, {unit}")
+        w("")
+        w("| pair | A | B | B / A |")
+        w("|---|---|---|---|")
+        for r, a, b in pairs:
+            w(f"| {r} | {fmt(a, unit)} | {fmt(b, unit)} | {b / a:.2f} |")
+
+    phase_rows = []
+    for cid in ["overhead-3-build", "overhead-3-test", "overhead-10-build", "overhead-10-test"]:
+        cells = []
+        for phase in PHASES:
+            rounds = values.get(f"phases:{cid}:{phase}")
+            if not rounds:
+                break
+            cells.append(statistics.median(v["B"] for v in rounds.values()))
+        if len(cells) == len(PHASES):
+            phase_rows.append((cid, cells))
+    if phase_rows:
+        w("")
+        w("## Where the CLI's time goes (figure 1, median seconds)")
+        w("")
+        w("`wall` is the whole process as timed by the harness; the others come from the CLI's report.json "
+          "(`totalSeconds`, the largest `buildSeconds` and `testSeconds` over the platforms, `publishSeconds`). "
+          "`wall − report-total` is spent outside the run's own clock: JVM start, argument parsing, the "
+          "toolchain probe and writing the reports.")
+        w("")
+        w("| comparison | " + " | ".join(PHASES) + " | wall − report-total |")
+        w("|---" * (len(PHASES) + 2) + "|")
+        for cid, cells in phase_rows:
+            w(f"| {cid} | " + " | ".join(f"{c:.2f}" for c in cells) + f" | {cells[0] - cells[1]:.2f} |")
+    w("")
+    with open(out_path, "w") as f:
+        f.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# The benchmark suite of multiarch-image (issue #4): measures every figure side by side against its
+# baseline in one run (A, B, A, B, …) and writes bench/results.md through bench/report.py.
+#
+#   bench/run.sh                      # the whole suite, about 20 minutes on 2 cores
+#   bench/run.sh overhead footprint   # only some figures (results.md then shows only those)
+#   RUNS=2 WORK_MB=16 OUT=/tmp/r.md RAW=/tmp/r.tsv bench/run.sh   # try the harness (numbers meaningless)
+#
+# Figures: overhead parallel cold publish cross footprint (see bench/README.md).
+# Settings (environment): RUNS pairs per comparison (default 5, at least 5 for real numbers),
+# WORK_MB size of the CPU-bound step (default 256: about 2 s natively here), JAR the CLI
+# (default: a private copy of cli/target/multiarch.jar), REGISTRY (default 127.0.0.1:5000),
+# OUT the results (default bench/results.md), RAW the raw data (default bench/results-raw.tsv).
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+RUNS="${RUNS:-5}"
+WORK_MB="${WORK_MB:-256}"
+REGISTRY="${REGISTRY:-127.0.0.1:5000}"
+OUT="${OUT:-$BENCH/results.md}"
+RAW="${RAW:-$BENCH/results-raw.tsv}"
+WORK="$(mktemp -d /tmp/multiarch-bench.XXXXXX)"   # logs and the CLI's reports of this run
+LOG="$WORK/bench.log"
+FIGURES=("$@")
+[ ${#FIGURES[@]} -gt 0 ] || FIGURES=(overhead parallel cold publish cross footprint)
+
+IMAGE_CTX="$BENCH/image"
+CROSS_CTX="$ROOT/examples/cross"
+P1="linux/amd64"
+P3="linux/amd64,linux/arm64,linux/s390x"
+P5="linux/amd64,linux/arm64,linux/arm/v7,linux/ppc64le,linux/s390x"
+P10="linux/amd64,linux/386,linux/arm64,linux/arm/v7,linux/arm/v6,linux/ppc64le,linux/s390x,linux/mips64le,linux/mips64,linux/riscv64"
+P4_EMULATED="linux/arm64,linux/ppc64le,linux/s390x,linux/riscv64"
+RUN_ID="$(date +%Y%m%d%H%M%S)-$$"
+
+# --- helpers ---------------------------------------------------------------------------------
+say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$LOG" >&2; }
+now() { date +%s.%N; }
+since() { awk -v t0="$1" -v t1="$(now)" 'BEGIN { printf "%.3f", t1 - t0 }'; }
+
+# One raw measurement, a line of $RAW: COMPARISON ROUND SIDE(A|B) VALUE UNIT.
+record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RAW"; }
+
+# Runs one command with its output in the log; a failure stops the suite (no number from a failure).
+run() {
+    echo "+ $*" >>"$LOG"
+    if ! "$@" >>"$LOG" 2>&1; then
+        say "FAILED: $*"
+        tail -30 "$LOG" >&2
+        say "whole log: $LOG"
+        exit 1
+    fi
+}
+
+# Times COMMAND… (wall seconds of the whole process, JVM start included) and records it.
+timed() { # COMPARISON ROUND SIDE COMMAND…
+    local comparison="$1" round="$2" side="$3" t0; shift 3
+    t0=$(now)
+    "$@"
+    record "$comparison" "$round" "$side" "$(since "$t0")" s
+}
+
+# RUNS rounds of A then B (A, B, A, B, …): `pairs COMPARISON FUNCTION_A FUNCTION_B`. Each function
+# gets COMPARISON ROUND SIDE and records one value for them.
+pairs() {
+    local comparison="$1" a="$2" b="$3" round
+    for round in $(seq 1 "$RUNS"); do
+        say "$comparison: round $round/$RUNS"
+        "$a" "$comparison" "$round" A
+        "$b" "$comparison" "$round" B
+    done
+}
+
+cli() { run java -jar "$JAR" build "$@"; }
+prune() { run docker buildx prune -af; }
+# A fresh SEED per run, so that the CPU-bound step really runs (it is part of that step's cache key).
+seed() { echo "$RUN_ID-$1-$2-$3"; }
+# Cache hits in the last logged command: BuildKit's plain progress prints "#N CACHED" for each.
+cache_hits_of_last_command() { awk '/^\+ /{n=0} / #[0-9]+ CACHED/{n++} END{print n+0}' "$LOG"; }
+
+# --- 1. Overhead -----------------------------------------------------------------------------
+# The CLI (build+publish; build+test+publish) against the buildx one-liner that builds and pushes
+# every platform at once, then publishes an index with imagetools. Warm caches on both sides.
+oneliner() {
+    run docker buildx build --platform "$OV_PLATFORMS" --provenance=false --push \
+        --build-arg WORK_MB="$WORK_MB" -t "$OV_REPO:oneliner" "$IMAGE_CTX"
+    run docker buildx imagetools create -t "$OV_REPO:oneliner-idx" "$OV_REPO:oneliner"
+}
+cli_overhead() { # REPORT_DIR [--test …]
+    local report="$1"; shift
+    cli "$IMAGE_CTX" --image "$OV_REPO" --platforms "$OV_PLATFORMS" --tag cli \
+        --build-arg WORK_MB="$WORK_MB" --report "$report" "$@"
+}
+overhead_oneliner() { timed "$1" "$2" "$3" oneliner; }
+overhead_cli() { # COMPARISON ROUND SIDE [--test …]
+    local comparison="$1" round="$2" side="$3"; shift 3
+    local report="$WORK/report-$comparison-$round"
+    timed "$comparison" "$round" "$side" cli_overhead "$report" "$@"
+    record_cli_phases "$comparison" "$round" "$(tail -1 "$RAW" | cut -f4)" "$report"
+}
+overhead_cli_build() { overhead_cli "$@"; }
+overhead_cli_test() { overhead_cli "$@" --test bench-test; }
+
+# Where the CLI's wall time goes, from its report.json (notes in results.md, not a comparison).
+record_cli_phases() { # COMPARISON ROUND WALL REPORT_DIR
+    python3 - "$@" >>"$RAW" <<'PY'
+import json, sys
+comparison, round_, wall, report = sys.argv[1:5]
+r = json.load(open(report + "/report.json"))
+phases = {"wall": float(wall), "report-total": r["totalSeconds"], "publish": r["publishSeconds"] or 0,
+          "slowest-build": max(p["buildSeconds"] or 0 for p in r["platforms"]),
+          "slowest-test": max(p.get("testSeconds") or 0 for p in r["platforms"])}
+for name, seconds in phases.items():
+    print(f"phases:{comparison}:{name}\t{round_}\tB\t{seconds:.3f}\ts")
+PY
+}
+
+figure_overhead() {
+    local n
+    for n in 3 10; do
+        OV_REPO="$REGISTRY/bench/overhead$n"
+        if [ "$n" = 3 ]; then OV_PLATFORMS="$P3"; else OV_PLATFORMS="$P10"; fi
+        say "overhead, $n platforms: warming the caches (untimed)"
+        oneliner
+        cli_overhead "$WORK/warm-$n"
+        cli_overhead "$WORK/warm-$n" --test bench-test
+        pairs "overhead-$n-build" overhead_oneliner overhead_cli_build
+        pairs "overhead-$n-test" overhead_oneliner overhead_cli_test
+    done
+}
+
+# --- 2. Parallelism --------------------------------------------------------------------------
+# 4 emulated platforms, the CPU-bound step really executed: --concurrency 1 (A) against the
+# default concurrency (B).
+parallel_run() { # COMPARISON ROUND SIDE
+    local extra=(); [ "$3" = A ] && extra=(--concurrency 1)
+    timed "$1" "$2" "$3" cli "$IMAGE_CTX" --image "$REGISTRY/bench/parallel" --platforms "$P4_EMULATED" \
+        --no-registry-cache --build-arg WORK_MB="$WORK_MB" --build-arg SEED="$(seed "$@")" \
+        --report "$WORK/report-$1-$2-$3" "${extra[@]}"
+}
+figure_parallel() { pairs parallel parallel_run parallel_run; }
+
+# --- 3. Cold agent rebuild -------------------------------------------------------------------
+# An unchanged context after `docker buildx prune -af`: with the per-platform registry cache (B)
+# against without it (A). Pruned before every run of both; each run's cache hits are checked.
+cold_run() { # COMPARISON ROUND SIDE
+    local extra=() hits; [ "$3" = A ] && extra=(--no-registry-cache)
+    prune
+    timed "$1" "$2" "$3" cli "$IMAGE_CTX" --image "$REGISTRY/bench/cold" --platforms "$P4_EMULATED" \
+        --build-arg WORK_MB="$WORK_MB" --build-arg SEED="cold-$RUN_ID" \
+        --report "$WORK/report-$1-$2-$3" "${extra[@]}"
+    hits=$(cache_hits_of_last_command)
+    if [ "$3" = A ] && [ "$hits" -ne 0 ]; then say "cold: the run without registry cache had $hits cache hits"; exit 1; fi
+    if [ "$3" = B ] && [ "$hits" -lt 4 ]; then say "cold: the run with registry cache had only $hits cache hits"; exit 1; fi
+}
+figure_cold() {
+    say "cold: populating the registry cache (prune, then one untimed build that exports it)"
+    prune
+    cli "$IMAGE_CTX" --image "$REGISTRY/bench/cold" --platforms "$P4_EMULATED" \
+        --build-arg WORK_MB="$WORK_MB" --build-arg SEED="cold-$RUN_ID" --report "$WORK/cold-populate"
+    pairs cold cold_run cold_run
+}
+
+# --- 4. Scale of publish ---------------------------------------------------------------------
+# publishSeconds of the CLI's report.json: 5 and 10 platforms (B) against 1 platform (A).
+publish_run() { # COMPARISON ROUND SIDE
+    local platforms="$P1" report="$WORK/report-$1-$2-$3"
+    if [ "$3" = B ]; then
+        case "$1" in publish-5) platforms="$P5" ;; publish-10) platforms="$P10" ;; esac
+    fi
+    cli "$IMAGE_CTX" --image "$REGISTRY/bench/publish" --platforms "$platforms" --tag "$1-$3" \
+        --build-arg WORK_MB="$WORK_MB" --report "$report"
+    record "$1" "$2" "$3" "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["publishSeconds"])' \
+        "$report/report.json")" s
+}
+figure_publish() {
+    say "publish: warming the caches (untimed)"
+    cli "$IMAGE_CTX" --image "$REGISTRY/bench/publish" --platforms "$P10" --build-arg WORK_MB="$WORK_MB" \
+        --report "$WORK/publish-warm"
+    pairs publish-5 publish_run publish_run
+    pairs publish-10 publish_run publish_run
+}
+
+# --- 5. Cross-compilation --------------------------------------------------------------------
+# examples/cross: the CPU step in a native $BUILDPLATFORM stage (B) against the same work fully
+# emulated in the per-platform stage (A, examples/cross/Dockerfile.emulated).
+cross_run() { # COMPARISON ROUND SIDE
+    local file=Dockerfile; [ "$3" = A ] && file=Dockerfile.emulated
+    timed "$1" "$2" "$3" cli "$CROSS_CTX" --file "$file" --image "$REGISTRY/bench/cross" \
+        --platforms "$P4_EMULATED" --no-registry-cache --test cross-test --build-arg WORK_MB="$WORK_MB" \
+        --build-arg SEED="$(seed "$@")" --report "$WORK/report-$1-$2-$3"
+}
+figure_cross() { pairs cross cross_run cross_run; }
+
+# --- 6. Footprint ----------------------------------------------------------------------------
+# The CLI's wall time and peak RSS for a 10-platform --dry-run (B) against `java -version` (A).
+footprint_run() { # COMPARISON ROUND SIDE
+    local out="$WORK/time-$2-$3" wall rss_kb
+    if [ "$3" = A ]; then
+        run /usr/bin/time -o "$out" -f '%e %M' java -version
+    else
+        run /usr/bin/time -o "$out" -f '%e %M' java -jar "$JAR" build "$IMAGE_CTX" \
+            --image "$REGISTRY/bench/footprint" --platforms "$P10" --test bench-test --dry-run
+    fi
+    read -r wall rss_kb <"$out"
+    record footprint-wall "$2" "$3" "$wall" s
+    record footprint-rss "$2" "$3" "$(awk -v kb="$rss_kb" 'BEGIN { printf "%.1f", kb / 1024 }')" MiB
+}
+figure_footprint() {
+    [ -x /usr/bin/time ] || { say "footprint needs /usr/bin/time (apt-get install -y time)"; exit 1; }
+    run java -version   # page cache warm, untimed
+    pairs footprint footprint_run footprint_run
+}
+
+# --- main ------------------------------------------------------------------------------------
+for f in "${FIGURES[@]}"; do
+    declare -F "figure_$f" >/dev/null || { echo "unknown figure '$f' (overhead parallel cold publish cross footprint)" >&2; exit 2; }
+done
+docker info >/dev/null 2>&1 || { echo "docker does not answer: start the toolchain (scripts/toolchain.sh)" >&2; exit 3; }
+# A private copy of the jar, so that a rebuild elsewhere does not change it in the middle of a run.
+if [ -z "${JAR:-}" ]; then
+    [ -f "$ROOT/cli/target/multiarch.jar" ] || {
+        echo "build the CLI first: ./mvnw -q -B -o -DskipTests -DskipITs package -pl cli -am" >&2; exit 2; }
+    JAR="$WORK/multiarch.jar"
+    cp "$ROOT/cli/target/multiarch.jar" "$JAR"
+fi
+
+SUITE_T0=$(now)
+{
+    echo "# started: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "# figures: ${FIGURES[*]}"
+    echo "# runs: $RUNS"
+    echo "# work_mb: $WORK_MB"
+    echo "# cores: $(nproc)"
+    echo "# cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+    echo "# memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+    echo "# kernel: $(uname -sr)"
+    echo "# docker: server $(docker version --format '{{.Server.Version}}'), client $(docker version --format '{{.Client.Version}}')"
+    echo "# buildx: $(docker buildx version)"
+    echo "# builder: $(docker buildx inspect | awk '/^Driver:/ { print "default, driver " $2; exit }')"
+    echo "# qemu: $(qemu-aarch64-static --version 2>/dev/null | head -1)"
+    echo "# java: $(java -version 2>&1 | head -1)"
+    echo "# cli: $(java -jar "$JAR" --version 2>/dev/null | head -1), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+    echo "# load-at-start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$RAW"
+say "raw data: $RAW; log and reports: $WORK"
+for f in "${FIGURES[@]}"; do
+    say "=== figure: $f"
+    t0=$(now)
+    "figure_$f"
+    echo "# figure-seconds-$f: $(since "$t0")" >>"$RAW"
+done
+echo "# load-at-end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW"
+echo "# suite-seconds: $(since "$SUITE_T0")" >>"$RAW"
+python3 "$BENCH/report.py" "$RAW" "$OUT"
+say "wrote $OUT in $(awk -F': ' '/^# suite-seconds/ { printf "%.0f s", $2 }' "$RAW")"

@@ -2,7 +2,7 @@
 # The benchmark suite of multiarch-image (issue #4): measures every figure side by side against its
 # baseline in one run (A, B, A, B, …) and writes bench/results.md through bench/report.py.
 #
-#   bench/run.sh                      # the whole suite, about 20 minutes on 2 cores
+#   bench/run.sh                      # the whole suite, about 25 minutes on 2 cores
 #   bench/run.sh overhead footprint   # only some figures (results.md then shows only those)
 #   RUNS=2 WORK_MB=16 OUT=/tmp/r.md RAW=/tmp/r.tsv bench/run.sh   # try the harness (numbers meaningless)
 #
@@ -33,6 +33,7 @@ P5="linux/amd64,linux/arm64,linux/arm/v7,linux/ppc64le,linux/s390x"
 P10="linux/amd64,linux/386,linux/arm64,linux/arm/v7,linux/arm/v6,linux/ppc64le,linux/s390x,linux/mips64le,linux/mips64,linux/riscv64"
 P4_EMULATED="linux/arm64,linux/ppc64le,linux/s390x,linux/riscv64"
 RUN_ID="$(date +%Y%m%d%H%M%S)-$$"
+DEFAULT_CONCURRENCY=$(( $(nproc) * 2 > 2 ? $(nproc) * 2 : 2 ))   # the CLI's default: twice the cores, at least 2
 
 # --- helpers ---------------------------------------------------------------------------------
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$LOG" >&2; }
@@ -42,23 +43,41 @@ since() { awk -v t0="$1" -v t1="$(now)" 'BEGIN { printf "%.3f", t1 - t0 }'; }
 # One raw measurement, a line of $RAW: COMPARISON ROUND SIDE(A|B) VALUE UNIT.
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RAW"; }
 
-# Runs one command with its output in the log; a failure stops the suite (no number from a failure).
+# Runs one command with its output in the log. Inside `timed` a failure is returned to it; elsewhere
+# a failed command is retried twice, then stops the suite (no number comes from a failed run).
+# Retries exist for one known fault: docker's "pushing … with docker" step of a multi-platform
+# `--push` PUTs every platform's manifest to the same tag at once, and the local registry's
+# filesystem driver now and then answers a HEAD of that tag with 500 "invalid checksum digest format".
 run() {
-    echo "+ $*" >>"$LOG"
-    if ! "$@" >>"$LOG" 2>&1; then
-        say "FAILED: $*"
-        tail -30 "$LOG" >&2
-        say "whole log: $LOG"
-        exit 1
-    fi
+    local attempt
+    for attempt in 1 2 3; do
+        echo "+ $*" >>"$LOG"
+        "$@" >>"$LOG" 2>&1 && return 0
+        [ -n "${IN_TIMED:-}" ] && return 1
+        say "failed (attempt $attempt of 3): $*"
+        echo "# retried: $(date +%H:%M:%S) untimed: $*" >>"$RAW"
+    done
+    tail -30 "$LOG" >&2
+    say "FAILED: $*; whole log: $LOG"
+    exit 1
 }
 
-# Times COMMAND… (wall seconds of the whole process, JVM start included) and records it.
+# Times COMMAND… (wall seconds of the whole process, JVM start included) and records it. A failed
+# attempt is noted and run again (3 attempts at most); only the successful attempt is timed.
 timed() { # COMPARISON ROUND SIDE COMMAND…
-    local comparison="$1" round="$2" side="$3" t0; shift 3
-    t0=$(now)
-    "$@"
-    record "$comparison" "$round" "$side" "$(since "$t0")" s
+    local comparison="$1" round="$2" side="$3" t0 attempt; shift 3
+    for attempt in 1 2 3; do
+        t0=$(now)
+        if IN_TIMED=1 "$@"; then
+            record "$comparison" "$round" "$side" "$(since "$t0")" s
+            return 0
+        fi
+        say "failed (attempt $attempt of 3, not timed): $comparison $round $side"
+        echo "# retried: $(date +%H:%M:%S) $comparison pair $round side $side: $(grep '^+ ' "$LOG" | tail -1 | cut -c3-)" >>"$RAW"
+    done
+    tail -30 "$LOG" >&2
+    say "FAILED: $comparison $round $side; whole log: $LOG"
+    exit 1
 }
 
 # RUNS rounds of A then B (A, B, A, B, …): `pairs COMPARISON FUNCTION_A FUNCTION_B`. Each function
@@ -84,7 +103,7 @@ cache_hits_of_last_command() { awk '/^\+ /{n=0} / #[0-9]+ CACHED/{n++} END{print
 # every platform at once, then publishes an index with imagetools. Warm caches on both sides.
 oneliner() {
     run docker buildx build --platform "$OV_PLATFORMS" --provenance=false --push \
-        --build-arg WORK_MB="$WORK_MB" -t "$OV_REPO:oneliner" "$IMAGE_CTX"
+        --build-arg WORK_MB="$WORK_MB" -t "$OV_REPO:oneliner" "$IMAGE_CTX" &&
     run docker buildx imagetools create -t "$OV_REPO:oneliner-idx" "$OV_REPO:oneliner"
 }
 cli_overhead() { # REPORT_DIR [--test …]
@@ -93,6 +112,10 @@ cli_overhead() { # REPORT_DIR [--test …]
         --build-arg WORK_MB="$WORK_MB" --report "$report" "$@"
 }
 overhead_oneliner() { timed "$1" "$2" "$3" oneliner; }
+# The same docker commands as the CLI's, from bash (bench/floor.sh), at the CLI's default concurrency.
+overhead_floor() {
+    timed "$1" "$2" "$3" run "$BENCH/floor.sh" "$IMAGE_CTX" "$OV_REPO" "$OV_PLATFORMS" "$DEFAULT_CONCURRENCY" "$WORK_MB" floor
+}
 overhead_cli() { # COMPARISON ROUND SIDE [--test …]
     local comparison="$1" round="$2" side="$3"; shift 3
     local report="$WORK/report-$comparison-$round"
@@ -125,8 +148,11 @@ figure_overhead() {
         oneliner
         cli_overhead "$WORK/warm-$n"
         cli_overhead "$WORK/warm-$n" --test bench-test
+        run "$BENCH/floor.sh" "$IMAGE_CTX" "$OV_REPO" "$OV_PLATFORMS" "$DEFAULT_CONCURRENCY" "$WORK_MB" floor
         pairs "overhead-$n-build" overhead_oneliner overhead_cli_build
         pairs "overhead-$n-test" overhead_oneliner overhead_cli_test
+        pairs "overhead-$n-floor" overhead_oneliner overhead_floor
+        pairs "overhead-$n-cli-vs-floor" overhead_floor overhead_cli_build
     done
 }
 
@@ -219,7 +245,9 @@ for f in "${FIGURES[@]}"; do
 done
 docker info >/dev/null 2>&1 || { echo "docker does not answer: start the toolchain (scripts/toolchain.sh)" >&2; exit 3; }
 # A private copy of the jar, so that a rebuild elsewhere does not change it in the middle of a run.
+JAR_ORIGIN="JAR=${JAR:-} built $(date -u -r "${JAR:-/dev/null}" +%H:%M:%SZ 2>/dev/null)"
 if [ -z "${JAR:-}" ]; then
+    JAR_ORIGIN="copy of cli/target/multiarch.jar built $(date -u -r "$ROOT/cli/target/multiarch.jar" +%H:%M:%SZ), checkout at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
     [ -f "$ROOT/cli/target/multiarch.jar" ] || {
         echo "build the CLI first: ./mvnw -q -B -o -DskipTests -DskipITs package -pl cli -am" >&2; exit 2; }
     JAR="$WORK/multiarch.jar"
@@ -241,7 +269,7 @@ SUITE_T0=$(now)
     echo "# builder: $(docker buildx inspect | awk '/^Driver:/ { print "default, driver " $2; exit }')"
     echo "# qemu: $(qemu-aarch64-static --version 2>/dev/null | head -1)"
     echo "# java: $(java -version 2>&1 | head -1)"
-    echo "# cli: $(java -jar "$JAR" --version 2>/dev/null | head -1), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+    echo "# cli: $(java -jar "$JAR" --version 2>/dev/null | head -1), $JAR_ORIGIN"
     echo "# load-at-start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$RAW"
 say "raw data: $RAW; log and reports: $WORK"

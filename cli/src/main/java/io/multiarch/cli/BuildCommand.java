@@ -2,6 +2,7 @@ package io.multiarch.cli;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.multiarch.binfmt.BinfmtTable;
 import io.multiarch.build.AgentContext;
 import io.multiarch.build.MultiArchBuild;
 import io.multiarch.build.PlatformBuild;
@@ -175,7 +176,7 @@ final class BuildCommand implements Callable<Integer> {
                     Toolchain t = ToolchainProbe.probe(cli);
                     out.println("endpoint " + endpoint + ": " + t.describe());
                     remote = new AgentContext(endpoint, cli, new LocalFileAccess(), t,
-                            endpoint.startsWith("unix://") ? io.multiarch.binfmt.BinfmtTable.KERNEL : "", console);
+                            isHost ? BinfmtTable.dirForDaemon(endpoint) : "", console);
                     byEndpoint.put(endpoint, remote);
                 } catch (IOException ex) {
                     err.println("multiarch: the docker endpoint " + endpoint + " for " + e.getKey() + " cannot be used, nothing was built: " + ex.getMessage());
@@ -240,8 +241,7 @@ final class BuildCommand implements Callable<Integer> {
 
     /** The kernel's binfmt_misc table is readable only when the docker daemon runs on this machine. */
     static String localBinfmtDir() {
-        String host = System.getenv("DOCKER_HOST");
-        return host == null || host.isEmpty() || host.startsWith("unix://") ? io.multiarch.binfmt.BinfmtTable.KERNEL : "";
+        return BinfmtTable.dirForDaemon(System.getenv("DOCKER_HOST"));
     }
 
     private Map<Platform, String> endpointMap = Map.of();

@@ -1,5 +1,6 @@
 package io.multiarch.cli;
 
+import io.multiarch.request.Printable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,24 +25,12 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("multiarch: " + escapeControls(ex.getMessage()));
+            // picocli quotes what the user typed: escaped, no value can forge a line
+            ex.getCommandLine().getErr().println("multiarch: " + Printable.escape(ex.getMessage()));
             ex.getCommandLine().getErr().println("Try 'multiarch " + ex.getCommandLine().getCommandName() + " --help'.");
             return ExitCodes.INVALID_INPUT;
         });
         return cli.execute(args);
-    }
-
-    /** Picocli's messages quote what the user typed: control characters are shown as \xNN so no line can be forged. */
-    static String escapeControls(String s) {
-        StringBuilder sb = new StringBuilder();
-        s.codePoints().forEach(c -> {
-            if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\x%02x", c));
-            } else {
-                sb.appendCodePoint(c);
-            }
-        });
-        return sb.toString();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -18,6 +18,15 @@ public record BinfmtTable(boolean mounted, boolean globallyEnabled, List<BinfmtE
 
     public static final String KERNEL = "/proc/sys/fs/binfmt_misc";
 
+    /**
+     * The binfmt_misc directory that governs a docker daemon reached at {@code dockerHost} (a DOCKER_HOST value):
+     * this machine's kernel for a local daemon (unset, empty or {@code unix://}), else the empty string: a remote
+     * daemon's kernel cannot be read from here, so its emulators are not checked.
+     */
+    public static String dirForDaemon(String dockerHost) {
+        return dockerHost == null || dockerHost.isEmpty() || dockerHost.startsWith("unix://") ? KERNEL : "";
+    }
+
     public BinfmtTable {
         entries = List.copyOf(entries);
     }

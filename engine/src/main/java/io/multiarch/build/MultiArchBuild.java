@@ -103,8 +103,8 @@ public final class MultiArchBuild {
             results.put(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(),
                     "stopped: " + (stopReason.get() == null ? "interrupted" : stopReason.get())));
         } catch (RuntimeException e) {
-            results.put(p, new PlatformResult(p, task.required(), Status.FAILED, "", !task.nativePlatform(), agent.agent(),
-                    0, 0, 0, 0, "", java.util.Optional.empty(), "unexpected error: " + e));
+            results.put(p, PlatformResult.failed(p, task.required(), !task.nativePlatform(), agent.agent(),
+                    "unexpected error: " + e));
         }
     }
 

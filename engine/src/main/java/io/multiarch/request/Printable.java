@@ -11,19 +11,23 @@ public final class Printable {
         if (value == null) {
             return "null";
         }
+        int length = value.codePointCount(0, value.length());
+        if (length <= MAX) {
+            return escape(value);
+        }
+        return escape(value.substring(0, value.offsetByCodePoints(0, MAX))) + "… (" + value.length() + " characters)";
+    }
+
+    /** Control characters as {@code \xNN}, so that no value can forge a line of output; nothing cut. */
+    public static String escape(String value) {
         StringBuilder sb = new StringBuilder();
-        int[] cps = value.codePoints().toArray();
-        for (int i = 0; i < cps.length && i < MAX; i++) {
-            int c = cps[i];
+        value.codePoints().forEach(c -> {
             if (c < 0x20 || c == 0x7f) {
                 sb.append(String.format("\\x%02x", c));
             } else {
                 sb.appendCodePoint(c);
             }
-        }
-        if (cps.length > MAX) {
-            sb.append("… (").append(value.length()).append(" characters)");
-        }
+        });
         return sb.toString();
     }
 }

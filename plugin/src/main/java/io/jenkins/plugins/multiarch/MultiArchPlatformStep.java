@@ -11,6 +11,7 @@ import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.slaves.WorkspaceList;
+import io.multiarch.binfmt.BinfmtTable;
 import io.multiarch.build.AgentContext;
 import io.multiarch.build.PlatformBuild;
 import io.multiarch.docker.Toolchain;
@@ -51,7 +52,6 @@ import java.util.Set;
  */
 public final class MultiArchPlatformStep extends Step implements Serializable {
     private static final long serialVersionUID = 1L;
-    static final String BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
     static final String JUNIT_DIR = "multiarch-junit";
 
     private final String plan;
@@ -128,10 +128,9 @@ public final class MultiArchPlatformStep extends Step implements Serializable {
                 PlatformTask task = runPlan.task(Platform.parse(step.platform));
                 // the agent's kernel is the daemon's only when the daemon runs there: a remote DOCKER_HOST has its own
                 String host = session.docker().env().getOrDefault("DOCKER_HOST", env == null ? "" : env.get("DOCKER_HOST", ""));
-                boolean localDaemon = host == null || host.isEmpty() || host.startsWith("unix://");
                 AgentContext agent = new AgentContext(agentName, session.docker(),
                         new AgentFileAccess(cwd.getChannel(), WorkspaceList.tempDir(cwd)), toolchain,
-                        launcher.isUnix() && localDaemon ? BINFMT_DIR : "", output);
+                        launcher.isUnix() ? BinfmtTable.dirForDaemon(host) : "", output);
                 result = new PlatformBuild(request, spec.getId(), task, agent).run();
             }
             return finish(run, record, result, cwd, listener);

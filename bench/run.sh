@@ -8,7 +8,8 @@
 #
 # Figures: overhead parallel cold publish cross footprint (see bench/README.md).
 # Settings (environment): RUNS pairs per comparison (default 5, at least 5 for real numbers),
-# WORK_MB size of the CPU-bound step (default 256: about 2 s natively here), JAR the CLI
+# WORK_MB size of the CPU-bound step (default 256: about 2 s natively here), FRESH_MB its size in
+# the overhead comparison where it really runs (default 32: it runs under QEMU on most platforms), JAR the CLI
 # (default: a private copy of cli/target/multiarch.jar), REGISTRY (default 127.0.0.1:5000),
 # OUT the results (default bench/results.md), RAW the raw data (default bench/results-raw.tsv).
 set -euo pipefail
@@ -17,6 +18,7 @@ BENCH="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$BENCH")"
 RUNS="${RUNS:-5}"
 WORK_MB="${WORK_MB:-256}"
+FRESH_MB="${FRESH_MB:-32}"
 REGISTRY="${REGISTRY:-127.0.0.1:5000}"
 OUT="${OUT:-$BENCH/results.md}"
 RAW="${RAW:-$BENCH/results-raw.tsv}"
@@ -124,6 +126,22 @@ overhead_cli() { # COMPARISON ROUND SIDE [--test …]
 }
 overhead_cli_build() { overhead_cli "$@"; }
 overhead_cli_test() { overhead_cli "$@" --test bench-test; }
+overhead_cli_nobatch() { overhead_cli "$@" --no-batch; }
+# The same comparison with the CPU-bound step really executed on both sides (a fresh SEED per run,
+# FRESH_MB MiB per platform): the build itself, not only the fixed costs around it.
+oneliner_fresh() { # SEED
+    run docker buildx build --platform "$OV_PLATFORMS" --provenance=false --push \
+        --build-arg WORK_MB="$FRESH_MB" --build-arg SEED="$1" -t "$OV_REPO:oneliner" "$IMAGE_CTX" &&
+    run docker buildx imagetools create -t "$OV_REPO:oneliner-idx" "$OV_REPO:oneliner"
+}
+overhead_oneliner_fresh() { timed "$1" "$2" "$3" oneliner_fresh "$(seed "$1" "$2" "$3")"; }
+overhead_cli_fresh() {
+    local comparison="$1" round="$2" side="$3"
+    local report="$WORK/report-$comparison-$round"
+    timed "$comparison" "$round" "$side" cli "$IMAGE_CTX" --image "$OV_REPO" --platforms "$OV_PLATFORMS" --tag cli \
+        --build-arg WORK_MB="$FRESH_MB" --build-arg SEED="$(seed "$comparison" "$round" "$side")" --report "$report"
+    record_cli_phases "$comparison" "$round" "$(tail -1 "$RAW" | cut -f4)" "$report"
+}
 
 # Where the CLI's wall time goes, from its report.json (notes in results.md, not a comparison).
 record_cli_phases() { # COMPARISON ROUND WALL REPORT_DIR
@@ -133,6 +151,7 @@ comparison, round_, wall, report = sys.argv[1:5]
 r = json.load(open(report + "/report.json"))
 phases = {"wall": float(wall), "report-total": r["totalSeconds"], "publish": r["publishSeconds"] or 0,
           "slowest-build": max(p["buildSeconds"] or 0 for p in r["platforms"]),
+          "push": max(p.get("pushSeconds") or 0 for p in r["platforms"]),
           "slowest-test": max(p.get("testSeconds") or 0 for p in r["platforms"])}
 for name, seconds in phases.items():
     print(f"phases:{comparison}:{name}\t{round_}\tB\t{seconds:.3f}\ts")
@@ -148,11 +167,13 @@ figure_overhead() {
         oneliner
         cli_overhead "$WORK/warm-$n"
         cli_overhead "$WORK/warm-$n" --test bench-test
+        cli_overhead "$WORK/warm-$n" --no-batch
         run "$BENCH/floor.sh" "$IMAGE_CTX" "$OV_REPO" "$OV_PLATFORMS" "$DEFAULT_CONCURRENCY" "$WORK_MB" floor
         pairs "overhead-$n-build" overhead_oneliner overhead_cli_build
         pairs "overhead-$n-test" overhead_oneliner overhead_cli_test
+        pairs "overhead-$n-nobatch" overhead_oneliner overhead_cli_nobatch
         pairs "overhead-$n-floor" overhead_oneliner overhead_floor
-        pairs "overhead-$n-cli-vs-floor" overhead_floor overhead_cli_build
+        pairs "overhead-$n-fresh" overhead_oneliner_fresh overhead_cli_fresh
     done
 }
 
@@ -260,6 +281,7 @@ SUITE_T0=$(now)
     echo "# figures: ${FIGURES[*]}"
     echo "# runs: $RUNS"
     echo "# work_mb: $WORK_MB"
+    echo "# fresh_mb: $FRESH_MB"
     echo "# cores: $(nproc)"
     echo "# cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
     echo "# memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.multiarch.binfmt.BinfmtTable;
 import io.multiarch.build.AgentContext;
 import io.multiarch.build.MultiArchBuild;
-import io.multiarch.build.PlatformBuild;
 import io.multiarch.docker.Json;
 import io.multiarch.docker.DockerCli;
 import io.multiarch.docker.Toolchain;
@@ -113,6 +112,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--no-registry-cache", description = "Do not import or export the per-platform registry cache (REPO:multiarch-cache-<platform>).")
     boolean noRegistryCache;
 
+    @Option(names = "--no-batch", description = "Build each platform in its own buildx build, at most --concurrency at once, "
+            + "instead of all the platforms of a docker endpoint in one (the default; --concurrency 1 implies this).")
+    boolean noBatch;
+
     @Option(names = "--endpoint", paramLabel = "P=HOST|CONTEXT",
             description = "Send platform P to another docker daemon: a DOCKER_HOST value (unix://, tcp://, ssh://) or a docker context name (repeatable), e.g. linux/arm64=ssh://builder@arm-host.")
     List<String> endpoints = new ArrayList<>();
@@ -195,7 +198,8 @@ final class BuildCommand implements Callable<Integer> {
             }
         }
         RunPlan plan = RunPlan.of(request, nativePlatforms, RunPlan.newRunId());
-        out.println("run " + plan.runId() + ": " + plan.tasks().size() + " platform(s), at most " + request.concurrency() + " at once");
+        out.println("run " + plan.runId() + ": " + plan.tasks().size() + " platform(s), "
+                + (request.batches() ? "built together per docker endpoint, tests" : "builds and tests") + " at most " + request.concurrency() + " at once");
         RunResult result;
         try {
             result = new MultiArchBuild(request, plan, p -> agents.getOrDefault(p, local), local).run();
@@ -227,9 +231,12 @@ final class BuildCommand implements Callable<Integer> {
         for (PlatformTask task : plan.tasks()) {
             out.println("[" + task.platform() + "] " + (task.required() ? "required" : "optional") + ", "
                     + (task.nativePlatform() ? "native" : "emulated (binfmt " + request.binfmtMode().name().toLowerCase() + ")"));
-            for (Command c : new PlatformBuild(request, plan.runId(), task, local).plannedCommands("<tmp>/metadata.json")) {
-                out.println("  " + c.display());
-            }
+        }
+        out.println(request.batches() && plan.tasks().size() > 1
+                ? "one buildx build for all the platforms (--no-batch: one per platform), then each platform's test:"
+                : "one buildx build per platform, each followed by its test:");
+        for (Command c : new MultiArchBuild(request, plan, p -> local, local).plannedCommands("<tmp>/metadata.json")) {
+            out.println("  " + c.display());
         }
         Command publish = new Publisher(dockerCli, request, OutputListener.NONE).plannedCommand(
                 plan.tasks().stream().map(t -> "sha256:<" + t.platform().slug() + ">").toList());
@@ -312,6 +319,7 @@ final class BuildCommand implements Callable<Integer> {
                 .emulatedRetries(retries)
                 .provenance(provenance)
                 .registryCache(!noRegistryCache)
+                .batch(!noBatch)
                 .binfmtInstaller(binfmtInstaller)
                 .buildArgs(KeyValues.parse("buildArgs", buildArgs, violations))
                 .labels(KeyValues.parse("labels", labels, violations));

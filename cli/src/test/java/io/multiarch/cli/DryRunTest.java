@@ -43,9 +43,27 @@ class DryRunTest {
     }
 
     @Test
-    void shouldPrintTheExactBuildxBuildOfEveryPlatform() {
+    void shouldPrintOneBuildxBuildForAllThePlatformsByDefault() {
         // When
         CliRun run = dryRun();
+
+        // Then one build, native first then emulated costliest first, cached per platform and per set
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(ExitCodes.PUBLISHED);
+        assertThat(run.out()).contains("one buildx build for all the platforms (--no-batch: one per platform)");
+        List<String> builds = run.out().lines().filter(l -> l.startsWith("  ") && l.contains(" buildx build ")).toList();
+        assertThat(builds).hasSize(1);
+        assertThat(builds.get(0)).startsWith("  " + docker.path() + " buildx build --platform linux/amd64,linux/riscv64,linux/arm64 --file ")
+                .contains(" --cache-from type=registry,ref=" + REPO + ":multiarch-cache-linux-arm64 ")
+                .containsPattern(" --cache-to type=registry,ref=" + java.util.regex.Pattern.quote(REPO)
+                        + ":multiarch-cache-set-[0-9a-f]{12},mode=max,ignore-error=true ")
+                .endsWith(" --tag " + REPO + ":multiarch-tmp-DRYRUN-batch1 --push " + context);
+        assertThat(run.out().lines().filter(l -> l.contains(" run --rm "))).hasSize(3);
+    }
+
+    @Test
+    void shouldPrintTheExactBuildxBuildOfEveryPlatform() {
+        // When
+        CliRun run = dryRun("--no-batch");
 
         // Then
         assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(ExitCodes.PUBLISHED);
@@ -115,7 +133,7 @@ class DryRunTest {
     @Test
     void shouldShowPushByDigestOutputWhenAsked() {
         // When
-        CliRun run = dryRun("--push-by-digest");
+        CliRun run = dryRun("--push-by-digest", "--no-batch");
 
         // Then
         assertThat(run.exitCode()).isEqualTo(ExitCodes.PUBLISHED);

@@ -93,6 +93,62 @@ class MultiArchBuildIT {
         }
         assertThat(Files.readString(run.reportDir().resolve("report.html"))).contains("linux/riscv64");
         assertThat(run.reportDir().resolve("junit/TEST-multiarch-linux-s390x.xml")).exists();
+        // all ten were built in one buildx build: one temporary tag (an index of the ten) and one set cache
+        assertThat(run.output()).contains("[batch 1] batch 1: linux/").contains(" in one buildx build");
+        for (JsonNode p : report.path("platforms")) {
+            assertThat(p.path("message").asText()).startsWith("built in batch 1 with 9 other platforms");
+            assertThat(p.path("pushSeconds").isNumber()).isTrue();
+            assertThat(p.path("tempTag").asText()).endsWith("-batch1");
+        }
+        List<String> tags = registry.tags(repo);
+        assertThat(tags).filteredOn(t -> t.startsWith("multiarch-tmp-")).hasSize(1);
+        assertThat(tags).filteredOn(t -> t.startsWith("multiarch-cache-set-")).hasSize(1);
+    }
+
+    @Test
+    @Order(8)
+    void shouldBuildEachPlatformAloneAfterABatchFailsAndPublishWithoutTheOptionalOneThatBroke() throws Exception {
+        // Given a Dockerfile whose RUN step fails on s390x only, which is optional
+        Path context = Files.createDirectories(work.resolve("breaks-on-s390x"));
+        Files.writeString(context.resolve("Dockerfile"), """
+                FROM busybox
+                ARG TARGETARCH
+                RUN [ "$TARGETARCH" != s390x ] || { echo "no s390x support" >&2; exit 3; }
+                RUN uname -m > /machine
+                """);
+        String repo = "it/fallback-" + RUN;
+
+        // When
+        Run run = cli("build", context.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
+                "--platforms", "linux/amd64,linux/arm64,linux/s390x", "--optional-platform", "linux/s390x",
+                "--test", "cat /machine", "--retries", "0");
+
+        // Then the batch failed, each platform was built alone, and the index lists the two that built
+        assertThat(run.exit).as(run.output()).isZero();
+        assertThat(run.output()).contains("the batched build failed (exit 1)", "building each of its platforms on its own");
+        assertThat(registry.platforms(repo, "v1")).containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
+        JsonNode s390x = platform(run.report(), "linux/s390x");
+        assertThat(s390x.path("status").asText()).isEqualTo("failed");
+        assertThat(s390x.path("message").asText()).contains("the build failed").contains("built on its own after batch 1 failed");
+        JsonNode arm64 = platform(run.report(), "linux/arm64");
+        assertThat(arm64.path("test").path("output").asText()).contains("aarch64");
+        assertThat(arm64.path("tempTag").asText()).endsWith("-linux-arm64");
+    }
+
+    @Test
+    @Order(9)
+    void shouldBuildEachPlatformInItsOwnBuildWithNoBatch() throws Exception {
+        String repo = "it/nobatch-" + RUN;
+
+        Run run = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
+                "--platforms", "linux/amd64,linux/arm64,linux/riscv64", "--test", "arch-test", "--no-batch");
+
+        assertThat(run.exit).as(run.output()).isZero();
+        assertThat(run.output()).doesNotContain("[batch ").contains("builds and tests at most");
+        assertThat(registry.platforms(repo, "v1")).containsExactlyInAnyOrder("linux/amd64", "linux/arm64", "linux/riscv64");
+        assertThat(registry.tags(repo)).filteredOn(t -> t.startsWith("multiarch-tmp-")).hasSize(3);
+        assertThat(registry.tags(repo)).contains("multiarch-cache-linux-amd64", "multiarch-cache-linux-arm64",
+                "multiarch-cache-linux-riscv64");
     }
 
     @Test

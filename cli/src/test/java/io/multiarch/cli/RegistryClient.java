@@ -63,6 +63,18 @@ final class RegistryClient {
         return list;
     }
 
+    /** Every tag of a repository (the registry's tag list). */
+    List<String> tags(String repository) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + "/v2/" + repository + "/tags/list"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + repository + "/tags/list answered " + r.statusCode());
+        }
+        List<String> list = new ArrayList<>();
+        json.readTree(r.body()).path("tags").forEach(t -> list.add(t.asText()));
+        return list;
+    }
+
     /** The image config of one platform's manifest: its {@code architecture} and {@code variant}. */
     JsonNode config(String repository, String manifestDigest) throws IOException, InterruptedException {
         JsonNode manifest = manifest(repository, manifestDigest);

@@ -13,18 +13,22 @@ import io.multiarch.result.RunResult;
 import io.multiarch.result.Status;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * A whole run on machines the caller provides: every platform's {@link PlatformBuild} in parallel (at most
- * {@link BuildRequest#concurrency()} at once, in {@link RunPlan} order), then the gated {@link Publisher}.
+ * A whole run on machines the caller provides, then the gated {@link Publisher}. Platforms that share a docker
+ * endpoint are built together in a {@link BatchBuild} (unless {@link BuildRequest#batches()} says otherwise), the
+ * others each in a {@link PlatformBuild}; builds and tests share a pool of {@link BuildRequest#concurrency()}
+ * threads, in {@link RunPlan} order.
  * With fail-fast, the first required platform that fails stops the others (they end {@link Status#SKIPPED}).
  * The CLI runs it; the Jenkins plugin runs the same pieces in its own parallel stages.
  */
@@ -48,33 +52,32 @@ public final class MultiArchBuild {
 
     public RunResult run() throws InterruptedException {
         long t0 = System.nanoTime();
-        Map<Platform, PlatformResult> results = new ConcurrentHashMap<>();
-        AtomicReference<String> stopReason = new AtomicReference<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(request.concurrency(), plan.tasks().size()), r -> {
-            Thread t = new Thread(r, "multiarch-platform");
-            t.setDaemon(true);
-            return t;
-        });
+        Jobs jobs = new Jobs(Math.min(request.concurrency(), plan.tasks().size()));
         try {
-            for (PlatformTask task : plan.tasks()) {
-                try {
-                    pool.execute(() -> runOne(task, results, stopReason, pool));
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    break; // fail-fast already stopped the pool: the rest end "not started"
+            int batchNumber = 0;
+            for (List<PlatformTask> group : byEndpoint()) {
+                if (request.batches() && group.size() > 1) {
+                    batchNumber++;
+                    AgentContext agent = agents.apply(group.get(0).platform());
+                    List<PlatformBuild> members = group.stream().map(this::platformBuild).toList();
+                    jobs.submitBatch(new BatchBuild(request, plan, batchNumber,
+                            members, agent.withOutput(prefixed(agent.output(), "batch " + batchNumber))));
+                } else {
+                    group.forEach(task -> {
+                        PlatformBuild b = platformBuild(task);
+                        jobs.submit(task, b::run);
+                    });
                 }
             }
-            pool.shutdown();
-            while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
-                // platform timeouts bound each build; wait for all of them
-            }
+            jobs.awaitAll();
         } finally {
-            pool.shutdownNow();
+            jobs.pool.shutdownNow();
         }
         List<PlatformResult> ordered = new ArrayList<>();
         for (Platform p : request.platforms()) {
             PlatformTask task = plan.task(p);
-            ordered.add(results.getOrDefault(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(),
-                    "not started: " + stopReason.get())));
+            ordered.add(jobs.results.getOrDefault(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(),
+                    "not started: " + jobs.stopReason.get())));
         }
         PublishResult publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"))
                 .publish(ordered);
@@ -82,29 +85,153 @@ public final class MultiArchBuild {
                 publisher.toolchain().describe(), ordered, publish, (System.nanoTime() - t0) / 1e9);
     }
 
-    private void runOne(PlatformTask task, Map<Platform, PlatformResult> results, AtomicReference<String> stopReason,
-                        ExecutorService pool) {
-        Platform p = task.platform();
-        if (stopReason.get() != null) {
-            results.put(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(), "not started: " + stopReason.get()));
-            return;
-        }
-        AgentContext agent = agents.apply(p);
-        agent = agent.withOutput(prefixed(agent.output(), p.toString()));
-        try {
-            PlatformResult r = new PlatformBuild(request, plan.runId(), task, agent).run();
-            results.put(p, r);
-            if (r.required() && r.status() == Status.FAILED && request.failFast()
-                    && stopReason.compareAndSet(null, "fail-fast after " + p + " failed")) {
-                agent.output().line("fail-fast: stopping the other platforms", true);
-                pool.shutdownNow();
+    /** The commands a real run would start, in order, for {@code --dry-run}: batch builds and per-platform builds and tests. */
+    public List<io.multiarch.process.Command> plannedCommands(String metadataFile) {
+        List<io.multiarch.process.Command> list = new ArrayList<>();
+        int batchNumber = 0;
+        for (List<PlatformTask> group : byEndpoint()) {
+            if (request.batches() && group.size() > 1) {
+                batchNumber++;
+                List<PlatformBuild> members = group.stream().map(this::platformBuild).toList();
+                list.add(new BatchBuild(request, plan, batchNumber, members, agents.apply(group.get(0).platform()))
+                        .plannedCommand(metadataFile));
+                for (PlatformBuild m : members) {
+                    List<io.multiarch.process.Command> own = m.plannedCommands(metadataFile);
+                    list.addAll(own.subList(1, own.size())); // its test; the batch replaces its build
+                }
+            } else {
+                group.forEach(t -> list.addAll(platformBuild(t).plannedCommands(metadataFile)));
             }
-        } catch (InterruptedException e) {
-            results.put(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(),
-                    "stopped: " + (stopReason.get() == null ? "interrupted" : stopReason.get())));
-        } catch (RuntimeException e) {
-            results.put(p, PlatformResult.failed(p, task.required(), !task.nativePlatform(), agent.agent(),
-                    "unexpected error: " + e));
+        }
+        return list;
+    }
+
+    /** The tasks grouped by the docker endpoint they build on, in plan order. */
+    private List<List<PlatformTask>> byEndpoint() {
+        Map<String, List<PlatformTask>> groups = new LinkedHashMap<>();
+        for (PlatformTask task : plan.tasks()) {
+            groups.computeIfAbsent(agents.apply(task.platform()).agent(), k -> new ArrayList<>()).add(task);
+        }
+        return List.copyOf(groups.values());
+    }
+
+    private PlatformBuild platformBuild(PlatformTask task) {
+        AgentContext agent = agents.apply(task.platform());
+        return new PlatformBuild(request, plan.runId(), task, agent.withOutput(prefixed(agent.output(), task.platform().toString())));
+    }
+
+    /** A platform's work that ends in its result. */
+    @FunctionalInterface
+    private interface PlatformJob {
+        PlatformResult run() throws InterruptedException;
+    }
+
+    /**
+     * The bounded pool the work of a run shares, and its bookkeeping: jobs may add jobs (a batch hands its members
+     * on to their tests), so completion is counted with a {@link Phaser}; fail-fast stops the pool, and jobs that
+     * never ran are counted off and end "not started".
+     */
+    private final class Jobs {
+        final ExecutorService pool;
+        final Phaser pending = new Phaser(1);
+        final Map<Platform, PlatformResult> results = new ConcurrentHashMap<>();
+        final AtomicReference<String> stopReason = new AtomicReference<>();
+
+        Jobs(int threads) {
+            pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+                Thread t = new Thread(r, "multiarch-platform");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void awaitAll() throws InterruptedException {
+            pending.awaitAdvanceInterruptibly(pending.arrive());
+        }
+
+        private void execute(Runnable body) {
+            pending.register();
+            try {
+                pool.execute(new Counted(body));
+            } catch (RejectedExecutionException e) {
+                pending.arriveAndDeregister(); // fail-fast stopped the pool: the platform ends "not started"
+            }
+        }
+
+        void submit(PlatformTask task, PlatformJob job) {
+            execute(() -> runOne(task, job));
+        }
+
+        void submitBatch(BatchBuild batch) {
+            execute(() -> {
+                if (stopReason.get() != null) {
+                    return; // its members end "not started"
+                }
+                BatchBuild.Outcome outcome;
+                try {
+                    outcome = batch.run();
+                } catch (InterruptedException e) {
+                    for (PlatformBuild m : batch.members()) {
+                        PlatformTask t = m.task();
+                        results.putIfAbsent(t.platform(), PlatformResult.skipped(t.platform(), t.required(), !t.nativePlatform(),
+                                "stopped: " + (stopReason.get() == null ? "interrupted" : stopReason.get())));
+                    }
+                    return;
+                }
+                outcome.done().values().forEach(r -> record(r));
+                outcome.built().forEach((m, b) -> submit(m.task(), () -> m.finish(b.digest(), 1, b.binfmtSeconds(),
+                        b.buildSeconds(), b.pushSeconds(), b.tempTag())));
+                outcome.alone().forEach((m, binfmtSeconds) -> submit(m.task(), () -> m.buildAndTest(binfmtSeconds)));
+            });
+        }
+
+        private void runOne(PlatformTask task, PlatformJob job) {
+            Platform p = task.platform();
+            if (stopReason.get() != null) {
+                results.put(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(), "not started: " + stopReason.get()));
+                return;
+            }
+            try {
+                record(job.run());
+            } catch (InterruptedException e) {
+                results.put(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(),
+                        "stopped: " + (stopReason.get() == null ? "interrupted" : stopReason.get())));
+            } catch (RuntimeException e) {
+                results.put(p, PlatformResult.failed(p, task.required(), !task.nativePlatform(),
+                        agents.apply(p).agent(), "unexpected error: " + e));
+            }
+        }
+
+        /** Keeps a result; a required platform's failure under fail-fast stops everything else. */
+        private void record(PlatformResult r) {
+            results.put(r.platform(), r);
+            if (r.required() && r.status() == Status.FAILED && request.failFast()
+                    && stopReason.compareAndSet(null, "fail-fast after " + r.platform() + " failed")) {
+                agents.apply(r.platform()).output().line("[" + r.platform() + "] fail-fast: stopping the other platforms", true);
+                for (Runnable never : pool.shutdownNow()) {
+                    if (never instanceof Counted) {
+                        pending.arriveAndDeregister();
+                    }
+                }
+            }
+        }
+
+        /** A job whose end, however it ends, is counted off. */
+        private final class Counted implements Runnable {
+            private final Runnable body;
+
+            Counted(Runnable body) {
+                this.body = body;
+            }
+
+            @Override
+            public void run() {
+                try {
+                    body.run();
+                } finally {
+                    pending.arriveAndDeregister();
+                }
+            }
         }
     }
 

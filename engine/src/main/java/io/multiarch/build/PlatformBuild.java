@@ -5,6 +5,7 @@ import io.multiarch.binfmt.BinfmtProvisioner;
 import io.multiarch.binfmt.BinfmtTable;
 import io.multiarch.binfmt.EmulatorStatus;
 import io.multiarch.buildx.BuildMetadata;
+import io.multiarch.buildx.BuildProgress;
 import io.multiarch.buildx.BuildxCommands;
 import io.multiarch.buildx.Descriptor;
 import io.multiarch.buildx.Manifest;
@@ -23,6 +24,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * One platform's whole share of a run, on one machine: make sure it can run the platform (binfmt), build and
@@ -36,6 +39,7 @@ public final class PlatformBuild {
     private final AgentContext agent;
     private final BuildxCommands commands;
     private final List<String> notes = new ArrayList<>();
+    private String tempTag = "";
 
     public PlatformBuild(BuildRequest request, String runId, PlatformTask task, AgentContext agent) {
         this.request = request;
@@ -54,28 +58,42 @@ public final class PlatformBuild {
     }
 
     public PlatformResult run() throws InterruptedException {
-        Platform platform = task.platform();
-        boolean emulated = !agent.toolchain().nativePlatforms().contains(platform);
         long t0 = System.nanoTime();
-        String failure = ensureEmulator(platform, emulated);
+        String failure = ensureEmulator();
         double binfmtSeconds = seconds(t0);
         if (failure != null) {
-            return result(Status.FAILED, "", emulated, 0, binfmtSeconds, 0, 0, Optional.empty(), failure);
+            return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, 0, Optional.empty(), failure);
         }
+        return buildAndTest(binfmtSeconds);
+    }
 
+    /** Whether the platform runs under QEMU on this machine. */
+    boolean emulated() {
+        return !agent.toolchain().nativePlatforms().contains(task.platform());
+    }
+
+    PlatformTask task() {
+        return task;
+    }
+
+    /** The build (with retries), then {@link #finish}; for a platform whose emulator was already checked. */
+    PlatformResult buildAndTest(double binfmtSeconds) throws InterruptedException {
+        Platform platform = task.platform();
         String workDir = null;
         try {
             workDir = agent.files().createTempDirectory("multiarch-" + platform.slug() + "-");
             String metadataFile = workDir + "/metadata.json";
             int attempts = 0;
-            int maxAttempts = emulated ? 1 + request.emulatedRetries() : 1;
+            int maxAttempts = emulated() ? 1 + request.emulatedRetries() : 1;
             CommandResult build = null;
+            BuildProgress progress = null;
             long b0 = System.nanoTime();
             boolean cacheTo = request.registryCache();
             while (attempts < maxAttempts) {
                 attempts++;
+                progress = new BuildProgress();
                 build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile,
-                        request.registryCache(), cacheTo), agent.output());
+                        request.registryCache(), cacheTo), BuildProgress.tee(agent.output(), progress));
                 if (build.succeeded() || build.timedOut()) {
                     break;
                 }
@@ -92,32 +110,21 @@ public final class PlatformBuild {
                             + (attempts + 1) + " of " + maxAttempts, true);
                 }
             }
-            double buildSeconds = seconds(b0);
+            double wall = Math.max(seconds(b0), build.elapsed().toNanos() / 1e9);
+            double pushSeconds = Math.min(progress.pushSeconds(), build.elapsed().toNanos() / 1e9);
+            double buildSeconds = wall - pushSeconds;
             if (!build.succeeded()) {
                 String why = build.timedOut()
                         ? "the build timed out after " + request.platformTimeout().toMinutes() + " min"
                         : "the build failed (exit " + build.exitCode() + ", " + attempts + " attempt" + (attempts > 1 ? "s" : "") + "): "
                         + lastLine(build);
-                return result(Status.FAILED, "", emulated, attempts, binfmtSeconds, buildSeconds, 0, Optional.empty(), why);
+                return result(Status.FAILED, "", attempts, binfmtSeconds, buildSeconds, pushSeconds, 0, Optional.empty(), why);
             }
-            BuildMetadata metadata = BuildMetadata.parse(agent.files().read(metadataFile));
-            String digest = metadata.digest();
-            long size = imageSize(digest, platform);
-
-            Optional<TestOutcome> test = Optional.empty();
-            if (request.test().isPresent()) {
-                TestOutcome outcome = runTest(platform, digest, request.test().get());
-                test = Optional.of(outcome);
-                if (!outcome.passed()) {
-                    String why = outcome.timedOut()
-                            ? "the test timed out after " + request.testTimeout().toSeconds() + " s"
-                            : "the test failed with exit code " + outcome.exitCode();
-                    return result(Status.FAILED, digest, emulated, attempts, binfmtSeconds, buildSeconds, size, test, why);
-                }
-            }
-            return result(Status.PASSED, digest, emulated, attempts, binfmtSeconds, buildSeconds, size, test, "");
+            String digest = BuildMetadata.parse(agent.files().read(metadataFile)).digest();
+            boolean tagged = !agent.toolchain().pushByDigest();
+            return finish(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, tagged ? task.tempTag() : "");
         } catch (IOException | RuntimeException e) {
-            return result(Status.FAILED, "", emulated, 0, binfmtSeconds, 0, 0, Optional.empty(), e.getMessage());
+            return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, 0, Optional.empty(), e.getMessage());
         } finally {
             if (workDir != null) {
                 try {
@@ -129,9 +136,52 @@ public final class PlatformBuild {
         }
     }
 
+    /**
+     * What follows a successful build: the image size (looked up while the test runs) and the test in the
+     * platform's architecture.
+     *
+     * @param digest  the pushed image (or small index with its attestation) of this platform
+     * @param tempTag the temporary tag it was pushed under, or empty when pushed by digest
+     */
+    PlatformResult finish(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds,
+                          String tempTag) throws InterruptedException {
+        this.tempTag = tempTag;
+        CompletableFuture<Long> size = sizeLookup(digest);
+        try {
+            Optional<TestOutcome> test = Optional.empty();
+            if (request.test().isPresent()) {
+                TestOutcome outcome = runTest(task.platform(), digest, request.test().get());
+                test = Optional.of(outcome);
+                if (!outcome.passed()) {
+                    String why = outcome.timedOut()
+                            ? "the test timed out after " + request.testTimeout().toSeconds() + " s"
+                            : "the test failed with exit code " + outcome.exitCode();
+                    return result(Status.FAILED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, join(size), test, why);
+                }
+            }
+            return result(Status.PASSED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, join(size), test, "");
+        } catch (IOException | RuntimeException e) {
+            return result(Status.FAILED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, join(size),
+                    Optional.empty(), e.getMessage());
+        } finally {
+            size.cancel(true);
+        }
+    }
+
+    /** A failure found before the platform could be built on its own (a batch's emulator check). */
+    PlatformResult failedBefore(double binfmtSeconds, String why) {
+        return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, 0, Optional.empty(), why);
+    }
+
+    /** Notes to show in the platform's result, e.g. how a batch built it. */
+    void note(String text) {
+        notes.add(text);
+    }
+
     /** @return null when the platform can run, else why not */
-    private String ensureEmulator(Platform platform, boolean emulated) throws InterruptedException {
-        if (!emulated || request.binfmtMode() == BinfmtMode.OFF || agent.binfmtDir().isEmpty()) {
+    String ensureEmulator() throws InterruptedException {
+        Platform platform = task.platform();
+        if (!emulated() || request.binfmtMode() == BinfmtMode.OFF || agent.binfmtDir().isEmpty()) {
             return null;
         }
         try {
@@ -159,6 +209,32 @@ public final class PlatformBuild {
     private EmulatorStatus inspect(Platform platform) throws IOException, InterruptedException {
         BinfmtTable table = BinfmtTable.read(agent.files(), agent.binfmtDir());
         return BinfmtInspector.inspect(platform, agent.toolchain().nativePlatforms(), table);
+    }
+
+    /** Starts the size look-up on its own thread, so that it costs nothing next to the test. */
+    private CompletableFuture<Long> sizeLookup(String digest) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(imageSize(digest, task.platform()));
+            } catch (InterruptedException e) {
+                f.complete(0L);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        }, "multiarch-size-" + task.platform().slug());
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    private long join(CompletableFuture<Long> size) throws InterruptedException {
+        try {
+            return size.get();
+        } catch (ExecutionException e) {
+            agent.output().line("could not read the image size: " + e.getCause().getMessage(), true);
+            return 0;
+        }
     }
 
     /** Compressed size from the registry: the image manifest's config and layers (inside the index with provenance). */
@@ -189,16 +265,16 @@ public final class PlatformBuild {
                 r.elapsed().toMillis() / 1000.0, output);
     }
 
-    private PlatformResult result(Status status, String digest, boolean emulated, int attempts, double binfmtSeconds,
-                                  double buildSeconds, long size, Optional<TestOutcome> test, String message) {
-        boolean tagged = !digest.isEmpty() && !agent.toolchain().pushByDigest();
+    private PlatformResult result(Status status, String digest, int attempts, double binfmtSeconds, double buildSeconds,
+                                  double pushSeconds, long size, Optional<TestOutcome> test, String message) {
         List<String> all = new ArrayList<>();
         if (!message.isEmpty()) {
             all.add(message);
         }
         all.addAll(notes);
-        return new PlatformResult(task.platform(), task.required(), status, digest, emulated, agent.agent(), attempts,
-                binfmtSeconds, buildSeconds, size, tagged ? task.tempTag() : "", test, String.join("; ", all));
+        return new PlatformResult(task.platform(), task.required(), status, digest, emulated(), agent.agent(), attempts,
+                binfmtSeconds, buildSeconds, pushSeconds, size, digest.isEmpty() ? "" : tempTag, test,
+                String.join("; ", all));
     }
 
     /** BuildKit's words when a driver cannot export cache (the docker driver without the containerd store). */

@@ -41,7 +41,32 @@ public final class BuildxCommands {
      * fails a build).
      */
     public Command build(PlatformTask task, boolean pushByDigest, String metadataFile, boolean cacheFrom, boolean cacheTo) {
-        List<String> a = new ArrayList<>(List.of("buildx", "build", "--platform", task.platform().toString(),
+        return build(task.platform().toString(), cacheFrom ? List.of(task.cacheTag()) : List.of(),
+                cacheTo ? task.cacheTag() : null, pushByDigest ? null : task.tempTag(), metadataFile);
+    }
+
+    /**
+     * One {@code docker buildx build} of several platforms in one BuildKit session, as the one-line command does: it
+     * pushes one index (by digest, or under {@code batchTag}) whose entries are the per-platform images. The cache
+     * is read from every platform's own ref and from the batch's ref, and written to the batch's ref only:
+     * {@code cacheTag} names the set of platforms (see {@link io.multiarch.plan.RunPlan#batchCacheTag}), so that
+     * runs of other sets never overwrite it.
+     */
+    public Command batchBuild(List<PlatformTask> tasks, String cacheTag, String batchTag, boolean pushByDigest,
+                              String metadataFile, boolean cacheTo) {
+        String platforms = String.join(",", tasks.stream().map(t -> t.platform().toString()).toList());
+        List<String> from = new ArrayList<>();
+        if (request.registryCache()) {
+            from.add(cacheTag);
+            tasks.forEach(t -> from.add(t.cacheTag()));
+        }
+        return build(platforms, from, request.registryCache() && cacheTo ? cacheTag : null,
+                pushByDigest ? null : batchTag, metadataFile);
+    }
+
+    private Command build(String platforms, List<String> cacheFrom, String cacheTo, String tempTag,
+                          String metadataFile) {
+        List<String> a = new ArrayList<>(List.of("buildx", "build", "--platform", platforms,
                 "--file", request.dockerfile().toString()));
         request.target().ifPresent(t -> a.addAll(List.of("--target", t)));
         for (Map.Entry<String, String> e : request.buildArgs().entrySet()) {
@@ -53,17 +78,16 @@ public final class BuildxCommands {
         a.add("--provenance=" + request.provenance());
         a.addAll(List.of("--progress", "plain", "--metadata-file", metadataFile));
         String repo = request.image().fullName();
-        String cacheRef = "type=registry,ref=" + repo + ":" + task.cacheTag();
-        if (cacheFrom) {
-            a.addAll(List.of("--cache-from", cacheRef));
+        for (String tag : cacheFrom) {
+            a.addAll(List.of("--cache-from", "type=registry,ref=" + repo + ":" + tag));
         }
-        if (cacheTo) {
-            a.addAll(List.of("--cache-to", cacheRef + ",mode=max,ignore-error=true"));
+        if (cacheTo != null) {
+            a.addAll(List.of("--cache-to", "type=registry,ref=" + repo + ":" + cacheTo + ",mode=max,ignore-error=true"));
         }
-        if (pushByDigest) {
+        if (tempTag == null) {
             a.addAll(List.of("--output", "type=image,name=" + repo + ",push-by-digest=true,name-canonical=true,push=true"));
         } else {
-            a.addAll(List.of("--tag", repo + ":" + task.tempTag(), "--push"));
+            a.addAll(List.of("--tag", repo + ":" + tempTag, "--push"));
         }
         a.add(request.context().toString());
         return docker.command(a).withTimeout(request.platformTimeout());

@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Finds out what a docker endpoint offers ({@link Toolchain}): {@code docker version} and {@code docker info} as
@@ -19,16 +23,50 @@ public final class ToolchainProbe {
     }
 
     public static Toolchain probe(DockerCli docker) throws IOException, InterruptedException {
-        Version version = Json.MAPPER.readValue(docker.query(TIMEOUT, "version", "--format", "{{json .}}"), Version.class);
+        // four independent queries: run at once, each docker call costs a process start and a daemon round trip
+        ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "multiarch-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<String> versionJson = pool.submit(() -> docker.query(TIMEOUT, "version", "--format", "{{json .}}"));
+            Future<String> infoJson = pool.submit(() -> docker.query(TIMEOUT, "info", "--format", "{{json .}}"));
+            Future<String> buildxVersion = pool.submit(() -> docker.query(TIMEOUT, "buildx", "version"));
+            Future<String> buildxInspect = pool.submit(() -> docker.query(TIMEOUT, "buildx", "inspect"));
+            return toolchain(get(versionJson), get(infoJson), buildxVersion, buildxInspect);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The answer of one query, its failure rethrown as the query threw it. */
+    private static String get(Future<String> answer) throws IOException, InterruptedException {
+        try {
+            return answer.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static Toolchain toolchain(String versionJson, String infoJson, Future<String> buildxVersion,
+                                       Future<String> buildxInspect) throws IOException, InterruptedException {
+        Version version = Json.MAPPER.readValue(versionJson, Version.class);
         if (version.server() == null) {
             throw new DockerException("the docker daemon did not answer 'docker version'");
         }
-        Info info = Json.MAPPER.readValue(docker.query(TIMEOUT, "info", "--format", "{{json .}}"), Info.class);
+        Info info = Json.MAPPER.readValue(infoJson, Info.class);
         String buildx;
         Builder builder;
         try {
-            buildx = parseBuildxVersion(docker.query(TIMEOUT, "buildx", "version"));
-            builder = parseInspect(docker.query(TIMEOUT, "buildx", "inspect"));
+            buildx = parseBuildxVersion(get(buildxVersion));
+            builder = parseInspect(get(buildxInspect));
         } catch (IllegalArgumentException e) {
             throw new DockerException("buildx is not usable: " + e.getMessage());
         }

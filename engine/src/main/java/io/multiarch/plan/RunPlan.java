@@ -44,6 +44,25 @@ public record RunPlan(String runId, List<PlatformTask> tasks) implements Seriali
         return new RunPlan(runId, tasks);
     }
 
+    /** The tag a batch of platforms is pushed under (as one index) when the driver cannot push by digest. */
+    public String batchTag(int batch) {
+        return "multiarch-tmp-" + runId + "-batch" + batch;
+    }
+
+    /**
+     * The registry cache tag of a set of platforms built together: {@code multiarch-cache-set-} and a hash of the
+     * sorted set, so that a run of another set of platforms never overwrites it.
+     */
+    public static String batchCacheTag(List<PlatformTask> tasks) {
+        String set = String.join(",", tasks.stream().map(t -> t.platform().toString()).sorted().toList());
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(set.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "multiarch-cache-set-" + HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public PlatformTask task(Platform platform) {
         return tasks.stream().filter(t -> t.platform().equals(platform)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(platform + " is not part of run " + runId));

@@ -50,7 +50,7 @@ public final class Publisher {
     public PublishResult publish(List<PlatformResult> results) throws InterruptedException {
         List<String> tags = request.tags().stream().map(Tag::value).toList();
         List<String> leftovers = results.stream().filter(r -> !r.tempTag().isEmpty())
-                .map(r -> request.image().fullName() + ":" + r.tempTag()).toList();
+                .map(r -> request.image().fullName() + ":" + r.tempTag()).distinct().toList();
         List<PlatformResult> blockers = results.stream().filter(r -> r.required() && !r.passed()).toList();
         if (!blockers.isEmpty()) {
             return PublishResult.withheld(tags, leftovers, "not published: required platform"

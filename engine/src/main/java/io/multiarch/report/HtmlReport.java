@@ -33,7 +33,7 @@ public final class HtmlReport {
             dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}dd{margin:0}
             """;
 
-    private static final int COLUMNS = 10;
+    private static final int COLUMNS = 11;
 
     /** Writes {@value #FILE_NAME} into {@code dir} (created if needed) and returns its path. */
     public Path write(RunResult run, Path dir) throws IOException {
@@ -69,7 +69,7 @@ public final class HtmlReport {
         sb.append("</dl>\n");
 
         sb.append("<h2>Platforms</h2>\n<table>\n<thead><tr>");
-        for (String title : new String[] {"Platform", "Status", "Required", "Mode", "Build s", "Test s", "Size",
+        for (String title : new String[] {"Platform", "Status", "Required", "Mode", "Build s", "Push s", "Test s", "Size",
                 "Digest", "Exit", "Message"}) {
             sb.append("<th>").append(title).append("</th>");
         }
@@ -101,6 +101,7 @@ public final class HtmlReport {
         cell(sb, "", p.required() ? "required" : "optional");
         cell(sb, "", p.emulated() ? "emulated" : "native");
         cell(sb, "num", Text.seconds(p.buildSeconds()));
+        cell(sb, "num", Text.seconds(p.pushSeconds()));
         cell(sb, "num", p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-");
         cell(sb, "num", Text.html(Text.size(p.sizeBytes())));
         // the short form is shown, the full digest is one hover away

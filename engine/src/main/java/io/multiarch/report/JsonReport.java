@@ -69,6 +69,7 @@ public final class JsonReport {
         node.put("attempts", p.attempts());
         node.put("binfmtSeconds", p.binfmtSeconds());
         node.put("buildSeconds", p.buildSeconds());
+        node.put("pushSeconds", p.pushSeconds());
         node.put("testSeconds", p.testSeconds());
         node.put("sizeBytes", p.sizeBytes());
         java.util.OptionalDouble factor = run.emulationFactor(p);

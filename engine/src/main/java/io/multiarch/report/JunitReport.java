@@ -93,7 +93,7 @@ public final class JunitReport {
     }
 
     private static Case buildCase(PlatformResult p) {
-        double seconds = p.binfmtSeconds() + p.buildSeconds();
+        double seconds = p.binfmtSeconds() + p.buildSeconds() + p.pushSeconds();
         if (p.status() == Status.SKIPPED) {
             return Case.skipped("build", seconds, "not started: " + Text.orEmpty(p.message()));
         }

@@ -38,7 +38,8 @@ public record BuildRequest(
         int concurrency,
         BinfmtMode binfmtMode,
         BinfmtInstaller binfmtInstaller,
-        boolean registryCache) {
+        boolean registryCache,
+        boolean batch) {
 
     public static final Duration DEFAULT_PLATFORM_TIMEOUT = Duration.ofMinutes(60);
     public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofMinutes(10);
@@ -52,6 +53,15 @@ public record BuildRequest(
         labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         platforms = List.copyOf(platforms);
         optionalPlatforms = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(optionalPlatforms));
+    }
+
+    /**
+     * Whether platforms sharing a docker endpoint are built in one {@code buildx build}: asked for, and not ruled out
+     * by {@code concurrency} 1 (one platform at a time) or by provenance (the publish keeps each platform's
+     * attestation only from per-platform builds, whose digests are small indexes of image and attestation).
+     */
+    public boolean batches() {
+        return batch && concurrency > 1 && !provenance;
     }
 
     /** Whether a platform may fail without blocking the publish. */
@@ -90,6 +100,7 @@ public record BuildRequest(
         private BinfmtMode binfmtMode = BinfmtMode.VERIFY;
         private String binfmtInstaller = "host";
         private boolean registryCache = true;
+        private boolean batch = true;
         private String workspace;
         private PathProbe probe = PathProbe.LOCAL;
 
@@ -223,6 +234,15 @@ public record BuildRequest(
         }
 
         /**
+         * Whether platforms that build on the same docker endpoint are built together, in one {@code buildx build}
+         * (default), rather than one build per platform. See {@link BuildRequest#batches()}.
+         */
+        public Builder batch(boolean value) {
+            this.batch = value;
+            return this;
+        }
+
+        /**
          * Validates every field and returns the request.
          *
          * @throws InvalidRequestException listing every violation, with field names and values
@@ -337,7 +357,7 @@ public record BuildRequest(
             }
             return new BuildRequest(imageName, tagList, contextDir, dockerfilePath, Optional.ofNullable(target).filter(s -> !s.isEmpty()),
                     buildArgs, labels, platformList, optional, testSpec, failFast, platformTimeout, testTimeout,
-                    emulatedRetries, provenance, concurrency, binfmtMode, installer, registryCache);
+                    emulatedRetries, provenance, concurrency, binfmtMode, installer, registryCache, batch);
         }
 
         /** The context as an absolute path on the building machine, or null (with a violation) when it is not there. */

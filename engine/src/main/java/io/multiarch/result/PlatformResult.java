@@ -14,13 +14,16 @@ import java.util.Optional;
  * @param agent        where it ran (a Jenkins agent name, or a docker endpoint)
  * @param attempts     how many times the build was tried (retries apply to emulated platforms)
  * @param binfmtSeconds time spent checking or registering the emulator
+ * @param buildSeconds the build, push excluded (in a batch: the platform's own steps, see {@code BuildProgress})
+ * @param pushSeconds  pushing the image to the registry, as BuildKit timed it (in a batch: the batch's whole push)
  * @param sizeBytes    compressed size of the image (config and layers), 0 when unknown
  * @param tempTag      the temporary tag the image was pushed under, when the driver cannot push by digest
  * @param test         the test outcome, empty when no test was configured or the build failed
  * @param message      for failures and skips: what went wrong, in a sentence a user can act on
  */
 public record PlatformResult(Platform platform, boolean required, Status status, String digest, boolean emulated,
-                             String agent, int attempts, double binfmtSeconds, double buildSeconds, long sizeBytes,
+                             String agent, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds,
+                             long sizeBytes,
                              String tempTag, Optional<TestOutcome> test, String message) implements Serializable {
 
     public double testSeconds() {
@@ -33,7 +36,7 @@ public record PlatformResult(Platform platform, boolean required, Status status,
 
     /** A platform that failed before a test could run (binfmt, build or push). */
     public static PlatformResult failed(Platform platform, boolean required, boolean emulated, String agent, String message) {
-        return new PlatformResult(platform, required, Status.FAILED, "", emulated, agent, 0, 0, 0, 0, "",
+        return new PlatformResult(platform, required, Status.FAILED, "", emulated, agent, 0, 0, 0, 0, 0, "",
                 Optional.empty(), message);
     }
 
@@ -53,6 +56,7 @@ public record PlatformResult(Platform platform, boolean required, Status status,
         private final int attempts;
         private final double binfmtSeconds;
         private final double buildSeconds;
+        private final double pushSeconds;
         private final long sizeBytes;
         private final String tempTag;
         private final TestOutcome test;
@@ -68,6 +72,7 @@ public record PlatformResult(Platform platform, boolean required, Status status,
             attempts = r.attempts;
             binfmtSeconds = r.binfmtSeconds;
             buildSeconds = r.buildSeconds;
+            pushSeconds = r.pushSeconds;
             sizeBytes = r.sizeBytes;
             tempTag = r.tempTag;
             test = r.test.orElse(null);
@@ -76,12 +81,12 @@ public record PlatformResult(Platform platform, boolean required, Status status,
 
         private Object readResolve() {
             return new PlatformResult(platform, required, status, digest, emulated, agent, attempts, binfmtSeconds,
-                    buildSeconds, sizeBytes, tempTag, Optional.ofNullable(test), message);
+                    buildSeconds, pushSeconds, sizeBytes, tempTag, Optional.ofNullable(test), message);
         }
     }
 
     public static PlatformResult skipped(Platform platform, boolean required, boolean emulated, String message) {
-        return new PlatformResult(platform, required, Status.SKIPPED, "", emulated, "", 0, 0, 0, 0, "",
+        return new PlatformResult(platform, required, Status.SKIPPED, "", emulated, "", 0, 0, 0, 0, 0, "",
                 Optional.empty(), message);
     }
 }

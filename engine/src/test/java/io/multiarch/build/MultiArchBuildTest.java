@@ -5,6 +5,7 @@ import io.multiarch.buildx.Manifest;
 import io.multiarch.docker.Toolchain;
 import io.multiarch.plan.RunPlan;
 import io.multiarch.platform.Platform;
+import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.result.PlatformResult;
@@ -189,7 +190,7 @@ class MultiArchBuildTest {
         PlatformResult arm64 = resultOf(run, Platform.ARM64);
         assertThat(arm64.status()).isEqualTo(Status.FAILED);
         assertThat(arm64.message()).contains("echo 1 > /proc/sys/fs/binfmt_misc/qemu-aarch64");
-        assertThat(docker.builds()).extracting(c -> argAfter(c, "--platform"))
+        assertThat(docker.builds()).hasSize(1).flatExtracting(c -> List.of(argAfter(c, "--platform").split(",")))
                 .containsExactlyInAnyOrder("linux/amd64", "linux/arm/v7", "linux/riscv64");
         assertThat(run.published()).isFalse();
         assertThat(docker.creates()).isEmpty();
@@ -231,7 +232,7 @@ class MultiArchBuildTest {
 
         // When
         long t0 = System.nanoTime();
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).failFast(true).concurrency(2).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).failFast(true).concurrency(2).batch(false).build());
 
         // Then arm64 was stopped, not waited for
         assertThat(resultOf(run, Platform.AMD64).status()).isEqualTo(Status.FAILED);
@@ -341,7 +342,7 @@ class MultiArchBuildTest {
 
     @Test
     void shouldReportTheTemporaryTagsLeftInTheRegistry() throws Exception {
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false).build());
 
         assertThat(run.publish().leftovers()).containsExactlyInAnyOrder(
                 REPO + ":multiarch-tmp-" + RUN_ID + "-linux-amd64", REPO + ":multiarch-tmp-" + RUN_ID + "-linux-arm64");
@@ -356,11 +357,158 @@ class MultiArchBuildTest {
         });
 
         // When
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false).build());
 
         // Then
         PlatformResult arm64 = resultOf(run, Platform.ARM64);
         assertThat(arm64.status()).isEqualTo(Status.FAILED);
         assertThat(arm64.message()).contains("containerimage.digest");
+    }
+
+    @Test
+    void shouldBuildThePlatformsOfOneEndpointInOneBuildxBuild() throws Exception {
+        // When
+        RunResult run = run(request(FOUR).build());
+
+        // Then one build for the four, in plan order, pushed as one index under the batch's temporary tag
+        assertThat(docker.builds()).hasSize(1);
+        Command build = docker.builds().get(0);
+        assertThat(argAfter(build, "--platform")).isEqualTo("linux/amd64,linux/riscv64,linux/arm64,linux/arm/v7");
+        assertThat(argAfter(build, "--tag")).isEqualTo(REPO + ":multiarch-tmp-" + RUN_ID + "-batch1");
+        // reading every platform's own cache and the set's, writing the set's only
+        String setCache = io.multiarch.plan.RunPlan.batchCacheTag(RunPlan.of(request(FOUR).build(), Set.of(Platform.AMD64), RUN_ID).tasks());
+        assertThat(setCache).matches("multiarch-cache-set-[0-9a-f]{12}");
+        assertThat(build.argv()).filteredOn(a -> a.startsWith("type=registry")).containsExactly(
+                "type=registry,ref=" + REPO + ":" + setCache,
+                "type=registry,ref=" + REPO + ":multiarch-cache-linux-amd64",
+                "type=registry,ref=" + REPO + ":multiarch-cache-linux-riscv64",
+                "type=registry,ref=" + REPO + ":multiarch-cache-linux-arm64",
+                "type=registry,ref=" + REPO + ":multiarch-cache-linux-arm-v7",
+                "type=registry,ref=" + REPO + ":" + setCache + ",mode=max,ignore-error=true");
+        // each platform tested by its own digest from the index, and published
+        assertThat(docker.runner.callsWith("run", "--rm")).hasSize(4);
+        for (String p : FOUR) {
+            Platform platform = Platform.parse(p);
+            PlatformResult r = resultOf(run, platform);
+            assertThat(r.status()).isEqualTo(Status.PASSED);
+            assertThat(r.digest()).isEqualTo(FakeDocker.digestOf(platform));
+            assertThat(r.sizeBytes()).isEqualTo(FakeDocker.sizeOf(platform));
+            // its own steps' time from the progress output (the fake's RUN step takes emulationCost seconds)
+            assertThat(r.buildSeconds()).isEqualTo((double) platform.emulationCost());
+            assertThat(r.pushSeconds()).isEqualTo(0.5); // "#30 pushing layers 0.5s done"
+            assertThat(r.message()).startsWith("built in batch 1 with 3 other platforms (one buildx build, ");
+        }
+        assertThat(run.published()).isTrue();
+        assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
+        assertThat(run.publish().leftovers()).containsExactly(REPO + ":multiarch-tmp-" + RUN_ID + "-batch1");
+        assertThat(docker.runner.unexpected()).isEmpty();
+    }
+
+    @Test
+    void shouldBuildEachPlatformAloneWhenTheBatchFailsAndPublishWithoutAFailingOptionalOne() throws Exception {
+        // Given riscv64 (optional) fails every build
+        docker.buildExits(Platform.RISCV64, 1, 1);
+
+        // When
+        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/riscv64")).build());
+
+        // Then the batch failed, each platform was built alone (riscv64 twice: one retry), and riscv64 dropped out
+        List<String> builds = docker.builds().stream().map(c -> argAfter(c, "--platform")).toList();
+        assertThat(builds.get(0)).contains(",");
+        assertThat(builds.subList(1, builds.size())).containsExactlyInAnyOrder(
+                "linux/amd64", "linux/arm64", "linux/arm/v7", "linux/riscv64", "linux/riscv64");
+        assertThat(docker.output).anySatisfy(l -> assertThat(l).startsWith("[batch 1] the batched build failed (exit 1)")
+                .endsWith("building each of its platforms on its own to find which"));
+        PlatformResult riscv = resultOf(run, Platform.RISCV64);
+        assertThat(riscv.status()).isEqualTo(Status.FAILED);
+        assertThat(riscv.attempts()).isEqualTo(2);
+        assertThat(riscv.message()).contains("the build failed (exit 1, 2 attempts)").contains("built on its own after batch 1 failed");
+        assertThat(resultOf(run, Platform.ARM64).tempTag()).isEqualTo("multiarch-tmp-" + RUN_ID + "-linux-arm64");
+        assertThat(run.published()).isTrue();
+        assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7);
+    }
+
+    @Test
+    void shouldFailEveryPlatformOfABatchThatTimedOut() throws Exception {
+        docker.runner.on(a -> a.contains("build") && argAfterOrEmpty(a, "--platform").contains(","),
+                c -> io.multiarch.process.ScriptedRunner.timedOut());
+
+        RunResult run = run(request(FOUR).build());
+
+        assertThat(run.platforms()).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(Status.FAILED);
+            assertThat(r.message()).contains("the batched build of 4 platforms timed out after 60 min");
+        });
+        assertThat(docker.builds()).hasSize(1);
+        assertThat(docker.creates()).isEmpty();
+    }
+
+    @Test
+    void shouldFailEveryPlatformOfABatchWhoseMetadataHasNoDigest() throws Exception {
+        docker.runner.on(a -> a.contains("build") && argAfterOrEmpty(a, "--platform").contains(","), c -> {
+            Files.writeString(Path.of(argAfter(c, "--metadata-file")), "{}");
+            return ok("");
+        });
+
+        RunResult run = run(request(FOUR).build());
+
+        assertThat(run.platforms()).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(Status.FAILED);
+            assertThat(r.message()).startsWith("batch 1 failed: ").contains("containerimage.digest");
+        });
+        assertThat(docker.creates()).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveAPlatformWithoutItsEmulatorOutOfTheBatch() throws Exception {
+        binfmt.disable("qemu-riscv64");
+
+        RunResult run = run(request(FOUR).build());
+
+        assertThat(docker.builds()).hasSize(1);
+        assertThat(argAfter(docker.builds().get(0), "--platform")).isEqualTo("linux/amd64,linux/arm64,linux/arm/v7");
+        assertThat(resultOf(run, Platform.RISCV64).status()).isEqualTo(Status.FAILED);
+        assertThat(resultOf(run, Platform.ARM64).status()).isEqualTo(Status.PASSED);
+    }
+
+    @Test
+    void shouldBatchPerEndpoint() throws Exception {
+        // Given arm64 and arm/v7 on a second docker endpoint, amd64 and riscv64 here
+        FakeDocker remote = new FakeDocker();
+        BuildRequest request = request(FOUR).build();
+        AgentContext local = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
+        AgentContext arm = new AgentContext("ssh://arm-host", remote.agent(FakeDocker.AMD64_DOCKER_DRIVER, "").docker(),
+                new io.multiarch.process.LocalFileAccess(), FakeDocker.AMD64_DOCKER_DRIVER, "", local.output());
+        RunPlan plan = RunPlan.of(request, Set.of(Platform.AMD64), RUN_ID);
+
+        // When
+        RunResult run = new MultiArchBuild(request, plan,
+                p -> p == Platform.ARM64 || p == Platform.ARM_V7 ? arm : local, local).run();
+
+        // Then one batch on each endpoint
+        assertThat(docker.builds()).extracting(c -> argAfter(c, "--platform")).containsExactly("linux/amd64,linux/riscv64");
+        assertThat(remote.builds()).extracting(c -> argAfter(c, "--platform")).containsExactly("linux/arm64,linux/arm/v7");
+        assertThat(resultOf(run, Platform.ARM64).agent()).isEqualTo("ssh://arm-host");
+        assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.PASSED);
+    }
+
+    @Test
+    void shouldBuildEachPlatformAloneWithConcurrencyOneOrWithProvenanceOrWhenAskedTo() throws Exception {
+        AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
+        for (BuildRequest r : List.of(request(FOUR).concurrency(1).build(), request(FOUR).provenance(true).build(),
+                request(FOUR).batch(false).build())) {
+            List<Command> planned = new MultiArchBuild(r, RunPlan.of(r, Set.of(Platform.AMD64), RUN_ID), p -> agent, agent)
+                    .plannedCommands("/tmp/m.json");
+            assertThat(planned).filteredOn(c -> c.argv().contains("build")).hasSize(4)
+                    .allSatisfy(c -> assertThat(argAfter(c, "--platform")).doesNotContain(","));
+        }
+        BuildRequest batched = request(FOUR).build();
+        assertThat(new MultiArchBuild(batched, RunPlan.of(batched, Set.of(Platform.AMD64), RUN_ID), p -> agent, agent)
+                .plannedCommands("/tmp/m.json")).filteredOn(c -> c.argv().contains("build")).hasSize(1);
+    }
+
+    private static String argAfterOrEmpty(List<String> argv, String flag) {
+        int i = argv.indexOf(flag);
+        return i < 0 || i + 1 >= argv.size() ? "" : argv.get(i + 1);
     }
 }

@@ -80,7 +80,7 @@ class HtmlReportTest {
         String html = writeWithheld();
 
         assertThat(html).contains("<td><code>linux/amd64</code></td><td><span class=\"passed\">passed</span></td>"
-                + "<td>required</td><td>native</td><td class=\"num\">42.3</td><td class=\"num\">-</td>"
+                + "<td>required</td><td>native</td><td class=\"num\">42.3</td><td class=\"num\">0.5</td><td class=\"num\">-</td>"
                 + "<td class=\"num\">12.3 MiB</td>");
         assertThat(html).contains("<td><code>linux/arm/v7</code></td><td><span class=\"failed\">failed</span></td>");
         // two platforms ran a test: each has its output, and the failed one is open

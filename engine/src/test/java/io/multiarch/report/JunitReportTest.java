@@ -44,7 +44,7 @@ class JunitReportTest {
         Element suite = suite("linux-amd64");
         assertThat(suite.getAttribute("name")).isEqualTo("multiarch.linux/amd64");
         assertCounts(suite, 2, 0, 0, 1);
-        assertThat(suite.getAttribute("time")).isEqualTo("42.250");
+        assertThat(suite.getAttribute("time")).isEqualTo("42.750");
         assertThat(testcase(suite, "build").getElementsByTagName("*").getLength()).isZero();
         assertThat(child(testcase(suite, "test"), "skipped").getAttribute("message")).isEqualTo("no test configured");
     }
@@ -95,7 +95,7 @@ class JunitReportTest {
     void shouldFailTheBuildCaseAndSkipTheTestWhenTheBuildFailed() throws Exception {
         // Given a build that failed before any test could run
         PlatformResult failed = new PlatformResult(Platform.PPC64LE, true, Status.FAILED, "", true, "agent-x86", 3,
-                2.0, 61.0, 0, "", Optional.empty(), "RUN apt-get install failed: exit code 100");
+                2.0, 61.0, 0.0, 0, "", Optional.empty(), "RUN apt-get install failed: exit code 100");
 
         // When
         new JunitReport().write(run(failed), dir);

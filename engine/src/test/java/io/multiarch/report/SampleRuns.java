@@ -29,20 +29,20 @@ final class SampleRuns {
     /** amd64 passed natively without a test. */
     static PlatformResult nativePassed() {
         return new PlatformResult(Platform.AMD64, true, Status.PASSED, AMD64_DIGEST, false, "agent-x86", 1,
-                0.0, 42.25, 12_897_484L, "", Optional.empty(), "");
+                0.0, 42.25, 0.5, 12_897_484L, "", Optional.empty(), "");
     }
 
     /** arm64 passed under QEMU, its test too. */
     static PlatformResult emulatedPassed() {
         return new PlatformResult(Platform.ARM64, false, Status.PASSED, ARM64_DIGEST, true, "agent-x86", 2,
-                1.5, 180.0, 11_534_336L, "",
+                1.5, 180.0, 1.25, 11_534_336L, "",
                 Optional.of(new TestOutcome("uname -m", 0, false, 3.25, "aarch64\n")), "");
     }
 
     /** arm/v7 built but its test failed with output no report may pass through raw. */
     static PlatformResult failedWithHostileOutput() {
         return new PlatformResult(Platform.ARM_V7, true, Status.FAILED, "sha256:\"quoted\"<digest>", true,
-                "agent-x86", 1, 0.75, 240.5, 0L, "tmp-r42-linux-arm-v7",
+                "agent-x86", 1, 0.75, 240.5, 2.0, 0L, "tmp-r42-linux-arm-v7",
                 Optional.of(new TestOutcome("/app/selftest --arch", 1, false, 7.5, HOSTILE_OUTPUT)),
                 FAILED_MESSAGE);
     }

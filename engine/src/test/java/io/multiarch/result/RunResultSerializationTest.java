@@ -18,7 +18,7 @@ class RunResultSerializationTest {
     void shouldSurviveJavaSerializationAsJenkinsRemotingUsesIt() throws Exception {
         // Given a run with a tested platform (an Optional inside) and a failed one
         PlatformResult tested = new PlatformResult(Platform.ARM_V7, true, Status.PASSED, "sha256:" + "a".repeat(64), true,
-                "agent-1", 2, 0.1, 3.5, 1234, "multiarch-tmp-x-linux-arm-v7",
+                "agent-1", 2, 0.1, 3.5, 0.7, 1234, "multiarch-tmp-x-linux-arm-v7",
                 Optional.of(new TestOutcome("arch-test", 0, false, 0.4, "ok linux/arm/v7")), "");
         PlatformResult failed = PlatformResult.failed(Platform.S390X, false, true, "agent-2", "the build failed");
         RunResult run = new RunResult("r1", "127.0.0.1:5000/a/b", List.of("v1"), "docker 26",
@@ -60,6 +60,6 @@ class RunResultSerializationTest {
 
     private static PlatformResult result(Platform p, boolean emulated, double buildSeconds) {
         return new PlatformResult(p, true, Status.PASSED, "sha256:" + "c".repeat(64), emulated, "local", 1, 0,
-                buildSeconds, 1, "", Optional.empty(), "");
+                buildSeconds, 0, 1, "", Optional.empty(), "");
     }
 }

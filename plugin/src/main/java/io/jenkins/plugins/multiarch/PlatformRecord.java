@@ -26,6 +26,7 @@ public final class PlatformRecord implements Serializable {
     private int attempts;
     private double binfmtSeconds;
     private double buildSeconds;
+    private double pushSeconds;
     private long sizeBytes;
     private String tempTag;
     private String testCommand;
@@ -46,6 +47,7 @@ public final class PlatformRecord implements Serializable {
         p.attempts = r.attempts();
         p.binfmtSeconds = r.binfmtSeconds();
         p.buildSeconds = r.buildSeconds();
+        p.pushSeconds = r.pushSeconds();
         p.sizeBytes = r.sizeBytes();
         p.tempTag = r.tempTag();
         p.message = r.message();
@@ -68,7 +70,7 @@ public final class PlatformRecord implements Serializable {
         Optional<TestOutcome> test = testCommand == null ? Optional.empty()
                 : Optional.of(new TestOutcome(testCommand, testExitCode, testTimedOut, testSeconds, nz(testOutput)));
         return new PlatformResult(Platform.parse(platform), required, Status.valueOf(status), nz(digest), emulated,
-                nz(agent), attempts, binfmtSeconds, buildSeconds, sizeBytes, nz(tempTag), test, nz(message));
+                nz(agent), attempts, binfmtSeconds, buildSeconds, pushSeconds, sizeBytes, nz(tempTag), test, nz(message));
     }
 
     private static String nz(String s) {
@@ -125,6 +127,10 @@ public final class PlatformRecord implements Serializable {
 
     public double getBuildSeconds() {
         return buildSeconds;
+    }
+
+    public double getPushSeconds() {
+        return pushSeconds;
     }
 
     public long getSizeBytes() {
@@ -200,6 +206,10 @@ public final class PlatformRecord implements Serializable {
 
     public String getBuildTime() {
         return seconds(buildSeconds);
+    }
+
+    public String getPushTime() {
+        return seconds(pushSeconds);
     }
 
     public String getTestTime() {

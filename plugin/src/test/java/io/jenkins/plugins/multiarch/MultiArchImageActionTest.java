@@ -35,13 +35,13 @@ class MultiArchImageActionTest {
         spec.nativeLabels.put("linux/amd64", "amd64");
         RunRecord record = new RunRecord(spec);
         record.put(PlatformRecord.of(new PlatformResult(Platform.AMD64, true, Status.PASSED, DIGEST_AMD64, false,
-                "amd64-agent", 1, 0, 12.5, 7_340_000, "", Optional.of(new TestOutcome("uname -m", 0, false, 0.4,
+                "amd64-agent", 1, 0, 12.5, 0.75, 7_340_000, "", Optional.of(new TestOutcome("uname -m", 0, false, 0.4,
                 "x86_64\n" + HOSTILE)), "")));
         record.put(PlatformRecord.of(new PlatformResult(Platform.ARM64, true, Status.PASSED, DIGEST_ARM64, true,
-                "emulation-agent", 2, 0.1, 80.0, 7_100_000, "", Optional.of(new TestOutcome("uname -m", 0, false, 1.2,
+                "emulation-agent", 2, 0.1, 80.0, 0.5, 7_100_000, "", Optional.of(new TestOutcome("uname -m", 0, false, 1.2,
                 "aarch64")), "")));
         record.put(PlatformRecord.of(new PlatformResult(Platform.RISCV64, false, Status.FAILED, "", true,
-                "emulation-agent", 2, 0.1, 300.0, 0, "", Optional.empty(), "the build failed: " + HOSTILE)));
+                "emulation-agent", 2, 0.1, 300.0, 0, 0, "", Optional.empty(), "the build failed: " + HOSTILE)));
         record.setPublish(PublishRecord.of(new PublishResult(true, INDEX, List.of("1.0", "latest"),
                 List.of(Platform.AMD64, Platform.ARM64), 3.0, List.of(), "")));
         return record;
@@ -91,5 +91,6 @@ class MultiArchImageActionTest {
         assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getStatusLabel)
                 .containsExactly("passed", "passed", "failed");
         assertThat(loaded.getPlatforms().get(0).toResult().test()).isPresent();
+        assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getPushSeconds).containsExactly(0.75, 0.5, 0.0);
     }
 }

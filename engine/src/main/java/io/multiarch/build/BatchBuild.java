@@ -1,0 +1,163 @@
+package io.multiarch.build;
+
+import io.multiarch.buildx.BuildMetadata;
+import io.multiarch.buildx.BuildProgress;
+import io.multiarch.buildx.BuildxCommands;
+import io.multiarch.buildx.Descriptor;
+import io.multiarch.buildx.Manifest;
+import io.multiarch.plan.PlatformTask;
+import io.multiarch.plan.RunPlan;
+import io.multiarch.platform.Platform;
+import io.multiarch.process.Command;
+import io.multiarch.process.CommandResult;
+import io.multiarch.request.BuildRequest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Several platforms that build on the same docker endpoint, built in one {@code docker buildx build}: one BuildKit
+ * session, one context upload, one push of an index, as the one-line command does. Per-platform builds cost a
+ * session, an export and a push each, and the daemon runs them largely one after another; a batch costs them once.
+ *
+ * <p>Each member's emulator is checked first; a member that cannot run fails alone and the rest are built. After
+ * the build, each member's image digest is read from the pushed index, and its test runs on its own as after a
+ * per-platform build. When the batch fails, the batch cannot say which platform broke it, so each member is built
+ * again on its own ({@link PlatformBuild}, with its retries): a failing optional platform then drops out alone.
+ * A batch that times out fails all its members.
+ */
+final class BatchBuild {
+    /** What became of a batch: members done already, members whose image is built, members to build alone. */
+    record Outcome(Map<Platform, io.multiarch.result.PlatformResult> done, Map<PlatformBuild, Built> built,
+                   Map<PlatformBuild, Double> alone) {
+    }
+
+    /** A member's share of a successful batch, ready for {@link PlatformBuild#finish}. */
+    record Built(String digest, double binfmtSeconds, double buildSeconds, double pushSeconds, String tempTag) {
+    }
+
+    private final BuildRequest request;
+    private final RunPlan plan;
+    private final int number;
+    private final List<PlatformBuild> members;
+    private final AgentContext agent;
+    private final BuildxCommands commands;
+
+    BatchBuild(BuildRequest request, RunPlan plan, int number, List<PlatformBuild> members, AgentContext agent) {
+        this.request = request;
+        this.plan = plan;
+        this.number = number;
+        this.members = List.copyOf(members);
+        this.agent = agent;
+        this.commands = new BuildxCommands(agent.docker(), request);
+    }
+
+    /** The batch's build command, for {@code --dry-run}. */
+    Command plannedCommand(String metadataFile) {
+        List<PlatformTask> tasks = members.stream().map(PlatformBuild::task).toList();
+        return commands.batchBuild(tasks, RunPlan.batchCacheTag(tasks), plan.batchTag(number),
+                agent.toolchain().pushByDigest(), metadataFile, true);
+    }
+
+    Outcome run() throws InterruptedException {
+        Map<Platform, io.multiarch.result.PlatformResult> done = new LinkedHashMap<>();
+        Map<PlatformBuild, Double> runnable = new LinkedHashMap<>();
+        for (PlatformBuild m : members) {
+            long t0 = System.nanoTime();
+            String failure = m.ensureEmulator();
+            double binfmtSeconds = seconds(t0);
+            if (failure == null) {
+                runnable.put(m, binfmtSeconds);
+            } else {
+                done.put(m.task().platform(), m.failedBefore(binfmtSeconds, failure));
+            }
+        }
+        if (runnable.size() < 2) {
+            return new Outcome(done, Map.of(), runnable);
+        }
+        List<PlatformTask> tasks = runnable.keySet().stream().map(PlatformBuild::task).toList();
+        agent.output().line("batch " + number + ": " + String.join(", ", tasks.stream().map(t -> t.platform().toString()).toList())
+                + " in one buildx build", false);
+
+        String workDir = null;
+        try {
+            workDir = agent.files().createTempDirectory("multiarch-batch" + number + "-");
+            String metadataFile = workDir + "/metadata.json";
+            String cacheTag = RunPlan.batchCacheTag(tasks);
+            String batchTag = plan.batchTag(number);
+            boolean pushByDigest = agent.toolchain().pushByDigest();
+            boolean cacheTo = request.registryCache();
+            long b0 = System.nanoTime();
+            BuildProgress progress = new BuildProgress();
+            CommandResult build = agent.docker().run(commands.batchBuild(tasks, cacheTag, batchTag, pushByDigest, metadataFile,
+                    cacheTo), BuildProgress.tee(agent.output(), progress));
+            if (!build.succeeded() && !build.timedOut() && cacheTo && PlatformBuild.refusesCacheExport(build)) {
+                String note = "the builder refuses to export a registry cache (driver " + agent.toolchain().driver()
+                        + "); built without --cache-to";
+                agent.output().line(note, true);
+                runnable.keySet().forEach(m -> m.note(note));
+                progress = new BuildProgress();
+                build = agent.docker().run(commands.batchBuild(tasks, cacheTag, batchTag, pushByDigest, metadataFile, false),
+                        BuildProgress.tee(agent.output(), progress));
+            }
+            double wall = Math.max(seconds(b0), build.elapsed().toNanos() / 1e9);
+            if (build.timedOut()) {
+                String why = "the batched build of " + tasks.size() + " platforms timed out after "
+                        + request.platformTimeout().toMinutes() + " min";
+                runnable.forEach((m, s) -> done.put(m.task().platform(), m.failedBefore(s, why)));
+                return new Outcome(done, Map.of(), Map.of());
+            }
+            if (!build.succeeded()) {
+                String why = "the batched build failed (exit " + build.exitCode() + "): " + build.tail(3).replace('\n', ' ');
+                agent.output().line(why + "; building each of its platforms on its own to find which", true);
+                runnable.keySet().forEach(m -> m.note("built on its own after batch " + number + " failed"));
+                return new Outcome(done, Map.of(), runnable);
+            }
+            String indexDigest = BuildMetadata.parse(agent.files().read(metadataFile)).digest();
+            Manifest index = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(indexDigest))));
+            double push = Math.min(progress.pushSeconds(), wall);
+            Map<PlatformBuild, Built> built = new LinkedHashMap<>();
+            for (Map.Entry<PlatformBuild, Double> e : runnable.entrySet()) {
+                PlatformBuild m = e.getKey();
+                Platform p = m.task().platform();
+                Optional<Descriptor> entry = index.imageEntries().stream()
+                        .filter(d -> d.platform() != null && d.platform().toPlatform().filter(p::equals).isPresent())
+                        .findFirst();
+                if (entry.isEmpty()) {
+                    done.put(p, m.failedBefore(e.getValue(), "the index batch " + number + " pushed (" + indexDigest
+                            + ") has no image for " + p));
+                    continue;
+                }
+                m.note("built in batch " + number + " with " + (tasks.size() - 1) + " other platform"
+                        + (tasks.size() > 2 ? "s" : "") + " (one buildx build, " + String.format(java.util.Locale.ROOT, "%.1f", wall) + " s)");
+                double own = progress.platformSeconds(p).orElse(wall - push);
+                built.put(m, new Built(entry.get().digest(), e.getValue(), own, push, pushByDigest ? "" : batchTag));
+            }
+            return new Outcome(done, built, Map.of());
+        } catch (IOException | RuntimeException e) {
+            String why = "batch " + number + " failed: " + e.getMessage();
+            runnable.forEach((m, s) -> done.put(m.task().platform(), m.failedBefore(s, why)));
+            return new Outcome(done, Map.of(), Map.of());
+        } finally {
+            if (workDir != null) {
+                try {
+                    agent.files().deleteRecursively(workDir);
+                } catch (IOException e) {
+                    agent.output().line("could not remove " + workDir + ": " + e.getMessage(), true);
+                }
+            }
+        }
+    }
+
+    List<PlatformBuild> members() {
+        return members;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

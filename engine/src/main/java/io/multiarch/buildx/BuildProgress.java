@@ -1,0 +1,91 @@
+package io.multiarch.buildx;
+
+import io.multiarch.platform.Platform;
+import io.multiarch.process.OutputListener;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Timings read from {@code docker buildx build --progress plain} as it streams, so that a run can report the push
+ * apart from the build, and each platform's share of a multi-platform build. buildx 0.13 has no machine-readable
+ * progress ({@code rawjson} came later), and BuildKit's plain printer is stable: a step is announced as
+ * {@code #N name}, ends with {@code #N DONE 1.2s} (or {@code CACHED}), and timed sub-tasks end with
+ * {@code #N what 0.3s done}.
+ *
+ * <p>Push time is the sum of the exporter's timed {@code pushing …} sub-tasks and the steps named {@code pushing …}
+ * (the docker driver's extra push). A platform's build time is the sum of its steps' durations, which in a
+ * multi-platform build are named {@code [linux/arm64 2/3] RUN …}. Lines that match nothing are ignored: unknown
+ * output makes a figure smaller, never a build fail. Thread-safe: stdout and stderr may be fed concurrently.
+ */
+public final class BuildProgress implements OutputListener {
+    private static final Pattern HEADER = Pattern.compile("#(\\d+) (.+)");
+    private static final Pattern DONE = Pattern.compile("#(\\d+) DONE (\\d+(?:\\.\\d+)?)s");
+    private static final Pattern TIMED_SUBTASK = Pattern.compile("#(\\d+) (.+?) (\\d+(?:\\.\\d+)?)s done");
+    private static final Pattern PLATFORM_STEP = Pattern.compile("\\[([a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?) [^\\]]*\\].*");
+
+    private final Map<Integer, String> names = new LinkedHashMap<>();
+    private final Map<Integer, Double> seconds = new LinkedHashMap<>();
+    private double subtaskPushSeconds;
+
+    @Override
+    public synchronized void line(String line, boolean error) {
+        Matcher done = DONE.matcher(line);
+        if (done.matches()) {
+            seconds.merge(Integer.parseInt(done.group(1)), Double.parseDouble(done.group(2)), Double::sum);
+            return;
+        }
+        Matcher sub = TIMED_SUBTASK.matcher(line);
+        if (sub.matches()) {
+            if (sub.group(2).startsWith("pushing ") && !isPushStep(names.get(Integer.parseInt(sub.group(1))))) {
+                subtaskPushSeconds += Double.parseDouble(sub.group(3));
+            }
+            return;
+        }
+        Matcher header = HEADER.matcher(line);
+        if (header.matches()) {
+            names.putIfAbsent(Integer.parseInt(header.group(1)), header.group(2));
+        }
+    }
+
+    /** Seconds spent pushing the image (layers, manifests, and a driver's separate push step). */
+    public synchronized double pushSeconds() {
+        double steps = 0;
+        for (Map.Entry<Integer, Double> e : seconds.entrySet()) {
+            if (isPushStep(names.get(e.getKey()))) {
+                steps += e.getValue();
+            }
+        }
+        return steps + subtaskPushSeconds;
+    }
+
+    /** Seconds of the steps of {@code platform} in a multi-platform build, empty when none ran or were named so. */
+    public synchronized Optional<Double> platformSeconds(Platform platform) {
+        String wanted = platform.toString();
+        boolean seen = false;
+        double total = 0;
+        for (Map.Entry<Integer, String> e : names.entrySet()) {
+            Matcher m = PLATFORM_STEP.matcher(e.getValue());
+            if (m.matches() && wanted.equals(m.group(1))) {
+                seen = true;
+                total += seconds.getOrDefault(e.getKey(), 0.0);
+            }
+        }
+        return seen ? Optional.of(total) : Optional.empty();
+    }
+
+    private static boolean isPushStep(String name) {
+        return name != null && name.startsWith("pushing ");
+    }
+
+    /** Sends every line to both listeners. */
+    public static OutputListener tee(OutputListener a, OutputListener b) {
+        return (line, error) -> {
+            a.line(line, error);
+            b.line(line, error);
+        };
+    }
+}

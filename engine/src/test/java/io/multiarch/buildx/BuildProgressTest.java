@@ -1,0 +1,97 @@
+package io.multiarch.buildx;
+
+import io.multiarch.platform.Platform;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class BuildProgressTest {
+
+    private static BuildProgress feed(String text) {
+        BuildProgress progress = new BuildProgress();
+        text.lines().forEach(l -> progress.line(l, true));
+        return progress;
+    }
+
+    @Test
+    void shouldAddTheExportersPushAndTheDockerDriversPushStep() {
+        // #9 "pushing layers 0.0s done" inside the export, then step #11 "pushing … with docker", DONE 0.1s
+        BuildProgress progress = feed(Captured.text("buildx-progress-cached.txt"));
+
+        assertThat(progress.pushSeconds()).isCloseTo(0.1, within(1e-9));
+    }
+
+    @Test
+    void shouldNotNamePlatformsInASinglePlatformBuild() {
+        BuildProgress progress = feed(Captured.text("buildx-progress-cached.txt"));
+
+        assertThat(progress.platformSeconds(Platform.ARM64)).isEmpty();
+    }
+
+    @Test
+    void shouldGiveEachPlatformOfABatchTheTimeOfItsOwnSteps() {
+        BuildProgress progress = feed(Captured.text("buildx-progress-batch.txt"));
+
+        // arm64: metadata 0.0 + FROM 0.1 + COPY cached + RUN 0.9 (announced twice, "#11 ..." in between)
+        assertThat(progress.platformSeconds(Platform.ARM64)).hasValueSatisfying(s -> assertThat(s).isCloseTo(1.0, within(1e-9)));
+        assertThat(progress.platformSeconds(Platform.AMD64)).hasValueSatisfying(s -> assertThat(s).isCloseTo(0.6, within(1e-9)));
+        assertThat(progress.platformSeconds(Platform.RISCV64)).isEmpty();
+        // pushing layers 0.1 + pushing manifest 0.0 in the export, then the docker driver's push step 0.1
+        assertThat(progress.pushSeconds()).isCloseTo(0.2, within(1e-9));
+    }
+
+    @Test
+    void shouldNotCountTheCacheExportOrUnpackingAsPush() {
+        BuildProgress progress = feed("""
+                #13 exporting to image
+                #13 unpacking to 127.0.0.1:5000/x:tmp 2.0s done
+                #13 DONE 2.0s
+                #14 exporting cache to registry
+                #14 writing layer sha256:2460 3.0s done
+                #14 DONE 3.0s
+                """);
+
+        assertThat(progress.pushSeconds()).isZero();
+    }
+
+    @Test
+    void shouldCountAPushSubtaskOnceEvenWhenItsStepIsAPushStep() {
+        // a step named "pushing …" is counted by its DONE time, not again by its sub-tasks
+        BuildProgress progress = feed("""
+                #15 pushing 127.0.0.1:5000/x:tmp with docker
+                #15 pushing layer ad3bd683afde 0.4s done
+                #15 DONE 0.5s
+                """);
+
+        assertThat(progress.pushSeconds()).isCloseTo(0.5, within(1e-9));
+    }
+
+    @Test
+    void shouldIgnoreOutputItDoesNotKnow() {
+        BuildProgress progress = feed("""
+                ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2
+                #7 [linux/arm64 2/2] RUN make
+                #7 0.312 make: *** No rule to make target 'all'.  Stop.
+                #7 ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2
+                ------
+                """);
+
+        assertThat(progress.pushSeconds()).isZero();
+        assertThat(progress.platformSeconds(Platform.ARM64)).hasValue(0.0);
+    }
+
+    @Test
+    void shouldPassEveryLineToBothListenersOfATee() {
+        List<String> a = new ArrayList<>();
+        List<String> b = new ArrayList<>();
+
+        BuildProgress.tee((l, e) -> a.add(l + e), (l, e) -> b.add(l + e)).line("#1 DONE 0.1s", true);
+
+        assertThat(a).containsExactly("#1 DONE 0.1strue");
+        assertThat(b).containsExactly("#1 DONE 0.1strue");
+    }
+}

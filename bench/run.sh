@@ -93,7 +93,8 @@ pairs() {
     done
 }
 
-cli() { run java -jar "$JAR" build "$@"; }
+# The CLI as users run it: bin/multiarch (java -jar with its class-data-sharing archive) on $JAR.
+cli() { run env MULTIARCH_JAR="$JAR" "$ROOT/bin/multiarch" build "$@"; }
 prune() { run docker buildx prune -af; }
 # A fresh SEED per run, so that the CPU-bound step really runs (it is part of that step's cache key).
 seed() { echo "$RUN_ID-$1-$2-$3"; }
@@ -114,10 +115,6 @@ cli_overhead() { # REPORT_DIR [--test …]
         --build-arg WORK_MB="$WORK_MB" --report "$report" "$@"
 }
 overhead_oneliner() { timed "$1" "$2" "$3" oneliner; }
-# The same docker commands as the CLI's, from bash (bench/floor.sh), at the CLI's default concurrency.
-overhead_floor() {
-    timed "$1" "$2" "$3" run "$BENCH/floor.sh" "$IMAGE_CTX" "$OV_REPO" "$OV_PLATFORMS" "$DEFAULT_CONCURRENCY" "$WORK_MB" floor
-}
 overhead_cli() { # COMPARISON ROUND SIDE [--test …]
     local comparison="$1" round="$2" side="$3"; shift 3
     local report="$WORK/report-$comparison-$round"
@@ -127,6 +124,7 @@ overhead_cli() { # COMPARISON ROUND SIDE [--test …]
 overhead_cli_build() { overhead_cli "$@"; }
 overhead_cli_test() { overhead_cli "$@" --test bench-test; }
 overhead_cli_nobatch() { overhead_cli "$@" --no-batch; }
+overhead_cli_nocache() { overhead_cli "$@" --no-registry-cache; }
 # The same comparison with the CPU-bound step really executed on both sides (a fresh SEED per run,
 # FRESH_MB MiB per platform): the build itself, not only the fixed costs around it.
 oneliner_fresh() { # SEED
@@ -168,11 +166,10 @@ figure_overhead() {
         cli_overhead "$WORK/warm-$n"
         cli_overhead "$WORK/warm-$n" --test bench-test
         cli_overhead "$WORK/warm-$n" --no-batch
-        run "$BENCH/floor.sh" "$IMAGE_CTX" "$OV_REPO" "$OV_PLATFORMS" "$DEFAULT_CONCURRENCY" "$WORK_MB" floor
         pairs "overhead-$n-build" overhead_oneliner overhead_cli_build
         pairs "overhead-$n-test" overhead_oneliner overhead_cli_test
+        pairs "overhead-$n-nocache" overhead_oneliner overhead_cli_nocache
         pairs "overhead-$n-nobatch" overhead_oneliner overhead_cli_nobatch
-        pairs "overhead-$n-floor" overhead_oneliner overhead_floor
         pairs "overhead-$n-fresh" overhead_oneliner_fresh overhead_cli_fresh
     done
 }
@@ -247,7 +244,7 @@ footprint_run() { # COMPARISON ROUND SIDE
     if [ "$3" = A ]; then
         run /usr/bin/time -o "$out" -f '%e %M' java -version
     else
-        run /usr/bin/time -o "$out" -f '%e %M' java -jar "$JAR" build "$IMAGE_CTX" \
+        run /usr/bin/time -o "$out" -f '%e %M' env MULTIARCH_JAR="$JAR" "$ROOT/bin/multiarch" build "$IMAGE_CTX" \
             --image "$REGISTRY/bench/footprint" --platforms "$P10" --test bench-test --dry-run
     fi
     read -r wall rss_kb <"$out"
@@ -291,7 +288,7 @@ SUITE_T0=$(now)
     echo "# builder: $(docker buildx inspect | awk '/^Driver:/ { print "default, driver " $2; exit }')"
     echo "# qemu: $(qemu-aarch64-static --version 2>/dev/null | head -1)"
     echo "# java: $(java -version 2>&1 | head -1)"
-    echo "# cli: $(java -jar "$JAR" --version 2>/dev/null | head -1), $JAR_ORIGIN"
+    echo "# cli: $(java -jar "$JAR" --version 2>/dev/null | head -1), $JAR_ORIGIN, run through bin/multiarch"
     echo "# load-at-start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$RAW"
 say "raw data: $RAW; log and reports: $WORK"

@@ -28,9 +28,14 @@ import java.util.Optional;
  * the build, each member's image digest is read from the pushed index, and its test runs on its own as after a
  * per-platform build. When the batch fails, the batch cannot say which platform broke it, so each member is built
  * again on its own ({@link PlatformBuild}, with its retries): a failing optional platform then drops out alone.
- * A batch that times out fails all its members.
+ * A batch that failed only in its push (see {@link BuildProgress#failedOnlyWhilePushing()}) is first run again, up
+ * to {@link #PUSH_RETRIES} times: every step is cached by then, so a retry costs a push. A batch that times out
+ * fails all its members.
  */
 final class BatchBuild {
+    /** Rebuilds (all cached) of a batch that failed only in its push, before building each platform alone. */
+    static final int PUSH_RETRIES = 2;
+
     /** What became of a batch: members done already, members whose image is built, members to build alone. */
     record Outcome(Map<Platform, io.multiarch.result.PlatformResult> done, Map<PlatformBuild, Built> built,
                    Map<PlatformBuild, Double> alone) {
@@ -91,6 +96,7 @@ final class BatchBuild {
             String batchTag = plan.batchTag(number);
             boolean pushByDigest = agent.toolchain().pushByDigest();
             boolean cacheTo = request.registryCache();
+            List<String> pushRetries = new ArrayList<>();
             long b0 = System.nanoTime();
             BuildProgress progress = new BuildProgress();
             CommandResult build = agent.docker().run(commands.batchBuild(tasks, cacheTag, batchTag, pushByDigest, metadataFile,
@@ -103,6 +109,20 @@ final class BatchBuild {
                 progress = new BuildProgress();
                 build = agent.docker().run(commands.batchBuild(tasks, cacheTag, batchTag, pushByDigest, metadataFile, false),
                         BuildProgress.tee(agent.output(), progress));
+            }
+            for (int retry = 1; retry <= PUSH_RETRIES && !build.succeeded() && !build.timedOut()
+                    && progress.failedOnlyWhilePushing(); retry++) {
+                String note = "the batch was built but its push failed (" + build.tail(1).strip() + "); pushing again: retry "
+                        + retry + " of " + PUSH_RETRIES;
+                agent.output().line(note, true);
+                pushRetries.add(note);
+                progress = new BuildProgress();
+                build = agent.docker().run(commands.batchBuild(tasks, cacheTag, batchTag, pushByDigest, metadataFile,
+                        cacheTo), BuildProgress.tee(agent.output(), progress));
+            }
+            if (!pushRetries.isEmpty()) {
+                String note = pushRetries.size() + " push retr" + (pushRetries.size() == 1 ? "y" : "ies") + " of batch " + number;
+                runnable.keySet().forEach(m -> m.note(note));
             }
             double wall = Math.max(seconds(b0), build.elapsed().toNanos() / 1e9);
             if (build.timedOut()) {

@@ -24,11 +24,13 @@ import java.util.regex.Pattern;
 public final class BuildProgress implements OutputListener {
     private static final Pattern HEADER = Pattern.compile("#(\\d+) (.+)");
     private static final Pattern DONE = Pattern.compile("#(\\d+) DONE (\\d+(?:\\.\\d+)?)s");
+    private static final Pattern ERROR = Pattern.compile("#(\\d+) ERROR: .*");
     private static final Pattern TIMED_SUBTASK = Pattern.compile("#(\\d+) (.+?) (\\d+(?:\\.\\d+)?)s done");
     private static final Pattern PLATFORM_STEP = Pattern.compile("\\[([a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?) [^\\]]*\\].*");
 
     private final Map<Integer, String> names = new LinkedHashMap<>();
     private final Map<Integer, Double> seconds = new LinkedHashMap<>();
+    private final java.util.Set<Integer> failed = new java.util.LinkedHashSet<>();
     private double subtaskPushSeconds;
 
     @Override
@@ -36,6 +38,11 @@ public final class BuildProgress implements OutputListener {
         Matcher done = DONE.matcher(line);
         if (done.matches()) {
             seconds.merge(Integer.parseInt(done.group(1)), Double.parseDouble(done.group(2)), Double::sum);
+            return;
+        }
+        Matcher failure = ERROR.matcher(line);
+        if (failure.matches()) {
+            failed.add(Integer.parseInt(failure.group(1)));
             return;
         }
         Matcher sub = TIMED_SUBTASK.matcher(line);
@@ -75,6 +82,21 @@ public final class BuildProgress implements OutputListener {
             }
         }
         return seen ? Optional.of(total) : Optional.empty();
+    }
+
+    /** The names of the steps that failed ({@code #N ERROR: …}), in order. */
+    public synchronized java.util.List<String> failedSteps() {
+        return failed.stream().map(id -> names.getOrDefault(id, "#" + id)).toList();
+    }
+
+    /**
+     * Whether the build failed only while pushing: every failed step is a push ({@code pushing … with docker}), so
+     * the image itself was built. The docker driver pushes a multi-platform image a second time through the daemon,
+     * which PUTs every platform's manifest to the same tag at once; some registries answer that with a transient
+     * error (registry 2.8's filesystem driver: 500 on a HEAD of the tag).
+     */
+    public synchronized boolean failedOnlyWhilePushing() {
+        return !failed.isEmpty() && failed.stream().allMatch(id -> isPushStep(names.get(id)));
     }
 
     private static boolean isPushStep(String name) {

@@ -507,6 +507,44 @@ class MultiArchBuildTest {
                 .plannedCommands("/tmp/m.json")).filteredOn(c -> c.argv().contains("build")).hasSize(1);
     }
 
+    @Test
+    void shouldPushABatchAgainWhenOnlyItsPushFailed() throws Exception {
+        // Given the first batch build fails in the docker driver's push step, as registry 2.8 sometimes makes it
+        java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+        docker.runner.on(a -> a.contains("build") && argAfterOrEmpty(a, "--platform").contains(",")
+                && batches.getAndIncrement() == 0, c -> new CommandResult(1, "", """
+                #20 pushing 127.0.0.1:5000/demo/hello:multiarch-tmp-x-batch1 with docker
+                #20 ERROR: unexpected status from HEAD request to http://127.0.0.1:5000/v2/demo/hello/manifests/x: 500 Internal Server Error
+                ------
+                 > pushing 127.0.0.1:5000/demo/hello:multiarch-tmp-x-batch1 with docker:
+                ------
+                ERROR: unexpected status from HEAD request to http://127.0.0.1:5000/v2/demo/hello/manifests/x: 500 Internal Server Error
+                """, java.time.Duration.ofMillis(5), false));
+
+        // When
+        RunResult run = run(request(FOUR).build());
+
+        // Then the batch ran again (no per-platform builds) and everything was published
+        assertThat(docker.builds()).hasSize(2).allSatisfy(c -> assertThat(argAfter(c, "--platform")).contains(","));
+        assertThat(docker.output).anySatisfy(l -> assertThat(l).startsWith("[batch 1] the batch was built but its push failed (")
+                .endsWith("pushing again: retry 1 of 2"));
+        assertThat(run.platforms()).allSatisfy(r -> assertThat(r.message()).contains("1 push retry of batch 1"));
+        assertThat(run.published()).isTrue();
+    }
+
+    @Test
+    void shouldBuildEachPlatformAloneWhenTheBatchsPushKeepsFailing() throws Exception {
+        docker.runner.on(a -> a.contains("build") && argAfterOrEmpty(a, "--platform").contains(","),
+                c -> new CommandResult(1, "", "#20 pushing x with docker\n#20 ERROR: 500 Internal Server Error\n",
+                        java.time.Duration.ofMillis(5), false));
+
+        RunResult run = run(request(FOUR).build());
+
+        assertThat(docker.builds()).hasSize(1 + BatchBuild.PUSH_RETRIES + 4);
+        assertThat(run.published()).isTrue();
+        assertThat(resultOf(run, Platform.ARM64).message()).contains("built on its own after batch 1 failed");
+    }
+
     private static String argAfterOrEmpty(List<String> argv, String flag) {
         int i = argv.indexOf(flag);
         return i < 0 || i + 1 >= argv.size() ? "" : argv.get(i + 1);

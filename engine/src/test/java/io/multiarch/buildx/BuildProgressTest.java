@@ -94,4 +94,20 @@ class BuildProgressTest {
         assertThat(a).containsExactly("#1 DONE 0.1strue");
         assertThat(b).containsExactly("#1 DONE 0.1strue");
     }
+
+    @Test
+    void shouldTellAFailureOfTheDockerDriversPushFromAFailedBuild() {
+        BuildProgress pushFailed = feed(Captured.text("buildx-progress-push-500.txt"));
+        BuildProgress runFailed = feed("""
+                #7 [linux/s390x 2/2] RUN make
+                #7 ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2
+                #9 pushing 127.0.0.1:5000/x:tmp with docker
+                #9 ERROR: unexpected status from HEAD request: 500 Internal Server Error
+                """);
+
+        assertThat(pushFailed.failedSteps()).containsExactly("pushing 127.0.0.1:5000/bench/overhead10:oneliner with docker");
+        assertThat(pushFailed.failedOnlyWhilePushing()).isTrue();
+        assertThat(runFailed.failedOnlyWhilePushing()).isFalse();
+        assertThat(feed(Captured.text("buildx-progress-batch.txt")).failedOnlyWhilePushing()).isFalse();
+    }
 }

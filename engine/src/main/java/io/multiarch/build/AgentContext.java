@@ -16,6 +16,15 @@ import io.multiarch.process.OutputListener;
 public record AgentContext(String agent, DockerCli docker, FileAccess files, Toolchain toolchain, String binfmtDir,
                            OutputListener output) {
 
+    /** Removes a working directory of a run on that machine; a failure is only reported, never thrown. */
+    public void removeWorkDir(String dir) throws InterruptedException {
+        try {
+            files.deleteRecursively(dir);
+        } catch (java.io.IOException e) {
+            output.line("could not remove " + dir + ": " + e.getMessage(), true);
+        }
+    }
+
     /** The same machine with output sent elsewhere, e.g. prefixed by platform. */
     public AgentContext withOutput(OutputListener listener) {
         return new AgentContext(agent, docker, files, toolchain, binfmtDir, listener);

@@ -144,9 +144,7 @@ final class BatchBuild {
             for (Map.Entry<PlatformBuild, Double> e : runnable.entrySet()) {
                 PlatformBuild m = e.getKey();
                 Platform p = m.task().platform();
-                Optional<Descriptor> entry = index.imageEntries().stream()
-                        .filter(d -> d.platform() != null && d.platform().toPlatform().filter(p::equals).isPresent())
-                        .findFirst();
+                Optional<Descriptor> entry = index.imageFor(p);
                 if (entry.isEmpty()) {
                     done.put(p, m.failedBefore(e.getValue(), "the index batch " + number + " pushed (" + indexDigest
                             + ") has no image for " + p));
@@ -164,11 +162,7 @@ final class BatchBuild {
             return new Outcome(done, Map.of(), Map.of());
         } finally {
             if (workDir != null) {
-                try {
-                    agent.files().deleteRecursively(workDir);
-                } catch (IOException e) {
-                    agent.output().line("could not remove " + workDir + ": " + e.getMessage(), true);
-                }
+                agent.removeWorkDir(workDir);
             }
         }
     }

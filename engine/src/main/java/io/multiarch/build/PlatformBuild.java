@@ -127,11 +127,7 @@ public final class PlatformBuild {
             return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, 0, Optional.empty(), e.getMessage());
         } finally {
             if (workDir != null) {
-                try {
-                    agent.files().deleteRecursively(workDir);
-                } catch (IOException e) {
-                    agent.output().line("could not remove " + workDir + ": " + e.getMessage(), true);
-                }
+                agent.removeWorkDir(workDir);
             }
         }
     }
@@ -242,9 +238,7 @@ public final class PlatformBuild {
         try {
             Manifest m = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(digest))));
             if (m.isIndex()) {
-                Optional<Descriptor> image = m.imageEntries().stream()
-                        .filter(d -> d.platform() != null && d.platform().toPlatform().filter(platform::equals).isPresent())
-                        .findFirst();
+                Optional<Descriptor> image = m.imageFor(platform);
                 if (image.isEmpty()) {
                     return 0;
                 }

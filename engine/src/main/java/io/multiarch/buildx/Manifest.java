@@ -1,6 +1,7 @@
 package io.multiarch.buildx;
 
 import io.multiarch.docker.Json;
+import io.multiarch.platform.Platform;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -9,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An image index or image manifest as the registry serves it ({@code docker buildx imagetools inspect --raw}):
@@ -28,6 +30,13 @@ public record Manifest(int schemaVersion, String mediaType, List<Descriptor> man
     /** The entries that are images for a platform, attestations left out. */
     public List<Descriptor> imageEntries() {
         return manifests == null ? List.of() : manifests.stream().filter(d -> !d.isAttestation()).toList();
+    }
+
+    /** The index entry of the image for {@code platform}, attestations left out. */
+    public Optional<Descriptor> imageFor(Platform platform) {
+        return imageEntries().stream()
+                .filter(d -> d.platform() != null && d.platform().toPlatform().filter(platform::equals).isPresent())
+                .findFirst();
     }
 
     /** Compressed size: config plus every layer, as pulled from the registry. */

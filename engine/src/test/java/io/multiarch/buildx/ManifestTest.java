@@ -36,6 +36,20 @@ class ManifestTest {
     }
 
     @Test
+    void shouldFindTheImageOfAPlatformTellingArmVariantsApartAndSkippingAttestations() throws Exception {
+        Manifest index = Manifest.parse(text("imagetools-raw-index-noprov.json"));
+        Manifest withProvenance = Manifest.parse(text("imagetools-raw-index-prov.json"));
+
+        assertThat(index.imageFor(Platform.ARM64)).map(Descriptor::digest)
+                .hasValue("sha256:2b8718767fd8ca47cc158499bf57dd73f4a084248da89f4cb86f11d170c63143");
+        assertThat(index.imageFor(Platform.ARM_V7)).isNotEqualTo(index.imageFor(Platform.ARM_V6));
+        assertThat(index.imageFor(Platform.ARM_V6)).hasValueSatisfying(d ->
+                assertThat(d.platform().toString()).isEqualTo("linux/arm/v6"));
+        assertThat(withProvenance.imageFor(Platform.ARM64)).hasValueSatisfying(d -> assertThat(d.isAttestation()).isFalse());
+        assertThat(Manifest.parse(text("imagetools-raw-manifest-arm64.json")).imageFor(Platform.ARM64)).isEmpty();
+    }
+
+    @Test
     void shouldReadArmVariantsFromTheIndex() throws Exception {
         Manifest index = Manifest.parse(text("imagetools-raw-index-noprov.json"));
 

@@ -85,7 +85,7 @@ final class BatchBuild {
             return new Outcome(done, Map.of(), runnable);
         }
         List<PlatformTask> tasks = runnable.keySet().stream().map(PlatformBuild::task).toList();
-        agent.output().line("batch " + number + ": " + String.join(", ", tasks.stream().map(t -> t.platform().toString()).toList())
+        agent.output().line("building " + String.join(", ", tasks.stream().map(t -> t.platform().toString()).toList())
                 + " in one buildx build", false);
 
         String workDir = null;

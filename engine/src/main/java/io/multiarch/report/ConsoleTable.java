@@ -20,6 +20,7 @@ public final class ConsoleTable {
             new Column("STATUS", 7, false),
             new Column("REQUIRED", 8, false),
             new Column("MODE", 8, false),
+            new Column("BINFMT s", 8, true),
             new Column("BUILD s", 8, true),
             new Column("PUSH s", 7, true),
             new Column("TEST s", 8, true),
@@ -42,6 +43,7 @@ public final class ConsoleTable {
                     p.status().label(),
                     p.required() ? "required" : "optional",
                     p.emulated() ? "emulated" : "native",
+                    Text.seconds(p.binfmtSeconds()),
                     Text.seconds(p.buildSeconds()),
                     Text.seconds(p.pushSeconds()),
                     p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-",
@@ -59,7 +61,8 @@ public final class ConsoleTable {
         String tags = run.tags().isEmpty() ? "(no tags)" : String.join(", ", run.tags());
         if (publish.published()) {
             sb.append("published ").append(Text.oneLine(publish.indexDigest()))
-                    .append(" as ").append(Text.oneLine(tags)).append('\n');
+                    .append(" as ").append(Text.oneLine(tags))
+                    .append(" (publish ").append(Text.seconds(publish.seconds())).append(" s)\n");
             if (!Text.orEmpty(publish.message()).isBlank()) {
                 sb.append("  ").append(Text.oneLine(publish.message())).append('\n');
             }

@@ -33,7 +33,7 @@ public final class HtmlReport {
             dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}dd{margin:0}
             """;
 
-    private static final int COLUMNS = 11;
+    private static final int COLUMNS = 13;
 
     /** Writes {@value #FILE_NAME} into {@code dir} (created if needed) and returns its path. */
     public Path write(RunResult run, Path dir) throws IOException {
@@ -66,15 +66,17 @@ public final class HtmlReport {
         item(sb, "Run", Text.html(run.runId()));
         item(sb, "Toolchain", Text.html(run.toolchain()));
         item(sb, "Total", Text.seconds(run.totalSeconds()) + " s");
+        item(sb, "Publish", Text.seconds(publish.seconds()) + " s");
         sb.append("</dl>\n");
 
         sb.append("<h2>Platforms</h2>\n<table>\n<thead><tr>");
-        for (String title : new String[] {"Platform", "Status", "Required", "Mode", "Build s", "Push s", "Test s", "Size",
+        for (String title : new String[] {"Platform", "Status", "Required", "Mode", "Binfmt s", "Build s", "Push s", "Test s",
+                "Emulation factor", "Size",
                 "Digest", "Exit", "Message"}) {
             sb.append("<th>").append(title).append("</th>");
         }
         sb.append("</tr></thead>\n<tbody>\n");
-        run.platforms().forEach(p -> platform(sb, p));
+        run.platforms().forEach(p -> platform(sb, run, p));
         sb.append("</tbody>\n</table>\n");
 
         sb.append("<h2>Publish</h2>\n<p>");
@@ -93,16 +95,19 @@ public final class HtmlReport {
         sb.append("<dt>").append(term).append("</dt><dd>").append(escapedValue).append("</dd>\n");
     }
 
-    private static void platform(StringBuilder sb, PlatformResult p) {
+    private static void platform(StringBuilder sb, RunResult run, PlatformResult p) {
         String status = p.status().label();
         sb.append("<tr>");
         cell(sb, "", "<code>" + Text.html(p.platform().toString()) + "</code>");
         cell(sb, "", "<span class=\"" + status + "\">" + status + "</span>");
         cell(sb, "", p.required() ? "required" : "optional");
         cell(sb, "", p.emulated() ? "emulated" : "native");
+        cell(sb, "num", Text.seconds(p.binfmtSeconds()));
         cell(sb, "num", Text.seconds(p.buildSeconds()));
         cell(sb, "num", Text.seconds(p.pushSeconds()));
         cell(sb, "num", p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-");
+        java.util.OptionalDouble factor = run.emulationFactor(p);
+        cell(sb, "num", factor.isPresent() ? String.format(java.util.Locale.ROOT, "%.1fx", factor.getAsDouble()) : "-");
         cell(sb, "num", Text.html(Text.size(p.sizeBytes())));
         // the short form is shown, the full digest is one hover away
         cell(sb, "", Text.orEmpty(p.digest()).isEmpty() ? "-"

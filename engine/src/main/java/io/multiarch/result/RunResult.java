@@ -23,7 +23,12 @@ public record RunResult(String runId, String image, List<String> tags, String to
      * native platform to compare with.
      */
     public java.util.OptionalDouble emulationFactor(PlatformResult p) {
-        double[] nativeSeconds = platforms.stream().filter(r -> !r.emulated() && r.passed() && r.buildSeconds() > 0)
+        return emulationFactor(platforms, p);
+    }
+
+    /** {@link #emulationFactor(PlatformResult)} among {@code all}: for front ends that keep results without a run. */
+    public static java.util.OptionalDouble emulationFactor(List<PlatformResult> all, PlatformResult p) {
+        double[] nativeSeconds = all.stream().filter(r -> !r.emulated() && r.passed() && r.buildSeconds() > 0)
                 .mapToDouble(PlatformResult::buildSeconds).sorted().toArray();
         if (!p.emulated() || !p.passed() || nativeSeconds.length == 0) {
             return java.util.OptionalDouble.empty();

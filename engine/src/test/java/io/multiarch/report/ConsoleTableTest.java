@@ -43,7 +43,7 @@ class ConsoleTableTest {
             assertThat(row.indexOf("sha256:")).isEqualTo(header.indexOf("DIGEST"));
             assertThat(row.length()).isLessThanOrEqualTo(header.indexOf("MESSAGE") + ConsoleTable.MESSAGE_WIDTH);
         }
-        assertThat(header).startsWith("PLATFORM").contains("STATUS", "BUILD s", "TEST s", "SIZE", "EXIT", "MESSAGE");
+        assertThat(header).startsWith("PLATFORM").contains("STATUS", "BINFMT s", "BUILD s", "PUSH s", "TEST s", "SIZE", "EXIT", "MESSAGE");
     }
 
     @Test
@@ -69,7 +69,7 @@ class ConsoleTableTest {
     void shouldShowTheIndexDigestAndTagsWhenPublished() {
         String out = table.render(SampleRuns.published());
 
-        assertThat(out).contains("published " + SampleRuns.INDEX_DIGEST + " as 1.2.3, latest");
+        assertThat(out).contains("published " + SampleRuns.INDEX_DIGEST + " as 1.2.3, latest (publish 2.0 s)");
         assertThat(out).doesNotContain("not published", "left in the registry");
     }
 

@@ -80,7 +80,8 @@ class HtmlReportTest {
         String html = writeWithheld();
 
         assertThat(html).contains("<td><code>linux/amd64</code></td><td><span class=\"passed\">passed</span></td>"
-                + "<td>required</td><td>native</td><td class=\"num\">42.3</td><td class=\"num\">0.5</td><td class=\"num\">-</td>"
+                + "<td>required</td><td>native</td><td class=\"num\">0.0</td><td class=\"num\">42.3</td><td class=\"num\">0.5</td>"
+                + "<td class=\"num\">-</td><td class=\"num\">-</td>"
                 + "<td class=\"num\">12.3 MiB</td>");
         assertThat(html).contains("<td><code>linux/arm/v7</code></td><td><span class=\"failed\">failed</span></td>");
         // two platforms ran a test: each has its output, and the failed one is open
@@ -96,6 +97,17 @@ class HtmlReportTest {
 
         assertThat(html).contains("<dt>Published</dt><dd><span class=\"passed\">yes</span></dd>");
         assertThat(html).contains("<dt>Index digest</dt><dd><code>" + SampleRuns.INDEX_DIGEST + "</code></dd>");
+        assertThat(html).contains("<dt>Publish</dt><dd>2.0 s</dd>");
         assertThat(html).doesNotContain("left in the registry");
+    }
+
+    @Test
+    void shouldShowEveryPhaseAndTheEmulationFactorOfAnEmulatedPlatform() throws IOException {
+        String html = writeWithheld();
+
+        // arm64: binfmt 1.5 s, build 180 s, push 1.25 s, test 3.25 s; 180 / 42.25 (amd64, native) = 4.3x
+        assertThat(html).contains("<td>emulated</td><td class=\"num\">1.5</td><td class=\"num\">180.0</td>"
+                + "<td class=\"num\">1.3</td><td class=\"num\">3.3</td><td class=\"num\">4.3x</td>");
+        assertThat(html).contains("<th>Binfmt s</th><th>Build s</th><th>Push s</th><th>Test s</th><th>Emulation factor</th>");
     }
 }

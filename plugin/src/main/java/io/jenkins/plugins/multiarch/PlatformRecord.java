@@ -204,6 +204,10 @@ public final class PlatformRecord implements Serializable {
         return emulated ? Messages.PlatformRecord_emulated() : Messages.PlatformRecord_native();
     }
 
+    public String getBinfmtTime() {
+        return seconds(binfmtSeconds);
+    }
+
     public String getBuildTime() {
         return seconds(buildSeconds);
     }

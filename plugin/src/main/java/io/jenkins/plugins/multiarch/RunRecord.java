@@ -89,6 +89,16 @@ public final class RunRecord implements Serializable {
         return p == null || !p.isPublished() ? "" : spec.getImage() + "@" + p.getIndexDigest();
     }
 
+    /**
+     * How much slower an emulated platform built than this run's native ones ({@code 4.3x}), or empty: see
+     * {@link io.multiarch.result.RunResult#emulationFactor(io.multiarch.result.PlatformResult)}.
+     */
+    public String emulationFactor(PlatformRecord r) {
+        java.util.List<io.multiarch.result.PlatformResult> all = getPlatforms().stream().map(PlatformRecord::toResult).toList();
+        java.util.OptionalDouble factor = io.multiarch.result.RunResult.emulationFactor(all, r.toResult());
+        return factor.isPresent() ? String.format(java.util.Locale.ROOT, "%.1fx", factor.getAsDouble()) : "";
+    }
+
     /** {@code image@sha256:…} of one platform's image, or empty. */
     public String reference(PlatformRecord r) {
         return r.getDigest().isEmpty() ? "" : spec.getImage() + "@" + r.getDigest();

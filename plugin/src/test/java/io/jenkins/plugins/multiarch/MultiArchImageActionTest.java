@@ -66,7 +66,8 @@ class MultiArchImageActionTest {
                 "linux/amd64", "linux/arm64", "linux/riscv64");
         String text = page.asNormalizedText();
         assertThat(text).contains("ghcr.io/acme/app@" + DIGEST_AMD64, "ghcr.io/acme/app@" + DIGEST_ARM64,
-                "amd64-agent", "emulated (QEMU)", "native", "7.3 MB", "failed", "(optional)", HOSTILE);
+                "amd64-agent", "emulated (QEMU)", "native", "7.3 MB", "failed", "(optional)", HOSTILE,
+                "6.4x"); // arm64's emulation factor: 80.0 s against amd64's 12.5 s
         assertThat(page.getElementById("platform-20250101-000000-abcdef-linux-arm64")).isNotNull();
         assertThat(page.getElementsByTagName("script").stream().map(e -> e.getTextContent()))
                 .noneMatch(s -> s.contains("alert('x')"));
@@ -92,5 +93,6 @@ class MultiArchImageActionTest {
                 .containsExactly("passed", "passed", "failed");
         assertThat(loaded.getPlatforms().get(0).toResult().test()).isPresent();
         assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getPushSeconds).containsExactly(0.75, 0.5, 0.0);
+        assertThat(loaded.getPlatforms()).extracting(loaded::emulationFactor).containsExactly("", "6.4x", "");
     }
 }

@@ -11,6 +11,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.result.PlatformResult;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class BatchBuild {
     static final int PUSH_RETRIES = 2;
 
     /** What became of a batch: members done already, members whose image is built, members to build alone. */
-    record Outcome(Map<Platform, io.multiarch.result.PlatformResult> done, Map<PlatformBuild, Built> built,
+    record Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Built> built,
                    Map<PlatformBuild, Double> alone) {
     }
 
@@ -69,16 +70,14 @@ final class BatchBuild {
     }
 
     Outcome run() throws InterruptedException {
-        Map<Platform, io.multiarch.result.PlatformResult> done = new LinkedHashMap<>();
+        Map<Platform, PlatformResult> done = new LinkedHashMap<>();
         Map<PlatformBuild, Double> runnable = new LinkedHashMap<>();
         for (PlatformBuild m : members) {
-            long t0 = System.nanoTime();
-            String failure = m.ensureEmulator();
-            double binfmtSeconds = seconds(t0);
-            if (failure == null) {
-                runnable.put(m, binfmtSeconds);
+            PlatformBuild.EmulatorCheck check = m.checkEmulator();
+            if (check.failure() == null) {
+                runnable.put(m, check.seconds());
             } else {
-                done.put(m.task().platform(), m.failedBefore(binfmtSeconds, failure));
+                done.put(m.task().platform(), m.failedBefore(check.seconds(), check.failure()));
             }
         }
         if (runnable.size() < 2) {
@@ -93,38 +92,32 @@ final class BatchBuild {
             workDir = agent.files().createTempDirectory("multiarch-batch" + number + "-");
             String metadataFile = workDir + "/metadata.json";
             String cacheTag = RunPlan.batchCacheTag(tasks);
-            String batchTag = plan.batchTag(number);
             boolean pushByDigest = agent.toolchain().pushByDigest();
             boolean cacheTo = request.registryCache();
             List<String> pushRetries = new ArrayList<>();
             long b0 = System.nanoTime();
-            BuildProgress progress = new BuildProgress();
-            CommandResult build = agent.docker().run(commands.batchBuild(tasks, cacheTag, batchTag, pushByDigest, metadataFile,
-                    cacheTo), BuildProgress.tee(agent.output(), progress));
-            if (!build.succeeded() && !build.timedOut() && cacheTo && PlatformBuild.refusesCacheExport(build)) {
-                String note = "the builder refuses to export a registry cache (driver " + agent.toolchain().driver()
-                        + "); built without --cache-to";
+            Attempt attempt = attempt(tasks, cacheTag, metadataFile, cacheTo);
+            if (attempt.refusesCacheExport() && cacheTo) {
+                String note = PlatformBuild.cacheExportRefused(agent);
                 agent.output().line(note, true);
                 runnable.keySet().forEach(m -> m.note(note));
-                progress = new BuildProgress();
-                build = agent.docker().run(commands.batchBuild(tasks, cacheTag, batchTag, pushByDigest, metadataFile, false),
-                        BuildProgress.tee(agent.output(), progress));
+                cacheTo = false;
+                attempt = attempt(tasks, cacheTag, metadataFile, cacheTo);
             }
-            for (int retry = 1; retry <= PUSH_RETRIES && !build.succeeded() && !build.timedOut()
-                    && progress.failedOnlyWhilePushing(); retry++) {
-                String note = "the batch was built but its push failed (" + build.tail(1).strip() + "); pushing again: retry "
-                        + retry + " of " + PUSH_RETRIES;
+            for (int retry = 1; retry <= PUSH_RETRIES && attempt.failedOnlyWhilePushing(); retry++) {
+                String note = "the batch was built but its push failed (" + attempt.build().tail(1).strip()
+                        + "); pushing again: retry " + retry + " of " + PUSH_RETRIES;
                 agent.output().line(note, true);
                 pushRetries.add(note);
-                progress = new BuildProgress();
-                build = agent.docker().run(commands.batchBuild(tasks, cacheTag, batchTag, pushByDigest, metadataFile,
-                        cacheTo), BuildProgress.tee(agent.output(), progress));
+                attempt = attempt(tasks, cacheTag, metadataFile, cacheTo);
             }
+            CommandResult build = attempt.build();
+            BuildProgress progress = attempt.progress();
             if (!pushRetries.isEmpty()) {
                 String note = pushRetries.size() + " push retr" + (pushRetries.size() == 1 ? "y" : "ies") + " of batch " + number;
                 runnable.keySet().forEach(m -> m.note(note));
             }
-            double wall = Math.max(seconds(b0), build.elapsed().toNanos() / 1e9);
+            double wall = Math.max(PlatformBuild.seconds(b0), build.elapsed().toNanos() / 1e9);
             if (build.timedOut()) {
                 String why = "the batched build of " + tasks.size() + " platforms timed out after "
                         + request.platformTimeout().toMinutes() + " min";
@@ -153,7 +146,7 @@ final class BatchBuild {
                 m.note("built in batch " + number + " with " + (tasks.size() - 1) + " other platform"
                         + (tasks.size() > 2 ? "s" : "") + " (one buildx build, " + String.format(java.util.Locale.ROOT, "%.1f", wall) + " s)");
                 double own = progress.platformSeconds(p).orElse(wall - push);
-                built.put(m, new Built(entry.get().digest(), e.getValue(), own, push, pushByDigest ? "" : batchTag));
+                built.put(m, new Built(entry.get().digest(), e.getValue(), own, push, pushByDigest ? "" : plan.batchTag(number)));
             }
             return new Outcome(done, built, Map.of());
         } catch (IOException | RuntimeException e) {
@@ -171,7 +164,22 @@ final class BatchBuild {
         return members;
     }
 
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
+    /** One run of the batch's build, with its progress as read while it streamed. */
+    private record Attempt(CommandResult build, BuildProgress progress) {
+        boolean refusesCacheExport() {
+            return !build.succeeded() && !build.timedOut() && PlatformBuild.refusesCacheExport(build);
+        }
+
+        boolean failedOnlyWhilePushing() {
+            return !build.succeeded() && !build.timedOut() && progress.failedOnlyWhilePushing();
+        }
+    }
+
+    private Attempt attempt(List<PlatformTask> tasks, String cacheTag, String metadataFile, boolean cacheTo)
+            throws IOException, InterruptedException {
+        BuildProgress progress = new BuildProgress();
+        CommandResult build = agent.docker().run(commands.batchBuild(tasks, cacheTag, plan.batchTag(number),
+                agent.toolchain().pushByDigest(), metadataFile, cacheTo), agent.output().andThen(progress));
+        return new Attempt(build, progress);
     }
 }

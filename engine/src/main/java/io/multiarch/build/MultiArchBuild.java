@@ -54,19 +54,11 @@ public final class MultiArchBuild {
         long t0 = System.nanoTime();
         Jobs jobs = new Jobs(Math.min(request.concurrency(), plan.tasks().size()));
         try {
-            int batchNumber = 0;
-            for (List<PlatformTask> group : byEndpoint()) {
-                if (request.batches() && group.size() > 1) {
-                    batchNumber++;
-                    AgentContext agent = agents.apply(group.get(0).platform());
-                    List<PlatformBuild> members = group.stream().map(this::platformBuild).toList();
-                    jobs.submitBatch(new BatchBuild(request, plan, batchNumber,
-                            members, agent.withOutput(prefixed(agent.output(), "batch " + batchNumber))));
+            for (Unit unit : units()) {
+                if (unit.batch() != null) {
+                    jobs.submitBatch(unit.batch());
                 } else {
-                    group.forEach(task -> {
-                        PlatformBuild b = platformBuild(task);
-                        jobs.submit(task, b::run);
-                    });
+                    jobs.submit(unit.alone().task(), unit.alone()::run);
                 }
             }
             jobs.awaitAll();
@@ -75,9 +67,7 @@ public final class MultiArchBuild {
         }
         List<PlatformResult> ordered = new ArrayList<>();
         for (Platform p : request.platforms()) {
-            PlatformTask task = plan.task(p);
-            ordered.add(jobs.results.getOrDefault(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(),
-                    "not started: " + jobs.stopReason.get())));
+            ordered.add(jobs.results.getOrDefault(p, jobs.notStarted(plan.task(p))));
         }
         PublishResult publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"))
                 .publish(ordered);
@@ -88,22 +78,38 @@ public final class MultiArchBuild {
     /** The commands a real run would start, in order, for {@code --dry-run}: batch builds and per-platform builds and tests. */
     public List<io.multiarch.process.Command> plannedCommands(String metadataFile) {
         List<io.multiarch.process.Command> list = new ArrayList<>();
-        int batchNumber = 0;
-        for (List<PlatformTask> group : byEndpoint()) {
-            if (request.batches() && group.size() > 1) {
-                batchNumber++;
-                List<PlatformBuild> members = group.stream().map(this::platformBuild).toList();
-                list.add(new BatchBuild(request, plan, batchNumber, members, agents.apply(group.get(0).platform()))
-                        .plannedCommand(metadataFile));
-                for (PlatformBuild m : members) {
+        for (Unit unit : units()) {
+            if (unit.batch() != null) {
+                list.add(unit.batch().plannedCommand(metadataFile));
+                for (PlatformBuild m : unit.batch().members()) {
                     List<io.multiarch.process.Command> own = m.plannedCommands(metadataFile);
                     list.addAll(own.subList(1, own.size())); // its test; the batch replaces its build
                 }
             } else {
-                group.forEach(t -> list.addAll(platformBuild(t).plannedCommands(metadataFile)));
+                list.addAll(unit.alone().plannedCommands(metadataFile));
             }
         }
         return list;
+    }
+
+    /** What a run starts, in plan order: a batch of the platforms that share an endpoint, or one platform alone. */
+    private record Unit(BatchBuild batch, PlatformBuild alone) {
+    }
+
+    private List<Unit> units() {
+        List<Unit> units = new ArrayList<>();
+        int batchNumber = 0;
+        for (List<PlatformTask> group : byEndpoint()) {
+            if (request.batches() && group.size() > 1) {
+                batchNumber++;
+                AgentContext agent = agents.apply(group.get(0).platform());
+                units.add(new Unit(new BatchBuild(request, plan, batchNumber, group.stream().map(this::platformBuild).toList(),
+                        agent.withOutput(prefixed(agent.output(), "batch " + batchNumber))), null));
+            } else {
+                group.forEach(task -> units.add(new Unit(null, platformBuild(task))));
+            }
+        }
+        return units;
     }
 
     /** The tasks grouped by the docker endpoint they build on, in plan order. */
@@ -171,11 +177,7 @@ public final class MultiArchBuild {
                 try {
                     outcome = batch.run();
                 } catch (InterruptedException e) {
-                    for (PlatformBuild m : batch.members()) {
-                        PlatformTask t = m.task();
-                        results.putIfAbsent(t.platform(), PlatformResult.skipped(t.platform(), t.required(), !t.nativePlatform(),
-                                "stopped: " + (stopReason.get() == null ? "interrupted" : stopReason.get())));
-                    }
+                    batch.members().forEach(m -> results.putIfAbsent(m.task().platform(), stopped(m.task())));
                     return;
                 }
                 outcome.done().values().forEach(r -> record(r));
@@ -188,18 +190,29 @@ public final class MultiArchBuild {
         private void runOne(PlatformTask task, PlatformJob job) {
             Platform p = task.platform();
             if (stopReason.get() != null) {
-                results.put(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(), "not started: " + stopReason.get()));
+                results.put(p, notStarted(task));
                 return;
             }
             try {
                 record(job.run());
             } catch (InterruptedException e) {
-                results.put(p, PlatformResult.skipped(p, task.required(), !task.nativePlatform(),
-                        "stopped: " + (stopReason.get() == null ? "interrupted" : stopReason.get())));
+                results.put(p, stopped(task));
             } catch (RuntimeException e) {
                 results.put(p, PlatformResult.failed(p, task.required(), !task.nativePlatform(),
                         agents.apply(p).agent(), "unexpected error: " + e));
             }
+        }
+
+        /** A platform whose work never began: fail-fast stopped the run first. */
+        PlatformResult notStarted(PlatformTask task) {
+            return PlatformResult.skipped(task.platform(), task.required(), !task.nativePlatform(),
+                    "not started: " + stopReason.get());
+        }
+
+        /** A platform whose work was interrupted, by fail-fast or from outside. */
+        private PlatformResult stopped(PlatformTask task) {
+            return PlatformResult.skipped(task.platform(), task.required(), !task.nativePlatform(),
+                    "stopped: " + (stopReason.get() == null ? "interrupted" : stopReason.get()));
         }
 
         /** Keeps a result; a required platform's failure under fail-fast stops everything else. */

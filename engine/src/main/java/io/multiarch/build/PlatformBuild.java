@@ -58,13 +58,22 @@ public final class PlatformBuild {
     }
 
     public PlatformResult run() throws InterruptedException {
+        EmulatorCheck check = checkEmulator();
+        if (check.failure() != null) {
+            return failedBefore(check.seconds(), check.failure());
+        }
+        return buildAndTest(check.seconds());
+    }
+
+    /** @param failure why the platform cannot run here, or null when it can */
+    record EmulatorCheck(String failure, double seconds) {
+    }
+
+    /** {@link #ensureEmulator()}, timed. */
+    EmulatorCheck checkEmulator() throws InterruptedException {
         long t0 = System.nanoTime();
         String failure = ensureEmulator();
-        double binfmtSeconds = seconds(t0);
-        if (failure != null) {
-            return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, 0, Optional.empty(), failure);
-        }
-        return buildAndTest(binfmtSeconds);
+        return new EmulatorCheck(failure, seconds(t0));
     }
 
     /** Whether the platform runs under QEMU on this machine. */
@@ -93,14 +102,13 @@ public final class PlatformBuild {
                 attempts++;
                 progress = new BuildProgress();
                 build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile,
-                        request.registryCache(), cacheTo), BuildProgress.tee(agent.output(), progress));
+                        request.registryCache(), cacheTo), agent.output().andThen(progress));
                 if (build.succeeded() || build.timedOut()) {
                     break;
                 }
                 if (cacheTo && refusesCacheExport(build)) {
                     cacheTo = false;
-                    notes.add("the builder refuses to export a registry cache (driver " + agent.toolchain().driver()
-                            + "); built without --cache-to");
+                    notes.add(cacheExportRefused(agent));
                     agent.output().line(notes.get(notes.size() - 1), true);
                     attempts--;
                     continue;
@@ -124,7 +132,7 @@ public final class PlatformBuild {
             boolean tagged = !agent.toolchain().pushByDigest();
             return finish(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, tagged ? task.tempTag() : "");
         } catch (IOException | RuntimeException e) {
-            return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, 0, Optional.empty(), e.getMessage());
+            return failedBefore(binfmtSeconds, e.getMessage());
         } finally {
             if (workDir != null) {
                 agent.removeWorkDir(workDir);
@@ -164,7 +172,7 @@ public final class PlatformBuild {
         }
     }
 
-    /** A failure found before the platform could be built on its own (a batch's emulator check). */
+    /** A failure before any image was pushed: the emulator check, a batch, or the build machinery itself. */
     PlatformResult failedBefore(double binfmtSeconds, String why) {
         return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, 0, Optional.empty(), why);
     }
@@ -175,7 +183,7 @@ public final class PlatformBuild {
     }
 
     /** @return null when the platform can run, else why not */
-    String ensureEmulator() throws InterruptedException {
+    private String ensureEmulator() throws InterruptedException {
         Platform platform = task.platform();
         if (!emulated() || request.binfmtMode() == BinfmtMode.OFF || agent.binfmtDir().isEmpty()) {
             return null;
@@ -271,6 +279,12 @@ public final class PlatformBuild {
                 String.join("; ", all));
     }
 
+    /** The note when {@link #refusesCacheExport} made a build run again without {@code --cache-to}. */
+    static String cacheExportRefused(AgentContext agent) {
+        return "the builder refuses to export a registry cache (driver " + agent.toolchain().driver()
+                + "); built without --cache-to";
+    }
+
     /** BuildKit's words when a driver cannot export cache (the docker driver without the containerd store). */
     static boolean refusesCacheExport(CommandResult r) {
         String text = r.stderr().toLowerCase(java.util.Locale.ROOT);
@@ -281,7 +295,7 @@ public final class PlatformBuild {
         return r.tail(3).replace('\n', ' ');
     }
 
-    private static double seconds(long startNanos) {
+    static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 }

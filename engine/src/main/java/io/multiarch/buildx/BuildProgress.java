@@ -102,12 +102,4 @@ public final class BuildProgress implements OutputListener {
     private static boolean isPushStep(String name) {
         return name != null && name.startsWith("pushing ");
     }
-
-    /** Sends every line to both listeners. */
-    public static OutputListener tee(OutputListener a, OutputListener b) {
-        return (line, error) -> {
-            a.line(line, error);
-            b.line(line, error);
-        };
-    }
 }

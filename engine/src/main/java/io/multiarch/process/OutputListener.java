@@ -12,4 +12,12 @@ public interface OutputListener {
      * @param error whether it came from standard error
      */
     void line(String line, boolean error);
+
+    /** This listener, then {@code next}, for every line: to watch output that also goes to the log. */
+    default OutputListener andThen(OutputListener next) {
+        return (line, error) -> {
+            line(line, error);
+            next.line(line, error);
+        };
+    }
 }

@@ -72,7 +72,7 @@ public final class ConsoleTable {
                     .append(Text.oneLine(publish.message())).append('\n');
         }
         List<String> factors = run.platforms().stream().filter(p -> run.emulationFactor(p).isPresent())
-                .map(p -> p.platform() + " " + String.format(java.util.Locale.ROOT, "%.1fx", run.emulationFactor(p).getAsDouble()))
+                .map(p -> p.platform() + " " + RunResult.formatFactor(run.emulationFactor(p).getAsDouble()))
                 .toList();
         if (!factors.isEmpty()) {
             sb.append("emulation factor (build time against the native builds of this run): ")

@@ -107,7 +107,7 @@ public final class HtmlReport {
         cell(sb, "num", Text.seconds(p.pushSeconds()));
         cell(sb, "num", p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-");
         java.util.OptionalDouble factor = run.emulationFactor(p);
-        cell(sb, "num", factor.isPresent() ? String.format(java.util.Locale.ROOT, "%.1fx", factor.getAsDouble()) : "-");
+        cell(sb, "num", factor.isPresent() ? RunResult.formatFactor(factor.getAsDouble()) : "-");
         cell(sb, "num", Text.html(Text.size(p.sizeBytes())));
         // the short form is shown, the full digest is one hover away
         cell(sb, "", Text.orEmpty(p.digest()).isEmpty() ? "-"

@@ -38,6 +38,11 @@ public record RunResult(String runId, String image, List<String> tags, String to
         return java.util.OptionalDouble.of(p.buildSeconds() / median);
     }
 
+    /** An emulation factor as reports and pages show it: {@code 4.3x}. */
+    public static String formatFactor(double factor) {
+        return String.format(java.util.Locale.ROOT, "%.1fx", factor);
+    }
+
     /** Required platforms that did not pass: why nothing was published. */
     public List<PlatformResult> blockers() {
         return platforms.stream().filter(p -> p.required() && !p.passed()).toList();

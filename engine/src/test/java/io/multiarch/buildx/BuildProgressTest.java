@@ -3,9 +3,6 @@ package io.multiarch.buildx;
 import io.multiarch.platform.Platform;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -82,17 +79,6 @@ class BuildProgressTest {
 
         assertThat(progress.pushSeconds()).isZero();
         assertThat(progress.platformSeconds(Platform.ARM64)).hasValue(0.0);
-    }
-
-    @Test
-    void shouldPassEveryLineToBothListenersOfATee() {
-        List<String> a = new ArrayList<>();
-        List<String> b = new ArrayList<>();
-
-        BuildProgress.tee((l, e) -> a.add(l + e), (l, e) -> b.add(l + e)).line("#1 DONE 0.1s", true);
-
-        assertThat(a).containsExactly("#1 DONE 0.1strue");
-        assertThat(b).containsExactly("#1 DONE 0.1strue");
     }
 
     @Test

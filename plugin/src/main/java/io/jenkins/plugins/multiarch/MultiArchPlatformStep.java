@@ -5,8 +5,6 @@ import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.Launcher;
-import hudson.model.Node;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -91,20 +89,18 @@ public final class MultiArchPlatformStep extends Step implements Serializable {
 
         @Override
         protected Map<String, Object> run() throws Exception {
-            StepContext ctx = getContext();
-            Run<?, ?> run = ctx.get(Run.class);
-            FilePath cwd = ctx.get(FilePath.class);
-            Launcher launcher = ctx.get(Launcher.class);
-            EnvVars env = ctx.get(EnvVars.class);
-            Node node = ctx.get(Node.class);
-            TaskListener listener = ctx.get(TaskListener.class);
-            RunRecord record = StepSupport.record(run, step.plan);
+            StepSupport.OnAgent on = StepSupport.OnAgent.of(getContext());
+            Run<?, ?> run = on.run();
+            FilePath cwd = on.workspace();
+            EnvVars env = on.env();
+            TaskListener listener = on.listener();
+            RunRecord record = on.record(step.plan);
             PlanSpec spec = record.getSpec();
             if (!spec.getPlatforms().contains(step.platform)) {
                 throw new AbortException(Messages.MultiArchPlatformStep_notPlanned(step.platform, spec.getPlatforms()));
             }
             boolean required = spec.isRequired(step.platform);
-            String agentName = node == null ? "" : node.getDisplayName();
+            String agentName = on.agentName();
             OutputListener output = StepSupport.output(listener);
 
             PlatformResult result;
@@ -115,7 +111,7 @@ public final class MultiArchPlatformStep extends Step implements Serializable {
                 result = failed(spec, agentName, e.getMessage());
                 return finish(run, record, result, cwd, listener);
             }
-            try (DockerSession session = DockerSession.open(spec, run, cwd, launcher, env, node, listener, output)) {
+            try (DockerSession session = on.docker(spec, output)) {
                 Toolchain toolchain;
                 try {
                     toolchain = ToolchainProbe.probe(session.docker());
@@ -130,7 +126,7 @@ public final class MultiArchPlatformStep extends Step implements Serializable {
                 String host = session.docker().env().getOrDefault("DOCKER_HOST", env == null ? "" : env.get("DOCKER_HOST", ""));
                 AgentContext agent = new AgentContext(agentName, session.docker(),
                         new AgentFileAccess(cwd.getChannel(), WorkspaceList.tempDir(cwd)), toolchain,
-                        launcher.isUnix() ? BinfmtTable.dirForDaemon(host) : "", output);
+                        on.launcher().isUnix() ? BinfmtTable.dirForDaemon(host) : "", output);
                 result = new PlatformBuild(request, spec.getId(), task, agent).run();
             }
             return finish(run, record, result, cwd, listener);
@@ -198,8 +194,9 @@ public final class MultiArchPlatformStep extends Step implements Serializable {
     public static final class DescriptorImpl extends StepDescriptor {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, FilePath.class, Launcher.class, EnvVars.class, Node.class, TaskListener.class,
-                    FlowNode.class);
+            Set<Class<?>> context = new java.util.HashSet<>(StepSupport.AGENT_CONTEXT);
+            context.add(FlowNode.class);
+            return context;
         }
 
         @Override

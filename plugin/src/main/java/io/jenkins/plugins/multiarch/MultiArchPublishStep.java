@@ -2,13 +2,7 @@ package io.jenkins.plugins.multiarch;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
-import hudson.Launcher;
-import hudson.model.Node;
-import hudson.model.Run;
-import hudson.model.TaskListener;
 import io.multiarch.build.MultiArchBuild;
 import io.multiarch.process.OutputListener;
 import io.multiarch.publish.Publisher;
@@ -67,14 +61,8 @@ public final class MultiArchPublishStep extends Step implements Serializable {
 
         @Override
         protected Map<String, Object> run() throws Exception {
-            StepContext ctx = getContext();
-            Run<?, ?> run = ctx.get(Run.class);
-            FilePath cwd = ctx.get(FilePath.class);
-            Launcher launcher = ctx.get(Launcher.class);
-            EnvVars env = ctx.get(EnvVars.class);
-            Node node = ctx.get(Node.class);
-            TaskListener listener = ctx.get(TaskListener.class);
-            RunRecord record = StepSupport.record(run, step.plan);
+            StepSupport.OnAgent on = StepSupport.OnAgent.of(getContext());
+            RunRecord record = on.record(step.plan);
             PlanSpec spec = record.getSpec();
             // the publish reads no build context: the request's paths are not used here
             BuildRequest request = spec.validate();
@@ -82,13 +70,13 @@ public final class MultiArchPublishStep extends Step implements Serializable {
             for (PlatformRecord r : record.getPlatforms()) {
                 results.add(r.toResult());
             }
-            OutputListener output = MultiArchBuild.prefixed(StepSupport.output(listener), "publish");
+            OutputListener output = MultiArchBuild.prefixed(StepSupport.output(on.listener()), "publish");
             PublishResult published;
-            try (DockerSession session = DockerSession.open(spec, run, cwd, launcher, env, node, listener, output)) {
+            try (DockerSession session = on.docker(spec, output)) {
                 published = new Publisher(session.docker(), request, output).publish(results);
             }
             record.setPublish(PublishRecord.of(published));
-            MultiArchImageAction.of(run).save();
+            MultiArchImageAction.of(on.run()).save();
             if (!published.published()) {
                 throw new AbortException(published.message());
             }
@@ -107,7 +95,7 @@ public final class MultiArchPublishStep extends Step implements Serializable {
     public static final class DescriptorImpl extends StepDescriptor {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, FilePath.class, Launcher.class, EnvVars.class, Node.class, TaskListener.class);
+            return StepSupport.AGENT_CONTEXT;
         }
 
         @Override

@@ -96,7 +96,7 @@ public final class RunRecord implements Serializable {
     public String emulationFactor(PlatformRecord r) {
         java.util.List<io.multiarch.result.PlatformResult> all = getPlatforms().stream().map(PlatformRecord::toResult).toList();
         java.util.OptionalDouble factor = io.multiarch.result.RunResult.emulationFactor(all, r.toResult());
-        return factor.isPresent() ? String.format(java.util.Locale.ROOT, "%.1fx", factor.getAsDouble()) : "";
+        return factor.isPresent() ? io.multiarch.result.RunResult.formatFactor(factor.getAsDouble()) : "";
     }
 
     /** {@code image@sha256:…} of one platform's image, or empty. */

@@ -303,6 +303,23 @@ kernel_runs_i386() {
   rm -f "$f"; return 1
 }
 
+# ELF header of a 32-bit little-endian x86 executable (EM_386), as QEMU's scripts/qemu-binfmt-conf.sh
+I386_MAGIC_HEX=7f454c4601010100000000000000000002000300
+I386_MASK_HEX=fffffffffffefe00fffffffffffffffffeffffff
+
+# register_by_hand NAME MAGICHEX MASKHEX INTERPRETER: writes an entry with flag F (the interpreter is
+# opened now, so that it also works inside containers) to binfmt_misc's register file
+register_by_hand() {
+  local name=$1 magic=$2 mask=$3 interp=$4 m="" k="" i
+  [[ -x $interp ]] || die "$interp not found (is qemu-user-static installed?)"
+  for ((i = 0; i < ${#magic}; i += 2)); do m+="\\x${magic:i:2}"; done
+  for ((i = 0; i < ${#mask}; i += 2)); do k+="\\x${mask:i:2}"; done
+  printf ':%s:M::%s:%s:%s:F\n' "$name" "$m" "$k" "$interp" >"$BINFMT/register" \
+    || die "writing the $name entry to $BINFMT/register failed"
+  [[ -e $BINFMT/$name ]] || die "$name was written to $BINFMT/register but is not listed"
+  log "binfmt: registered $name by hand ($interp, flags F): Debian ships no entry for it"
+}
+
 setup_binfmt() {
   ensure_binfmt_mounted
   [[ "$(cat $BINFMT/status)" == enabled ]] || log "WARNING: $BINFMT/status is '$(cat $BINFMT/status)' (not changed)"
@@ -320,6 +337,18 @@ setup_binfmt() {
         log "WARNING: binfmt entry $name has no F flag; RUN steps and containers of that arch may fail (left as it is)"
       fi
       kept+=("$name"); continue
+    fi
+    if [[ $name == qemu-i386 && ! -f /usr/share/binfmts/$name ]]; then
+      # Debian ships qemu-i386-static but no binfmt entry for it on amd64 (it assumes the kernel
+      # runs i386 itself): register one by hand, with the magic/mask of QEMU's own qemu-binfmt-conf.
+      magic=$I386_MAGIC_HEX; mask=$I386_MASK_HEX
+      if entry=$(covering_entry "$magic" "$mask"); then
+        log "binfmt: $name not registered, but entry '$entry' already handles that ELF magic: left as it is"
+        kept+=("$name=$entry"); continue
+      fi
+      register_by_hand "$name" "$magic" "$mask" /usr/bin/qemu-i386-static
+      registered+=("$name")
+      continue
     fi
     [[ -f /usr/share/binfmts/$name ]] || die "no /usr/share/binfmts/$name (is qemu-user-static installed?)"
     magic=$(debian_binfmt_field "$name" magic); mask=$(debian_binfmt_field "$name" mask)

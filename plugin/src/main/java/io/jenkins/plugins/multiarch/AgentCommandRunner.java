@@ -24,6 +24,13 @@ import java.util.concurrent.TimeUnit;
  * line by line, and a timeout kills the process and runs the command's clean-up.
  */
 final class AgentCommandRunner implements CommandRunner {
+    /**
+     * The environment variable every command of a platform stage carries, with a value of that stage's own: after
+     * an abort or a controller restart, {@link Launcher#kill(java.util.Map)} finds and stops what is left of them.
+     */
+    static final String COOKIE = "MULTIARCH_STEP_COOKIE";
+    /** Which attempt of the stage a command belongs to: an abort stops its own attempt's commands only. */
+    static final String ATTEMPT = "MULTIARCH_STEP_ATTEMPT";
     private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(60);
 
     private final Launcher launcher;

@@ -9,7 +9,6 @@ import hudson.Launcher;
 import hudson.model.Node;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.slaves.WorkspaceList;
 import io.multiarch.docker.DockerCli;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
@@ -30,10 +29,12 @@ import java.util.Map;
 /**
  * The docker CLI of one agent for one step: the executable from the docker tool, the daemon endpoint's environment
  * from {@link DockerServerEndpoint}, and a registry login of our own. The login goes into a private
- * {@code DOCKER_CONFIG} directory (mode 700) under the workspace's {@code @tmp}, with the password on standard
- * input, never in argv or the log (docker-commons' registry login passes it with {@code -p}). The directory keeps
- * the agent's own buildx builders, CLI plugins and contexts (symbolic links) and its config without credentials.
- * {@link #close} logs out by deleting the directory.
+ * {@code DOCKER_CONFIG} directory in the step's {@link PrivateTempDir} (outside every workspace), with the password
+ * on standard input, never in argv or the log (docker-commons' registry login passes it with {@code -p}). The
+ * directory keeps the agent's own buildx builders, CLI plugins and contexts (symbolic links) and its config without
+ * credentials. {@link #close} logs out by deleting the directory. Every command carries the step's marks
+ * ({@link AgentCommandRunner#COOKIE}, {@link AgentCommandRunner#ATTEMPT}) in its environment, so that what it
+ * leaves running can be found and stopped.
  */
 final class DockerSession implements AutoCloseable {
     private static final Duration LOGIN_TIMEOUT = Duration.ofMinutes(2);
@@ -63,10 +64,12 @@ final class DockerSession implements AutoCloseable {
      * @throws AbortException when the credentials cannot be found or the login fails
      */
     static DockerSession open(PlanSpec spec, Run<?, ?> run, FilePath workspace, Launcher launcher, EnvVars env,
-                              Node node, TaskListener listener, OutputListener output)
+                              Node node, TaskListener listener, OutputListener output, FilePath privateDir,
+                              Map<String, String> marks, boolean login)
             throws IOException, InterruptedException {
         String executable = DockerTool.getExecutable(spec.dockerTool, node, listener, env);
         Map<String, String> dockerEnv = new LinkedHashMap<>();
+        dockerEnv.putAll(marks);
         KeyMaterial2 serverKeys = null;
         FilePath configDir = null;
         AgentCommandRunner runner = new AgentCommandRunner(launcher, env, workspace, listener);
@@ -76,14 +79,14 @@ final class DockerSession implements AutoCloseable {
                         .newKeyMaterialFactory(run, workspace.getChannel()).materialize2();
                 dockerEnv.putAll(serverKeys.env());
             }
-            if (spec.registryCredentialsId != null) {
+            if (login && spec.registryCredentialsId != null) {
                 StandardUsernamePasswordCredentials credentials = CredentialsProvider.findCredentialById(
                         spec.registryCredentialsId, StandardUsernamePasswordCredentials.class, run, List.of());
                 if (credentials == null) {
                     throw new AbortException(Messages.DockerSession_noCredentials(spec.registryCredentialsId));
                 }
                 CredentialsProvider.track(run, credentials);
-                configDir = privateConfig(workspace, env, listener);
+                configDir = privateConfig(privateDir, workspace, env, listener);
                 dockerEnv.put("DOCKER_CONFIG", configDir.getRemote());
                 DockerCli cli = new DockerCli(executable, dockerEnv, runner);
                 login(cli, spec, credentials, output);
@@ -120,15 +123,14 @@ final class DockerSession implements AutoCloseable {
     }
 
     /**
-     * A new {@code DOCKER_CONFIG} under the workspace's {@code @tmp}: mode 700, the agent's config.json without
+     * A new {@code DOCKER_CONFIG} in the step's private directory: mode 700, the agent's config.json without
      * {@code auths}, {@code credsStore} and {@code credHelpers}, and links to its buildx state, CLI plugins and
      * contexts.
      */
-    private static FilePath privateConfig(FilePath workspace, EnvVars env, TaskListener listener)
+    private static FilePath privateConfig(FilePath privateDir, FilePath workspace, EnvVars env, TaskListener listener)
             throws IOException, InterruptedException {
-        FilePath tmp = WorkspaceList.tempDir(workspace);
-        tmp.mkdirs();
-        FilePath dir = tmp.createTempDir("multiarch-docker-config", "");
+        FilePath dir = privateDir.child("docker-config");
+        dir.mkdirs();
         dir.chmod(0700);
         String original = env.get("DOCKER_CONFIG");
         if (original == null && env.get("HOME") != null) {

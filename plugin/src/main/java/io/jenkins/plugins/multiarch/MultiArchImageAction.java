@@ -16,7 +16,8 @@ import java.util.Optional;
 public final class MultiArchImageAction implements RunAction2 {
     static final String URL_NAME = "multiarch-image";
 
-    private final List<RunRecord> runs = new ArrayList<>();
+    /** Replaced by a changed copy, never changed in place: XStream may be writing it (see {@link RunRecord}). */
+    private volatile List<RunRecord> runs = new ArrayList<>();
     private transient Run<?, ?> run;
 
     /** The build's action, added on first use. */
@@ -30,7 +31,9 @@ public final class MultiArchImageAction implements RunAction2 {
     }
 
     synchronized void add(RunRecord record) {
-        runs.add(record);
+        List<RunRecord> copy = new ArrayList<>(runs);
+        copy.add(record);
+        runs = copy;
     }
 
     public synchronized List<RunRecord> getRuns() {
@@ -41,7 +44,7 @@ public final class MultiArchImageAction implements RunAction2 {
         return runs.stream().filter(r -> r.getId().equals(id)).findFirst();
     }
 
-    /** Writes the build so the records survive a restart; parallel stages call it one at a time. */
+    /** Writes the build so the records survive a restart. */
     void save() throws IOException {
         if (run != null) {
             run.save();

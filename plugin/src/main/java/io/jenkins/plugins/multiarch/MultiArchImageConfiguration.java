@@ -49,6 +49,7 @@ public class MultiArchImageConfiguration extends GlobalConfiguration {
     private int platformTimeoutMinutes = (int) BuildRequest.DEFAULT_PLATFORM_TIMEOUT.toMinutes();
     private int testTimeoutMinutes = (int) BuildRequest.DEFAULT_TEST_TIMEOUT.toMinutes();
     private int emulatedRetries = 1;
+    private int agentTimeoutMinutes = PlanSpec.DEFAULT_AGENT_TIMEOUT_MINUTES;
     private boolean failFast;
     private boolean provenance;
     private boolean registryCache = true;
@@ -206,6 +207,17 @@ public class MultiArchImageConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /** How long a platform's stage waits for an agent that can take it; 0 in a file of an older version = default. */
+    public int getAgentTimeoutMinutes() {
+        return agentTimeoutMinutes <= 0 ? PlanSpec.DEFAULT_AGENT_TIMEOUT_MINUTES : agentTimeoutMinutes;
+    }
+
+    @DataBoundSetter
+    public void setAgentTimeoutMinutes(int agentTimeoutMinutes) {
+        this.agentTimeoutMinutes = agentTimeoutMinutes;
+        save();
+    }
+
     public int getEmulatedRetries() {
         return emulatedRetries;
     }
@@ -293,6 +305,12 @@ public class MultiArchImageConfiguration extends GlobalConfiguration {
     public FormValidation doCheckTestTimeoutMinutes(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         return checkRange(value, 1, 24 * 60);
+    }
+
+    @POST
+    public FormValidation doCheckAgentTimeoutMinutes(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return checkRange(value, 1, PlanSpec.MAX_MINUTES);
     }
 
     @POST

@@ -3,6 +3,9 @@ package io.jenkins.plugins.multiarch;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.FilePath;
+import hudson.model.Node;
+import io.jenkins.plugins.multiarch.contract.Wiring;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -69,6 +72,8 @@ public final class MultiArchPlanStep extends Step implements Serializable {
     private Boolean provenance;
     private Boolean registryCache;
     private DockerRegistryEndpoint registry;
+    private List<String> stashExcludes;
+    private Integer agentTimeout;
 
     @DataBoundConstructor
     public MultiArchPlanStep(String image) {
@@ -238,6 +243,26 @@ public final class MultiArchPlanStep extends Step implements Serializable {
         this.registry = registry;
     }
 
+    public List<String> getStashExcludes() {
+        return stashExcludes;
+    }
+
+    /** Ant patterns left out of the stashed context, besides what its {@code .dockerignore} ignores. */
+    @DataBoundSetter
+    public void setStashExcludes(List<String> stashExcludes) {
+        this.stashExcludes = stashExcludes;
+    }
+
+    /** Minutes. */
+    public Integer getAgentTimeout() {
+        return agentTimeout;
+    }
+
+    @DataBoundSetter
+    public void setAgentTimeout(Integer agentTimeout) {
+        this.agentTimeout = agentTimeout;
+    }
+
     /** The call's arguments with the global defaults filled in, under a new run id. */
     PlanSpec toSpec(MultiArchImageConfiguration config, String runId) {
         PlanSpec s = new PlanSpec();
@@ -259,6 +284,8 @@ public final class MultiArchPlanStep extends Step implements Serializable {
         s.emulatedRetries = emulatedRetries == null ? config.getEmulatedRetries() : emulatedRetries;
         s.provenance = provenance == null ? config.isProvenance() : provenance;
         s.registryCache = registryCache == null ? config.isRegistryCache() : registryCache;
+        s.stashExcludes = stashExcludes == null ? new ArrayList<>() : new ArrayList<>(stashExcludes);
+        s.agentTimeoutMinutes = agentTimeout == null ? config.getAgentTimeoutMinutes() : agentTimeout;
         s.binfmtMode = config.getBinfmtMode();
         s.binfmtInstaller = config.getBinfmtInstaller();
         DockerRegistryEndpoint r = registry != null ? registry : config.getRegistry();
@@ -313,7 +340,10 @@ public final class MultiArchPlanStep extends Step implements Serializable {
         return new Execution(this, context);
     }
 
-    /** Plans on the controller; nothing here touches an agent. */
+    /**
+     * Plans on the controller. In the caller's workspace it only reads: the context and Dockerfile must be there
+     * (the stash is made from there), and the context's {@code .dockerignore} says what the stash may leave out.
+     */
     static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
         private final transient MultiArchPlanStep step;
@@ -327,16 +357,29 @@ public final class MultiArchPlanStep extends Step implements Serializable {
         protected Map<String, Object> run() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener listener = getContext().get(TaskListener.class);
+            FilePath workspace = getContext().get(FilePath.class);
+            Node node = getContext().get(Node.class);
             PlanSpec spec = step.toSpec(MultiArchImageConfiguration.get(), RunPlan.newRunId());
+            spec.callerNode = node == null ? null : node.getNodeName();
             BuildRequest request;
             try {
-                request = spec.validate();
+                request = workspace == null ? spec.validate()
+                        : spec.request(workspace.getRemote(), new WorkspaceProbe(workspace.getChannel()));
             } catch (InvalidRequestException e) {
                 StringBuilder sb = new StringBuilder(Messages.MultiArchPlanStep_invalid());
                 for (Violation v : e.violations()) {
                     sb.append("\n  ").append(v.describe());
                 }
                 throw new AbortException(sb.toString());
+            }
+            if (workspace == null) {
+                throw new AbortException(Messages.MultiArchPlanStep_noWorkspace());
+            }
+            DockerIgnoreFile ignore = DockerIgnoreFile.read(workspace, spec.context, spec.dockerfile);
+            spec.ignoredExcludes = new ArrayList<>(ignore.ignore().antExcludes(spec.context));
+            if (ignore.path() != null) {
+                listener.getLogger().println(Messages.MultiArchPlanStep_dockerignore(ignore.path(),
+                        spec.ignoredExcludes.size() / 2, ignore.ignore().patterns().size()));
             }
             RunPlan plan = RunPlan.of(request, spec.nativePlatforms(), spec.id);
             MultiArchImageAction action = MultiArchImageAction.of(run);
@@ -347,29 +390,27 @@ public final class MultiArchPlanStep extends Step implements Serializable {
             for (PlatformTask task : plan.tasks()) {
                 String p = task.platform().toString();
                 String label = spec.labelFor(p);
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("platform", p);
-                entry.put("label", label);
-                entry.put("native", task.nativePlatform());
-                entry.put("required", task.required());
-                platforms.add(entry);
-                listener.getLogger().println(Messages.MultiArchPlanStep_planned(p,
-                        label.isEmpty() ? Messages.MultiArchPlanStep_anyAgent() : label,
-                        task.nativePlatform() ? Messages.MultiArchPlanStep_native() : Messages.MultiArchPlanStep_emulated(),
+                platforms.add(Wiring.answer(Wiring.PlanPlatform.class)
+                        .put(Wiring.PlanPlatform.platform, p)
+                        .put(Wiring.PlanPlatform.label, label)
+                        .toMap());
+                String where = label.isEmpty() ? Messages.MultiArchPlanStep_anyAgent() : Messages.MultiArchPlanStep_onLabel(label);
+                listener.getLogger().println(Messages.MultiArchPlanStep_planned(p, where,
+                        spec.isNative(p) ? Messages.MultiArchPlanStep_nativeAgent() : Messages.MultiArchPlanStep_measured(),
                         task.required() ? "" : Messages.MultiArchPlanStep_optional()));
             }
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("id", spec.id);
-            result.put("image", spec.image);
-            result.put("tags", new ArrayList<>(spec.tags));
-            result.put("failFast", spec.failFast);
-            result.put("stash", "multiarch-" + spec.id);
-            result.put("stashIncludes", spec.stashIncludes());
-            result.put("workDir", "multiarch-" + spec.id);
-            result.put("publishLabel", spec.publishLabel);
-            result.put("junit", junitAvailable() && (spec.testShell != null || spec.testExec != null));
-            result.put("platforms", platforms);
-            return result;
+            return Wiring.answer(Wiring.Plan.class)
+                    .put(Wiring.Plan.id, spec.id)
+                    .put(Wiring.Plan.image, spec.image)
+                    .put(Wiring.Plan.failFast, spec.failFast)
+                    .put(Wiring.Plan.stash, "multiarch-" + spec.id)
+                    .put(Wiring.Plan.stashIncludes, spec.stashIncludes())
+                    .put(Wiring.Plan.stashExcludes, spec.stashExcludesPattern())
+                    .put(Wiring.Plan.workDir, "multiarch-" + spec.id)
+                    .put(Wiring.Plan.publishLabel, spec.publishLabel)
+                    .put(Wiring.Plan.junit, junitAvailable() && (spec.testShell != null || spec.testExec != null))
+                    .put(Wiring.Plan.platforms, platforms)
+                    .toMap();
         }
     }
 
@@ -390,7 +431,7 @@ public final class MultiArchPlanStep extends Step implements Serializable {
     @Extension
     @Symbol("multiArchPlan")
     public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
-        private static final List<String> LIST_ARGS = List.of("tags", "platforms", "optionalPlatforms", "testExec");
+        private static final List<String> LIST_ARGS = List.of("tags", "platforms", "optionalPlatforms", "testExec", "stashExcludes");
         private static final List<String> MAP_ARGS = List.of("buildArgs", "labels");
 
         @Override

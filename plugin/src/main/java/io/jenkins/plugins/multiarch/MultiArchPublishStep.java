@@ -3,6 +3,8 @@ package io.jenkins.plugins.multiarch;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.FilePath;
+import io.jenkins.plugins.multiarch.contract.Wiring;
 import io.multiarch.build.MultiArchBuild;
 import io.multiarch.process.OutputListener;
 import io.multiarch.publish.Publisher;
@@ -19,7 +21,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,20 +74,23 @@ public final class MultiArchPublishStep extends Step implements Serializable {
             }
             OutputListener output = MultiArchBuild.prefixed(StepSupport.output(on.listener()), "publish");
             PublishResult published;
-            try (DockerSession session = on.docker(spec, output)) {
+            FilePath privateDir = PrivateTempDir.create(on.workspace().getChannel());
+            try (DockerSession session = on.docker(spec, output, privateDir, UUID.randomUUID().toString(), "1")) {
                 published = new Publisher(session.docker(), request, output).publish(results);
+            } finally {
+                privateDir.deleteRecursive();
             }
             record.setPublish(PublishRecord.of(published));
             MultiArchImageAction.of(on.run()).save();
             if (!published.published()) {
                 throw new AbortException(published.message());
             }
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("published", true);
-            answer.put("indexDigest", published.indexDigest());
-            answer.put("tags", new ArrayList<>(published.tags()));
-            answer.put("platforms", new ArrayList<>(published.listed().stream().map(Object::toString).toList()));
-            return answer;
+            return Wiring.answer(Wiring.Published.class)
+                    .put(Wiring.Published.published, true)
+                    .put(Wiring.Published.indexDigest, published.indexDigest())
+                    .put(Wiring.Published.tags, new ArrayList<>(published.tags()))
+                    .put(Wiring.Published.platforms, new ArrayList<>(published.listed().stream().map(Object::toString).toList()))
+                    .toMap();
         }
     }
 

@@ -25,6 +25,8 @@ import java.util.Set;
 public final class PlanSpec implements Serializable {
     private static final long serialVersionUID = 1L;
     static final String DEFAULT_DOCKERFILE = "Dockerfile";
+    static final int DEFAULT_AGENT_TIMEOUT_MINUTES = 10;
+    static final int MAX_MINUTES = 24 * 60;
 
     String id;
     String image;
@@ -55,6 +57,14 @@ public final class PlanSpec implements Serializable {
     Map<String, String> nativeLabels = new LinkedHashMap<>();
     String emulationLabel = "";
     String publishLabel = "";
+    /** The user's own stash exclusions (Ant patterns, relative to the caller's directory). */
+    List<String> stashExcludes = new ArrayList<>();
+    /** What the context's {@code .dockerignore} certainly ignores, as Ant exclusions: left out of the stash. */
+    List<String> ignoredExcludes = new ArrayList<>();
+    /** Minutes a platform's stage waits for an agent that can take it before that platform fails. */
+    int agentTimeoutMinutes = DEFAULT_AGENT_TIMEOUT_MINUTES;
+    /** The node the call runs in (its executor is held while the stages run), or null outside {@code node}. */
+    String callerNode;
 
     public String getId() {
         return id;
@@ -92,9 +102,8 @@ public final class PlanSpec implements Serializable {
     }
 
     /**
-     * Validates everything that can be checked without the build context (on the controller, when planning): the
-     * engine checks every field, with the context and Dockerfile unchecked as paths; this class checks that those two
-     * are relative and stay inside the stashed context.
+     * Validates every field, with the context and Dockerfile unchecked as paths: what the publish, which reads no
+     * build context, needs.
      *
      * @throws InvalidRequestException listing every problem
      */
@@ -103,8 +112,9 @@ public final class PlanSpec implements Serializable {
     }
 
     /**
-     * The engine's request with the context taken from {@code workspace} on the agent that builds, checked there
-     * through {@code probe}.
+     * Validates every field at once, the context and Dockerfile as paths inside {@code workspace}, checked through
+     * {@code probe}: at plan time in the caller's workspace (where the stash is made), then on each platform's agent
+     * after the unstash.
      *
      * @throws InvalidRequestException listing every problem
      */
@@ -112,10 +122,53 @@ public final class PlanSpec implements Serializable {
         List<Violation> violations = new ArrayList<>();
         checkRelative(violations, "context", context);
         checkRelative(violations, "dockerfile", dockerfile);
-        if (!violations.isEmpty()) {
-            throw new InvalidRequestException(violations); // the paths as text first: only then used as paths
+        Set<String> badPaths = new LinkedHashSet<>();
+        violations.forEach(v -> badPaths.add(v.field()));
+        checkRegistry(violations);
+        checkMinutes(violations, "agentTimeout", agentTimeoutMinutes);
+        for (int i = 0; i < stashExcludes.size(); i++) {
+            checkStashPattern(violations, "stashExcludes[" + i + "]", stashExcludes.get(i));
         }
-        return builder().on(workspace, probe).build();
+        try {
+            // a path that is not relative is not used as a path: the engine checks everything else
+            BuildRequest request = badPaths.isEmpty() ? builder().on(workspace, probe).build()
+                    : builder().on("/", PathProbe.UNCHECKED).build();
+            if (violations.isEmpty()) {
+                return request;
+            }
+        } catch (InvalidRequestException e) {
+            e.violations().stream().filter(v -> !badPaths.contains(v.field())).forEach(violations::add);
+        }
+        throw new InvalidRequestException(violations);
+    }
+
+    /** docker-commons needs a URL: a bare {@code host:port} would fail in every stage, so it is refused here. */
+    private void checkRegistry(List<Violation> violations) {
+        if (registryUrl == null || registryUrl.isEmpty()) {
+            return;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(registryUrl);
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                return;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        violations.add(new Violation("registry.url", registryUrl, Messages.PlanSpec_registryUrl()));
+    }
+
+    private static void checkMinutes(List<Violation> violations, String field, int minutes) {
+        if (minutes < 1 || minutes > MAX_MINUTES) {
+            violations.add(new Violation(field, String.valueOf(minutes), Messages.PlanSpec_minutes(1, MAX_MINUTES)));
+        }
+    }
+
+    /** Stash splits its exclusions at commas and spaces: one pattern must hold neither. */
+    private static void checkStashPattern(List<Violation> violations, String field, String value) {
+        if (value == null || value.isBlank() || value.chars().anyMatch(c -> c == ',' || Character.isWhitespace(c) || c < 0x20)) {
+            violations.add(new Violation(field, String.valueOf(value), Messages.PlanSpec_stashPattern()));
+        }
     }
 
     private BuildRequest.Builder builder() {
@@ -164,6 +217,30 @@ public final class PlanSpec implements Serializable {
         if (p.startsWith("/") || p.matches("[A-Za-z]:.*") || List.of(p.split("/")).contains("..")) {
             violations.add(new Violation(field, value, Messages.PlanSpec_notRelative()));
         }
+    }
+
+    /** Fills what a record written by an older version lacks (XStream does not run field initializers). */
+    private Object readResolve() {
+        if (stashExcludes == null) {
+            stashExcludes = new ArrayList<>();
+        }
+        if (ignoredExcludes == null) {
+            ignoredExcludes = new ArrayList<>();
+        }
+        if (agentTimeoutMinutes == 0) {
+            agentTimeoutMinutes = DEFAULT_AGENT_TIMEOUT_MINUTES;
+        }
+        if (nativeLabels == null) {
+            nativeLabels = new LinkedHashMap<>();
+        }
+        return this;
+    }
+
+    /** Ant exclusions for {@code stash}: what {@code .dockerignore} certainly ignores, and the user's own. */
+    String stashExcludesPattern() {
+        List<String> all = new ArrayList<>(ignoredExcludes);
+        all.addAll(stashExcludes);
+        return String.join(",", all);
     }
 
     /** Ant pattern for {@code stash}: the whole context, dot files included. */

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.multiarch;
 
+import io.jenkins.plugins.multiarch.contract.Wiring;
 import io.multiarch.platform.Platform;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.Status;
@@ -16,6 +17,11 @@ import java.util.Optional;
  */
 public final class PlatformRecord implements Serializable {
     private static final long serialVersionUID = 1L;
+    /**
+     * How much of a test's output the build keeps (its tail): the stage's log has all of it, and the build's XML
+     * is read whole whenever the build is loaded.
+     */
+    static final int MAX_TEST_OUTPUT = 16 * 1024;
 
     private String platform;
     private boolean required;
@@ -56,7 +62,7 @@ public final class PlatformRecord implements Serializable {
             p.testExitCode = t.exitCode();
             p.testTimedOut = t.timedOut();
             p.testSeconds = t.seconds();
-            p.testOutput = t.output();
+            p.testOutput = tail(t.output());
         });
         return p;
     }
@@ -71,6 +77,32 @@ public final class PlatformRecord implements Serializable {
                 : Optional.of(new TestOutcome(testCommand, testExitCode, testTimedOut, testSeconds, nz(testOutput)));
         return new PlatformResult(Platform.parse(platform), required, Status.valueOf(status), nz(digest), emulated,
                 nz(agent), attempts, binfmtSeconds, buildSeconds, pushSeconds, sizeBytes, nz(tempTag), test, nz(message));
+    }
+
+    /** The last {@link #MAX_TEST_OUTPUT} characters, with a first line saying how much was left out. */
+    static String tail(String output) {
+        if (output == null || output.length() <= MAX_TEST_OUTPUT) {
+            return output;
+        }
+        int cut = output.length() - MAX_TEST_OUTPUT;
+        if (Character.isLowSurrogate(output.charAt(cut))) {
+            cut++;
+        }
+        return Messages.PlatformRecord_outputCut(cut) + "\n" + output.substring(cut);
+    }
+
+    /** The answer of {@code multiArchPlatform} to the wiring and, in the call's result, to the user. */
+    java.util.LinkedHashMap<String, Object> toAnswer(String junitFile) {
+        return Wiring.answer(Wiring.PlatformAnswer.class)
+                .put(Wiring.PlatformAnswer.platform, platform)
+                .put(Wiring.PlatformAnswer.status, status)
+                .put(Wiring.PlatformAnswer.required, required)
+                .put(Wiring.PlatformAnswer.emulated, emulated)
+                .put(Wiring.PlatformAnswer.digest, getDigest())
+                .put(Wiring.PlatformAnswer.agent, getAgent())
+                .put(Wiring.PlatformAnswer.message, getMessage())
+                .put(Wiring.PlatformAnswer.junitFile, junitFile)
+                .toMap();
     }
 
     private static String nz(String s) {
@@ -137,8 +169,11 @@ public final class PlatformRecord implements Serializable {
         return sizeBytes;
     }
 
-    /** The size for people: {@code 12.3 MB}, empty when unknown. */
-    public String getSize() {
+    /**
+     * The size for people: {@code 12.3 MB}, empty when unknown. Not {@code getSize}: {@code size} is a keyword of
+     * the expression language of Jelly views, where {@code p.size} does not parse.
+     */
+    public String getSizeText() {
         if (sizeBytes <= 0) {
             return "";
         }

@@ -9,13 +9,18 @@ import java.util.Map;
 /**
  * One {@code multiArchImage} call in a build: its plan, each platform's record as its stage reports it, and the
  * publish. A build may call the step several times; each call has its own run id.
+ *
+ * <p>Parallel stages report at the same time while the build is being saved: the platform map is never changed in
+ * place but replaced by a changed copy, so that XStream always writes a map nobody is changing.
  */
 public final class RunRecord implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final PlanSpec spec;
-    private final Map<String, PlatformRecord> platforms = new LinkedHashMap<>();
-    private PublishRecord publish;
+    private volatile Map<String, PlatformRecord> platforms = new LinkedHashMap<>();
+    private volatile PublishRecord publish;
+    /** Why the publish stage did not run (set by {@code multiArchGate}), or null. */
+    private volatile String withheld;
 
     RunRecord(PlanSpec spec) {
         this.spec = spec;
@@ -54,7 +59,25 @@ public final class RunRecord implements Serializable {
     }
 
     synchronized void put(PlatformRecord record) {
-        platforms.put(record.getPlatform(), record);
+        Map<String, PlatformRecord> copy = new LinkedHashMap<>(platforms);
+        copy.put(record.getPlatform(), record);
+        platforms = copy;
+    }
+
+    /** The one publish gate: the required platforms that did not pass, or did not report at all. */
+    public synchronized List<String> requiredNotPassed() {
+        List<String> blockers = new ArrayList<>();
+        for (String p : spec.getPlatforms()) {
+            PlatformRecord r = platforms.get(p);
+            if (spec.isRequired(p) && (r == null || !r.isPassed())) {
+                blockers.add(p);
+            }
+        }
+        return blockers;
+    }
+
+    synchronized void setWithheld(String withheld) {
+        this.withheld = withheld;
     }
 
     public synchronized PublishRecord getPublish() {
@@ -65,22 +88,9 @@ public final class RunRecord implements Serializable {
         this.publish = publish;
     }
 
-    /**
-     * Why nothing was published when the publish stage did not run because a required platform did not pass, or
-     * empty (the wiring skips the publish stage then, so the build page says it here).
-     */
+    /** Why nothing was published, when {@code multiArchGate} kept the publish stage from running; else empty. */
     public synchronized String getWithheld() {
-        if (publish != null) {
-            return "";
-        }
-        List<String> blockers = new ArrayList<>();
-        for (String p : spec.getPlatforms()) {
-            PlatformRecord r = platforms.get(p);
-            if (spec.isRequired(p) && r != null && !r.isPassed()) {
-                blockers.add(p);
-            }
-        }
-        return blockers.isEmpty() ? "" : Messages.RunRecord_withheld(String.join(", ", blockers));
+        return publish != null || withheld == null ? "" : withheld;
     }
 
     /** {@code image@sha256:…} of the published index, or empty. */

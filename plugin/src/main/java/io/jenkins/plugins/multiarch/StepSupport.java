@@ -12,6 +12,7 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.Set;
 
 /** What the platform and publish steps share: finding their plan in the build, and engine output to the log. */
@@ -41,9 +42,21 @@ final class StepSupport {
             return StepSupport.record(run, planId);
         }
 
-        /** Docker on this agent, logged in as the plan says; close it to log out. */
-        DockerSession docker(PlanSpec spec, OutputListener output) throws IOException, InterruptedException {
-            return DockerSession.open(spec, run, workspace, launcher, env, node, listener, output);
+        /**
+         * Docker on this agent, logged in as the plan says, its configuration in {@code privateDir}, every command
+         * marked with {@code cookie}; close it to log out.
+         */
+        DockerSession docker(PlanSpec spec, OutputListener output, FilePath privateDir, String cookie, String attempt)
+                throws IOException, InterruptedException {
+            return DockerSession.open(spec, run, workspace, launcher, env, node, listener, output, privateDir,
+                    Map.of(AgentCommandRunner.COOKIE, cookie, AgentCommandRunner.ATTEMPT, attempt), true);
+        }
+
+        /** Docker on this agent without a registry login: for clean-up commands. */
+        DockerSession dockerWithoutLogin(PlanSpec spec, FilePath privateDir, String cookie, String attempt)
+                throws IOException, InterruptedException {
+            return DockerSession.open(spec, run, workspace, launcher, env, node, listener, OutputListener.NONE, privateDir,
+                    Map.of(AgentCommandRunner.COOKIE, cookie, AgentCommandRunner.ATTEMPT, attempt), false);
         }
     }
 

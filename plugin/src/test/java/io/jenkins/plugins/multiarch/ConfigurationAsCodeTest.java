@@ -32,6 +32,7 @@ class ConfigurationAsCodeTest {
         assertThat(config.getPlatformTimeoutMinutes()).isEqualTo(90);
         assertThat(config.getTestTimeoutMinutes()).isEqualTo(5);
         assertThat(config.getEmulatedRetries()).isEqualTo(2);
+        assertThat(config.getAgentTimeoutMinutes()).isEqualTo(15);
         assertThat(config.isFailFast()).isTrue();
         assertThat(config.isProvenance()).isFalse();
         assertThat(config.isRegistryCache()).isTrue();

@@ -95,4 +95,64 @@ class MultiArchImageActionTest {
         assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getPushSeconds).containsExactly(0.75, 0.5, 0.0);
         assertThat(loaded.getPlatforms()).extracting(loaded::emulationFactor).containsExactly("", "6.4x", "");
     }
+
+    @Test
+    void shouldKeepOnlyTheTailOfAHugeTestOutputInTheBuild(JenkinsRule r) throws Exception {
+        // Given: a test that printed 8 MB, ending with the line that matters
+        FreeStyleBuild build = r.buildAndAssertSuccess(r.createFreeStyleProject());
+        String output = "x".repeat(8 * 1024 * 1024) + "\nFAILED: checksum mismatch\n";
+        RunRecord record = record();
+        record.put(PlatformRecord.of(new PlatformResult(Platform.RISCV64, false, Status.FAILED, "", true, "agent", 1, 0,
+                1, 0, 0, "", Optional.of(new TestOutcome("selftest", 1, false, 2.0, output)), "the test failed")));
+        MultiArchImageAction.of(build).add(record);
+
+        // When
+        build.save();
+        build.reload();
+
+        // Then: build.xml stays small, and the tail with the verdict is kept
+        long size = new java.io.File(build.getRootDir(), "build.xml").length();
+        assertThat(size).isLessThan(64 * 1024);
+        String kept = build.getAction(MultiArchImageAction.class).getRuns().get(0).getPlatforms().get(2).getTestOutput();
+        assertThat(kept).endsWith("FAILED: checksum mismatch\n").contains("left out here");
+        assertThat(kept.length()).isLessThan(PlatformRecord.MAX_TEST_OUTPUT + 200);
+    }
+
+    @Test
+    void shouldSaveWhileParallelStagesReport(JenkinsRule r) throws Exception {
+        // Given: ten platforms report at once while the build is being saved, as parallel stages do
+        FreeStyleBuild build = r.buildAndAssertSuccess(r.createFreeStyleProject());
+        PlanSpec spec = new PlanSpec();
+        spec.id = "20250101-000000-race00";
+        spec.image = "registry.example/app";
+        spec.tags = new java.util.ArrayList<>(List.of("1.0"));
+        spec.platforms = new java.util.ArrayList<>(Platform.SUPPORTED.stream().map(Platform::toString).toList());
+        RunRecord record = new RunRecord(spec);
+        MultiArchImageAction action = MultiArchImageAction.of(build);
+        action.add(record);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+
+        // When
+        for (Platform p : Platform.SUPPORTED) {
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 50; i++) {
+                    record.put(PlatformRecord.of(new PlatformResult(p, true, Status.PASSED, "sha256:" + "a".repeat(64),
+                            false, "agent", 1, 0, i, 0, 0, "", Optional.empty(), "")));
+                    action.save();
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get(); // a ConcurrentModificationException while writing would surface here
+        }
+        pool.shutdown();
+        build.reload();
+
+        // Then
+        RunRecord loaded = build.getAction(MultiArchImageAction.class).getRuns().get(0);
+        assertThat(loaded.getPlatforms()).hasSize(10).allMatch(PlatformRecord::isPassed);
+        assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getBuildSeconds).containsOnly(49.0);
+    }
 }

@@ -1,5 +1,8 @@
 package io.jenkins.plugins.multiarch;
 
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.util.FormValidation;
 import io.multiarch.request.BinfmtMode;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
@@ -17,7 +20,10 @@ class MultiArchImageConfigurationTest {
 
     @Test
     void shouldKeepEverySettingThroughTheConfigurationForm(JenkinsRule r) throws Exception {
-        // Given
+        // Given: the credential exists (the form's credentials list offers only those)
+        SystemCredentialsProvider.getInstance().getCredentials().add(new UsernamePasswordCredentialsImpl(
+                CredentialsScope.GLOBAL, "ghcr", "push to ghcr.io", "bot", "s3cret"));
+        SystemCredentialsProvider.getInstance().save();
         MultiArchImageConfiguration config = MultiArchImageConfiguration.get();
         config.setPlatforms("linux/amd64, linux/arm64, linux/arm/v7");
         config.setPlatformLabels(List.of(new PlatformLabel("linux/arm64", "arm64 && docker")));
@@ -30,6 +36,7 @@ class MultiArchImageConfigurationTest {
         config.setPlatformTimeoutMinutes(90);
         config.setTestTimeoutMinutes(5);
         config.setEmulatedRetries(2);
+        config.setAgentTimeoutMinutes(3);
         config.setFailFast(true);
         config.setProvenance(true);
         config.setRegistryCache(false);
@@ -52,6 +59,7 @@ class MultiArchImageConfigurationTest {
         assertThat(after.getPlatformTimeoutMinutes()).isEqualTo(90);
         assertThat(after.getTestTimeoutMinutes()).isEqualTo(5);
         assertThat(after.getEmulatedRetries()).isEqualTo(2);
+        assertThat(after.getAgentTimeoutMinutes()).isEqualTo(3);
         assertThat(after.isFailFast()).isTrue();
         assertThat(after.isProvenance()).isTrue();
         assertThat(after.isRegistryCache()).isFalse();
@@ -69,7 +77,24 @@ class MultiArchImageConfigurationTest {
         assertThat(config.doCheckBinfmtInstaller("tonistiigi/binfmt:latest").kind).isEqualTo(FormValidation.Kind.ERROR);
         assertThat(config.doCheckBinfmtInstaller(PINNED).kind).isEqualTo(FormValidation.Kind.WARNING);
         assertThat(config.doCheckEmulatedRetries("9").kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(config.doCheckAgentTimeoutMinutes("0").kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(config.doCheckAgentTimeoutMinutes("10").kind).isEqualTo(FormValidation.Kind.OK);
         assertThat(new PlatformLabel.DescriptorImpl().doCheckPlatform("linux/arm/v7").kind).isEqualTo(FormValidation.Kind.OK);
         assertThat(new PlatformLabel.DescriptorImpl().doCheckPlatform("arm/v9").kind).isEqualTo(FormValidation.Kind.ERROR);
+    }
+
+    @Test
+    void shouldShowEveryTitleOfTheFormWhole(JenkinsRule r) throws Exception {
+        // Given
+        JenkinsRule.WebClient web = r.createWebClient();
+
+        // When
+        String page = web.goTo("manage/configure").asNormalizedText();
+
+        // Then: no title is cut at a parenthesis or comma by the localization syntax
+        assertThat(page).contains("Multi-Architecture Images", "Default platforms", "Native agent labels",
+                "Emulation label", "Publish label", "QEMU emulators, binfmt_misc", "Emulator installer",
+                "Agent wait in minutes", "Platform timeout in minutes", "Test timeout in minutes",
+                "Retries of emulated builds");
     }
 }

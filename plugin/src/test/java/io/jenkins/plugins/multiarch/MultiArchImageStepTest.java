@@ -44,7 +44,7 @@ class MultiArchImageStepTest {
         WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
 
         // Then
-        r.assertLogContains("not published", run);
+        r.assertLogContains("Not published", run);
         r.assertLogNotContains("multiArchPublish", run);
         RunRecord record = run.getAction(MultiArchImageAction.class).getRuns().get(0);
         assertThat(record.getPublish()).isNull();
@@ -55,5 +55,30 @@ class MultiArchImageStepTest {
                 .allMatch(m -> m.contains("not usable"));
         assertThat(record.getPlatforms()).extracting(PlatformRecord::getAgent)
                 .containsExactly("amd64-agent", "emulation-agent", "emulation-agent");
+    }
+
+    @Test
+    void shouldNotWaitForeverWhenTheCallersNodeHoldsTheOnlyExecutorOfTheLabel(JenkinsRule r) throws Exception {
+        // Given: one agent, one executor, and the call runs in a node block on it: the stage can never get one
+        MultiArchImageConfiguration config = MultiArchImageConfiguration.get();
+        config.setEmulationLabel("solo");
+        r.createSlave("solo-agent", "solo", null);
+        WorkflowJob job = r.createProject(WorkflowJob.class, "deadlock");
+        job.setDefinition(new CpsFlowDefinition("node('solo') {\n"
+                + "  writeFile file: 'Dockerfile', text: 'FROM scratch\\n'\n"
+                + "  multiArchImage(image: 'localhost:5000/app', platforms: ['linux/amd64'], agentTimeout: 1)\n"
+                + "}", true));
+
+        // When
+        WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job); // before the fix: waited until the test's timeout
+
+        // Then: it says why, and never asked for the agent
+        r.assertLogContains("waiting up to 1 minute(s)", run);
+        r.assertLogContains("no online agent on agents labelled 'solo' had an executor free of this build within 1 minute(s);"
+                + " the node block around multiArchImage holds one executor of solo-agent", run);
+        r.assertLogContains("Not published: required platform(s) linux/amd64 did not pass", run);
+        RunRecord record = run.getAction(MultiArchImageAction.class).getRuns().get(0);
+        assertThat(record.getPlatforms().get(0).getStatus()).isEqualTo(Status.FAILED.name());
+        assertThat(record.getWithheld()).contains("linux/amd64");
     }
 }

@@ -2,7 +2,11 @@ package io.jenkins.plugins.multiarch.wiring;
 
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyObject;
+import io.jenkins.plugins.multiarch.contract.Wiring;
+import jenkins.model.CauseOfInterruption;
 import org.jenkinsci.plugins.workflow.cps.CpsScript;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
+import org.jenkinsci.plugins.workflow.support.steps.AgentErrorCondition;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -24,32 +28,33 @@ class MultiArchImagePipelineTest {
     private static final String ARM64 = "linux/arm64";
     private static final String RISCV = "linux/riscv64";
 
-    private static Map<String, Object> entry(String platform, String label, boolean nativePlatform, boolean required) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("platform", platform);
-        e.put("label", label);
-        e.put("native", nativePlatform);
-        e.put("required", required);
-        return e;
+    private static Map<String, Object> entry(String platform, String label) {
+        return Wiring.answer(Wiring.PlanPlatform.class).put(Wiring.PlanPlatform.platform, platform)
+                .put(Wiring.PlanPlatform.label, label).toMap();
     }
 
-    /** A plan as multiArchPlan returns it: amd64 and arm64 native, riscv64 emulated and optional. */
+    /** A plan as multiArchPlan answers it: amd64 and arm64 on native labels, riscv64 on the emulation label. */
     private static Map<String, Object> plan(boolean failFast, boolean junit) {
-        Map<String, Object> plan = new LinkedHashMap<>();
-        plan.put("id", "20250101-000000-abcdef");
-        plan.put("image", "registry.example/app");
-        plan.put("tags", List.of("1.0", "latest"));
-        plan.put("failFast", failFast);
-        plan.put("stash", "multiarch-20250101-000000-abcdef");
-        plan.put("stashIncludes", "app/**");
-        plan.put("workDir", "multiarch-20250101-000000-abcdef");
-        plan.put("publishLabel", "docker");
-        plan.put("junit", junit);
-        plan.put("platforms", new ArrayList<>(List.of(
-                entry(AMD64, "amd64 && docker", true, true),
-                entry(ARM64, "arm64 && docker", true, true),
-                entry(RISCV, "docker", false, false))));
-        return plan;
+        return Wiring.answer(Wiring.Plan.class)
+                .put(Wiring.Plan.id, "20250101-000000-abcdef")
+                .put(Wiring.Plan.image, "registry.example/app")
+                .put(Wiring.Plan.failFast, failFast)
+                .put(Wiring.Plan.stash, "multiarch-20250101-000000-abcdef")
+                .put(Wiring.Plan.stashIncludes, "app/**")
+                .put(Wiring.Plan.stashExcludes, "app/.git,app/.git/**")
+                .put(Wiring.Plan.workDir, "multiarch-20250101-000000-abcdef")
+                .put(Wiring.Plan.publishLabel, "docker")
+                .put(Wiring.Plan.junit, junit)
+                .put(Wiring.Plan.platforms, new ArrayList<>(List.of(
+                        entry(AMD64, "amd64 && docker"),
+                        entry(ARM64, "arm64 && docker"),
+                        entry(RISCV, "docker"))))
+                .toMap();
+    }
+
+    /** The usual script: riscv64 is optional. */
+    private static RecordingScript script(boolean failFast, boolean junit) {
+        return new RecordingScript(plan(failFast, junit), RISCV);
     }
 
     @SuppressWarnings("unchecked")
@@ -61,7 +66,12 @@ class MultiArchImagePipelineTest {
             assertThat(type.getName()).isEqualTo("io.jenkins.plugins.multiarch.MultiArchImagePipeline");
             // exactly how MultiArchImageGlobalVariable constructs it
             Object pipeline = type.getConstructor(CpsScript.class).newInstance(script);
-            return (Map<String, Object>) ((GroovyObject) pipeline).invokeMethod("call", new Object[] {args});
+            try {
+                return (Map<String, Object>) ((GroovyObject) pipeline).invokeMethod("call", new Object[] {args});
+            } catch (org.codehaus.groovy.runtime.InvokerInvocationException e) {
+                // a checked exception (an interruption) through reflection; CPS throws it as it is
+                throw (Exception) e.getCause();
+            }
         }
     }
 
@@ -90,7 +100,7 @@ class MultiArchImagePipelineTest {
     @Test
     void shouldHandTheUserArgumentsToThePlanUnchanged() throws Exception {
         // Given
-        RecordingScript script = new RecordingScript(plan(false, false));
+        RecordingScript script = script(false, false);
         Map<String, Object> args = userArgs();
 
         // When
@@ -104,7 +114,7 @@ class MultiArchImagePipelineTest {
     @Test
     void shouldRunOneParallelBranchAndStagePerPlatformNamedAfterIt() throws Exception {
         // Given
-        RecordingScript script = new RecordingScript(plan(false, false));
+        RecordingScript script = script(false, false);
 
         // When
         runWiring(script, userArgs());
@@ -120,7 +130,7 @@ class MultiArchImagePipelineTest {
     @Test
     void shouldRunNativePlatformsOnTheirLabelAndEmulatedOnesOnTheEmulationLabel() throws Exception {
         // Given: the plan gives arm64 its native label and riscv64 the emulation label
-        RecordingScript script = new RecordingScript(plan(false, false));
+        RecordingScript script = script(false, false);
 
         // When
         runWiring(script, userArgs());
@@ -133,14 +143,14 @@ class MultiArchImagePipelineTest {
     @Test
     void shouldStashTheContextOnceAndUnstashItInEveryBranchBeforeBuilding() throws Exception {
         // Given
-        RecordingScript script = new RecordingScript(plan(false, false));
+        RecordingScript script = script(false, false);
 
         // When
         runWiring(script, userArgs());
 
         // Then
         assertThat(matching(script, "stash ")).containsExactly(
-                "stash {allowEmpty=false, includes=app/**, name=multiarch-20250101-000000-abcdef, useDefaultExcludes=false}"
+                "stash {allowEmpty=false, excludes=app/.git,app/.git/**, includes=app/**, name=multiarch-20250101-000000-abcdef, useDefaultExcludes=false}"
                         + " [stage=, node=<none>]");
         assertThat(indexOf(script, "stash ")).isLessThan(indexOf(script, "parallel"));
         for (String p : List.of(AMD64, ARM64, RISCV)) {
@@ -155,8 +165,8 @@ class MultiArchImagePipelineTest {
     @Test
     void shouldPassFailFastToParallel() throws Exception {
         // Given
-        RecordingScript withFailFast = new RecordingScript(plan(true, false));
-        RecordingScript without = new RecordingScript(plan(false, false));
+        RecordingScript withFailFast = script(true, false);
+        RecordingScript without = script(false, false);
 
         // When
         runWiring(withFailFast, userArgs());
@@ -170,7 +180,7 @@ class MultiArchImagePipelineTest {
     @Test
     void shouldPublishOnceAfterEveryBranchOnThePublishLabel() throws Exception {
         // Given
-        RecordingScript script = new RecordingScript(plan(false, false));
+        RecordingScript script = script(false, false);
 
         // When
         Map<String, Object> result = runWiring(script, userArgs());
@@ -189,7 +199,7 @@ class MultiArchImagePipelineTest {
     @Test
     void shouldStillPublishWhenOnlyAnOptionalPlatformFails() throws Exception {
         // Given
-        RecordingScript script = new RecordingScript(plan(false, false));
+        RecordingScript script = script(false, false);
         script.platformAnswers.put(RISCV, Map.of("status", "FAILED", "required", false, "digest", "",
                 "message", "the build failed (exit 1)"));
 
@@ -205,13 +215,13 @@ class MultiArchImagePipelineTest {
     @Test
     void shouldWithholdThePublishAndFailWhenARequiredPlatformFails() throws Exception {
         // Given
-        RecordingScript script = new RecordingScript(plan(false, false));
+        RecordingScript script = script(false, false);
         script.platformAnswers.put(AMD64, Map.of("status", "FAILED", "digest", "", "message", "the test failed with exit code 3"));
 
         // When / Then
         assertThatThrownBy(() -> runWiring(script, userArgs()))
                 .isInstanceOf(RecordingScript.ErrorStep.class)
-                .hasMessageContaining("not published").hasMessageContaining(AMD64);
+                .hasMessageContaining("Not published").hasMessageContaining(AMD64);
         assertThat(matching(script, "stage start").stream().filter(e -> e.contains("stage=publish"))).isEmpty();
         assertThat(matching(script, "multiArchPublish")).isEmpty();
         // the failing platform's own stage fails with its reason; without fail-fast the others still ran
@@ -222,34 +232,170 @@ class MultiArchImagePipelineTest {
     @Test
     void shouldStopTheOtherBranchesWithFailFastAndNotPublish() throws Exception {
         // Given
-        RecordingScript script = new RecordingScript(plan(true, false));
+        RecordingScript script = script(true, false);
         script.platformAnswers.put(AMD64, Map.of("status", "FAILED", "digest", "", "message", "the build failed"));
 
         // When / Then
         assertThatThrownBy(() -> runWiring(script, userArgs())).isInstanceOf(RecordingScript.ErrorStep.class)
-                .hasMessageContaining("not published");
+                .hasMessageContaining("Not published");
         assertThat(matching(script, "multiArchPlatform")).hasSize(1);
         assertThat(matching(script, "parallel aborted")).hasSize(2);
         assertThat(matching(script, "multiArchPublish")).isEmpty();
     }
 
     @Test
-    void shouldRethrowAFailureThatIsNoPlatformsVerdict() {
-        // Given: the arm64 agent fails while unstashing; no platform reported a failure
-        RecordingScript script = new RecordingScript(plan(false, false));
+    void shouldFailARequiredPlatformWhoseStageCouldNotRunAndNotPublish() {
+        // Given: the arm64 agent fails while unstashing
+        RecordingScript script = script(false, false);
         script.unstashFailsOn.add("arm64 && docker");
 
         // When / Then
         assertThatThrownBy(() -> runWiring(script, userArgs()))
-                .isInstanceOf(RecordingScript.InfrastructureFailure.class).hasMessageContaining("went away");
+                .isInstanceOf(RecordingScript.ErrorStep.class).hasMessageContaining("Not published").hasMessageContaining(ARM64);
+        assertThat(matching(script, "multiArchPlatformFailed")).containsExactly(
+                "multiArchPlatformFailed linux/arm64: InfrastructureFailure: agent arm64 && docker went away [stage=linux/arm64, node=<none>]");
+        assertThat(matching(script, "error linux/arm64: InfrastructureFailure: agent arm64 && docker went away")).hasSize(1);
         assertThat(matching(script, "multiArchPublish")).isEmpty();
+        // the workspace copy is deleted even so
+        assertThat(matching(script, "deleteDir")).hasSize(3);
+    }
+
+    @Test
+    void shouldDropAnOptionalPlatformWhoseStageCouldNotRunAndPublishTheRest() throws Exception {
+        // Given: the riscv64 agent (the emulation label) fails while unstashing
+        RecordingScript script = script(false, false);
+        script.unstashFailsOn.add("docker");
+
+        // When
+        Map<String, Object> result = runWiring(script, userArgs());
+
+        // Then
+        assertThat(matching(script, "multiArchPlatformFailed linux/riscv64")).hasSize(1);
+        assertThat(matching(script, "error")).isEmpty();
+        assertThat(matching(script, "multiArchPublish")).hasSize(1);
+        assertThat(((Map<?, ?>) ((Map<?, ?>) result.get("platforms")).get(RISCV)).get("status")).isEqualTo("FAILED");
+    }
+
+    @Test
+    void shouldNotAskForAnAgentThatDidNotTurnUpAndDropAnOptionalPlatform() throws Exception {
+        // Given
+        RecordingScript script = script(false, false);
+        script.noAgentFor.add(RISCV);
+
+        // When
+        runWiring(script, userArgs());
+
+        // Then: riscv64's stage never asks for a node; the index is published without it
+        assertThat(script.events).noneMatch(e -> e.startsWith("node [stage=linux/riscv64"));
+        assertThat(matching(script, "multiArchPlatformFailed")).containsExactly(
+                "multiArchPlatformFailed linux/riscv64: no online agent had an executor within 10 minute(s) [stage=linux/riscv64, node=<none>]");
+        assertThat(matching(script, "multiArchPublish")).hasSize(1);
+    }
+
+    @Test
+    void shouldFailARequiredPlatformThatGotNoAgentInTime() {
+        // Given
+        RecordingScript script = script(false, false);
+        script.noAgentFor.add(ARM64);
+
+        // When / Then
+        assertThatThrownBy(() -> runWiring(script, userArgs())).isInstanceOf(RecordingScript.ErrorStep.class)
+                .hasMessageContaining("required platform(s) linux/arm64 did not pass");
+        assertThat(matching(script, "error linux/arm64: no online agent")).hasSize(1);
+        assertThat(matching(script, "multiArchPublish")).isEmpty();
+    }
+
+    @Test
+    void shouldWaitForAnAgentBeforeAskingForTheNodeInEveryStage() throws Exception {
+        // Given
+        RecordingScript script = script(false, false);
+
+        // When
+        runWiring(script, userArgs());
+
+        // Then
+        for (String p : List.of(AMD64, ARM64, RISCV)) {
+            assertThat(indexOf(script, "multiArchAwaitAgent " + p)).isNotNegative()
+                    .isLessThan(script.events.indexOf(script.events.stream()
+                            .filter(e -> e.startsWith("node [stage=" + p + ",")).findFirst().orElseThrow()));
+        }
+    }
+
+    @Test
+    void shouldLetAnAbortThroughAsItIsAndNeitherGateNorPublish() {
+        // Given: the user aborts while arm64 builds
+        RecordingScript script = script(false, false);
+        FlowInterruptedException abort = new FlowInterruptedException(cause("Aborted by admin", false));
+        script.interruptedIn.put(ARM64, abort);
+
+        // When / Then: the build ends with the abort itself (ABORTED), not with an error (FAILURE)
+        assertThatThrownBy(() -> runWiring(script, userArgs())).isSameAs(abort);
+        assertThat(matching(script, "multiArchPlatformFailed")).isEmpty();
+        assertThat(matching(script, "multiArchGate")).isEmpty();
+        assertThat(matching(script, "multiArchPublish")).isEmpty();
+        assertThat(matching(script, "error")).isEmpty();
+    }
+
+    @Test
+    void shouldTreatALostAgentAsThatPlatformsFailure() throws Exception {
+        // Given: the agent of optional riscv64 is removed while it builds
+        RecordingScript script = script(false, false);
+        script.interruptedIn.put(RISCV, new FlowInterruptedException(cause("Agent riscv-1 was removed", true)));
+
+        // When
+        runWiring(script, userArgs());
+
+        // Then
+        assertThat(matching(script, "multiArchPlatformFailed")).containsExactly(
+                "multiArchPlatformFailed linux/riscv64: Agent riscv-1 was removed [stage=linux/riscv64, node=<none>]");
+        assertThat(matching(script, "multiArchPublish")).hasSize(1);
+    }
+
+    @Test
+    void shouldGateOnceAfterEveryBranchAndBeforeThePublishStage() throws Exception {
+        // Given
+        RecordingScript script = script(false, false);
+
+        // When
+        runWiring(script, userArgs());
+
+        // Then
+        assertThat(matching(script, "multiArchGate")).containsExactly("multiArchGate plan=20250101-000000-abcdef [stage=, node=<none>]");
+        assertThat(indexOf(script, "multiArchGate")).isGreaterThan(script.events.lastIndexOf(
+                script.events.stream().filter(e -> e.startsWith("multiArchPlatform ")).reduce((a, b) -> b).orElseThrow()))
+                .isLessThan(indexOf(script, "stage start [stage=publish"));
+    }
+
+    private static CauseOfInterruption cause(String description, boolean agentLoss) {
+        if (agentLoss) {
+            return new LostAgent(description);
+        }
+        return new CauseOfInterruption() {
+            @Override
+            public String getShortDescription() {
+                return description;
+            }
+        };
+    }
+
+    private static final class LostAgent extends CauseOfInterruption implements AgentErrorCondition.Retryable {
+        private final String description;
+
+        LostAgent(String description) {
+            this.description = description;
+        }
+
+        @Override
+        public String getShortDescription() {
+            return description;
+        }
     }
 
     @Test
     void shouldRecordTestResultsInTheBranchOnlyWhenTheJunitStepIsAvailable() throws Exception {
         // Given
-        RecordingScript withJunit = new RecordingScript(plan(false, true));
-        RecordingScript withoutJunit = new RecordingScript(plan(false, false));
+        RecordingScript withJunit = script(false, true);
+        RecordingScript withoutJunit = script(false, false);
         for (RecordingScript s : List.of(withJunit, withoutJunit)) {
             for (String p : List.of(AMD64, ARM64, RISCV)) {
                 s.platformAnswers.put(p, Map.of("junitFile", "multiarch-junit/TEST-multiarch-" + p.replace('/', '-') + ".xml"));
@@ -271,7 +417,7 @@ class MultiArchImagePipelineTest {
     @Test
     void shouldRecordTestResultsOfAFailingRequiredPlatformBeforeFailingItsStage() {
         // Given
-        RecordingScript script = new RecordingScript(plan(false, true));
+        RecordingScript script = script(false, true);
         script.platformAnswers.put(ARM64, Map.of("status", "FAILED", "message", "the test failed with exit code 1",
                 "junitFile", "multiarch-junit/TEST-multiarch-linux-arm64.xml"));
 

@@ -1,17 +1,22 @@
 package io.jenkins.plugins.multiarch.wiring;
 
 import groovy.lang.Closure;
+import io.jenkins.plugins.multiarch.contract.Wiring;
 import org.jenkinsci.plugins.workflow.cps.CpsScript;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Pipeline script stand-in that records every step the wiring calls, with the stage and node it is called in.
  * {@code parallel} runs branches one after the other; with fail-fast, the first failing branch stops the rest, as
- * Pipeline's parallel aborts them. Steps answer what the test set up.
+ * Pipeline's parallel aborts them. Steps answer with the keys of {@link Wiring}, as the Java steps do; the gate
+ * decides from what the platform steps answered, as {@code multiArchGate} decides from the build's record.
  */
 public class RecordingScript extends CpsScript {
     /** What {@code error} throws, as Pipeline's error step throws an AbortException. */
@@ -21,7 +26,7 @@ public class RecordingScript extends CpsScript {
         }
     }
 
-    /** A step that failed for another reason than a platform's verdict, e.g. an agent went away. */
+    /** A step that failed for another reason than a platform's verdict, e.g. credentials or an unstash. */
     public static final class InfrastructureFailure extends RuntimeException {
         InfrastructureFailure(String message) {
             super(message);
@@ -30,8 +35,16 @@ public class RecordingScript extends CpsScript {
 
     final List<String> events = new ArrayList<>();
     final Map<String, Object> plan;
+    final Set<String> optional = new LinkedHashSet<>();
     final Map<String, Map<String, Object>> platformAnswers = new LinkedHashMap<>();
+    /** Node labels whose unstash fails. */
     final List<String> unstashFailsOn = new ArrayList<>();
+    /** Platforms for which no agent turns up in time. */
+    final Set<String> noAgentFor = new LinkedHashSet<>();
+    /** Platforms whose step is interrupted, with the exception the node block gets. */
+    final Map<String, FlowInterruptedException> interruptedIn = new LinkedHashMap<>();
+    /** What each platform reported, as the build's record holds it. */
+    final Map<String, Map<String, Object>> recorded = new LinkedHashMap<>();
     Map<String, Object> planArgs;
     Object parallelFailFast;
     List<String> parallelBranches;
@@ -39,8 +52,9 @@ public class RecordingScript extends CpsScript {
     private String stage = "";
     private String node = "<none>";
 
-    RecordingScript(Map<String, Object> plan) {
+    RecordingScript(Map<String, Object> plan, String... optionalPlatforms) {
         this.plan = plan;
+        this.optional.addAll(List.of(optionalPlatforms));
     }
 
     @Override
@@ -52,24 +66,82 @@ public class RecordingScript extends CpsScript {
         events.add(event + " [stage=" + stage + ", node=" + node + "]");
     }
 
+    @SuppressWarnings("unchecked")
+    private List<String> planned() {
+        List<String> list = new ArrayList<>();
+        for (Object e : (List<Object>) plan.get(Wiring.Plan.platforms.name())) {
+            list.add(String.valueOf(((Map<String, Object>) e).get(Wiring.PlanPlatform.platform.name())));
+        }
+        return list;
+    }
+
     public Object multiArchPlan(Map<String, Object> args) {
         planArgs = args;
         record("multiArchPlan");
         return plan;
     }
 
-    public Object multiArchPlatform(Map<String, Object> args) {
+    public Object multiArchAwaitAgent(Map<String, Object> args) {
+        String p = String.valueOf(args.get("platform"));
+        record("multiArchAwaitAgent " + p);
+        boolean ready = !noAgentFor.contains(p);
+        return Wiring.answer(Wiring.Await.class).put(Wiring.Await.ready, ready)
+                .put(Wiring.Await.message, ready ? "" : "no online agent had an executor within 10 minute(s)").toMap();
+    }
+
+    public Object multiArchPlatform(Map<String, Object> args) throws FlowInterruptedException {
         String p = String.valueOf(args.get("platform"));
         record("multiArchPlatform " + p + " plan=" + args.get("plan"));
-        Map<String, Object> answer = new LinkedHashMap<>(Map.of("platform", p, "status", "PASSED",
-                "required", true, "digest", "sha256:" + p.replace('/', '-'), "message", "", "junitFile", ""));
+        if (interruptedIn.containsKey(p)) {
+            throw interruptedIn.get(p);
+        }
+        Map<String, Object> answer = answer(p, "PASSED", "sha256:" + p.replace('/', '-'), "");
         answer.putAll(platformAnswers.getOrDefault(p, Map.of()));
+        recorded.put(p, answer);
         return answer;
+    }
+
+    public Object multiArchPlatformFailed(Map<String, Object> args) {
+        String p = String.valueOf(args.get("platform"));
+        record("multiArchPlatformFailed " + p + ": " + args.get("message"));
+        Map<String, Object> answer = answer(p, "FAILED", "", String.valueOf(args.get("message")));
+        recorded.put(p, answer);
+        return answer;
+    }
+
+    private Map<String, Object> answer(String p, String status, String digest, String message) {
+        return Wiring.answer(Wiring.PlatformAnswer.class)
+                .put(Wiring.PlatformAnswer.platform, p)
+                .put(Wiring.PlatformAnswer.status, status)
+                .put(Wiring.PlatformAnswer.required, !optional.contains(p))
+                .put(Wiring.PlatformAnswer.emulated, false)
+                .put(Wiring.PlatformAnswer.digest, digest)
+                .put(Wiring.PlatformAnswer.agent, node)
+                .put(Wiring.PlatformAnswer.message, message)
+                .put(Wiring.PlatformAnswer.junitFile, "")
+                .toMap();
+    }
+
+    public Object multiArchGate(Map<String, Object> args) {
+        record("multiArchGate plan=" + args.get("plan"));
+        List<String> blockers = new ArrayList<>();
+        for (String p : planned()) {
+            Map<String, Object> r = recorded.get(p);
+            if (!optional.contains(p) && (r == null || !Wiring.PASSED.equals(r.get(Wiring.PlatformAnswer.status.name())))) {
+                blockers.add(p);
+            }
+        }
+        return Wiring.answer(Wiring.Gate.class).put(Wiring.Gate.publish, blockers.isEmpty())
+                .put(Wiring.Gate.message, blockers.isEmpty() ? ""
+                        : "Not published: required platform(s) " + String.join(", ", blockers) + " did not pass; no tag was created or moved.")
+                .toMap();
     }
 
     public Object multiArchPublish(Map<String, Object> args) {
         record("multiArchPublish plan=" + args.get("plan"));
-        return Map.of("published", true, "indexDigest", "sha256:index", "tags", List.of("1.0", "latest"));
+        return Wiring.answer(Wiring.Published.class).put(Wiring.Published.published, true)
+                .put(Wiring.Published.indexDigest, "sha256:index").put(Wiring.Published.tags, List.of("1.0", "latest"))
+                .put(Wiring.Published.platforms, List.of()).toMap();
     }
 
     public void stash(Map<String, Object> args) {
@@ -111,6 +183,7 @@ public class RecordingScript extends CpsScript {
     public Object node(String label, Closure<?> body) {
         String outer = node;
         node = label;
+        record("node");
         try {
             return body.call();
         } finally {
@@ -123,12 +196,12 @@ public class RecordingScript extends CpsScript {
         return body.call();
     }
 
-    public Object parallel(Map<String, Object> branches) {
+    public Object parallel(Map<String, Object> branches) throws Exception {
         Map<String, Object> copy = new LinkedHashMap<>(branches);
         parallelFailFast = copy.remove("failFast");
         parallelBranches = new ArrayList<>(copy.keySet());
         record("parallel " + parallelBranches + " failFast=" + parallelFailFast);
-        RuntimeException first = null;
+        Exception first = null;
         for (Map.Entry<String, Object> e : copy.entrySet()) {
             if (first != null && Boolean.TRUE.equals(parallelFailFast)) {
                 record("parallel aborted " + e.getKey());
@@ -136,7 +209,7 @@ public class RecordingScript extends CpsScript {
             }
             try {
                 ((Closure<?>) e.getValue()).call();
-            } catch (RuntimeException x) {
+            } catch (Exception x) {
                 if (first == null) {
                     first = x;
                 }

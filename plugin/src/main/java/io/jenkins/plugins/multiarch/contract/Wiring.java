@@ -1,0 +1,127 @@
+package io.jenkins.plugins.multiarch.contract;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The contract between {@code MultiArchImagePipeline.groovy} and the Java steps it calls: the keys of every map a
+ * step hands to the script, defined once. The steps build their answers with {@link #answer}, and a test reads the
+ * script and checks that it reads exactly the keys marked {@link Key#script()} of each map, and no other.
+ * Plain Java without Jenkins types, so that the Jenkins-free wiring tests compile it too.
+ */
+public final class Wiring {
+    private Wiring() {
+    }
+
+    /** A key of one of the maps; {@link #script()} says whether the wiring script reads it. */
+    public interface Key {
+        String name();
+
+        boolean script();
+    }
+
+    /** What {@code multiArchPlan} answers: the run, the stash, and the platforms to fan out to. */
+    public enum Plan implements Key {
+        id, image, failFast, stash, stashIncludes, stashExcludes, workDir, publishLabel, junit, platforms;
+
+        @Override
+        public boolean script() {
+            return true;
+        }
+    }
+
+    /** One entry of {@link Plan#platforms}: a platform's stage. */
+    public enum PlanPlatform implements Key {
+        platform, label;
+
+        @Override
+        public boolean script() {
+            return true;
+        }
+    }
+
+    /** What {@code multiArchAwaitAgent} answers before a platform's stage asks for its agent. */
+    public enum Await implements Key {
+        ready, message;
+
+        @Override
+        public boolean script() {
+            return true;
+        }
+    }
+
+    /**
+     * What {@code multiArchPlatform} and {@code multiArchPlatformFailed} answer for one platform; the script reads
+     * some keys, and hands the whole map to the user in {@code result.platforms}.
+     */
+    public enum PlatformAnswer implements Key {
+        platform(false), status(true), required(true), emulated(false), digest(false), agent(false), message(true),
+        junitFile(true);
+
+        private final boolean script;
+
+        PlatformAnswer(boolean script) {
+            this.script = script;
+        }
+
+        @Override
+        public boolean script() {
+            return script;
+        }
+    }
+
+    /** What {@code multiArchGate} answers after every platform's stage: publish or not, and why not. */
+    public enum Gate implements Key {
+        publish, message;
+
+        @Override
+        public boolean script() {
+            return true;
+        }
+    }
+
+    /** What {@code multiArchPublish} answers; the script hands it to the user in the call's result. */
+    public enum Published implements Key {
+        published, indexDigest, tags, platforms;
+
+        @Override
+        public boolean script() {
+            return true;
+        }
+    }
+
+    /** The status the script compares with: a platform that passed. */
+    public static final String PASSED = "PASSED";
+
+    /** Starts a step's answer of the given kind. */
+    public static <K extends Enum<K> & Key> Answer<K> answer(Class<K> type) {
+        return new Answer<>();
+    }
+
+    /** A step's answer: a map whose keys can only be the constants of one key type, in the order put. */
+    public static final class Answer<K extends Enum<K> & Key> {
+        private final Map<String, Object> map = new LinkedHashMap<>();
+
+        private Answer() {
+        }
+
+        public Answer<K> put(K key, Object value) {
+            map.put(key.name(), value);
+            return this;
+        }
+
+        /** The map the script receives (serializable: the values must be too). */
+        public LinkedHashMap<String, Object> toMap() {
+            return new LinkedHashMap<>(map);
+        }
+    }
+
+    /** The names of the keys of {@code type} that the script reads. */
+    public static <K extends Enum<K> & Key> Set<String> scriptKeys(Class<K> type) {
+        return Arrays.stream(type.getEnumConstants()).filter(Key::script).map(Enum::name)
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
+}

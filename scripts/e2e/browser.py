@@ -123,15 +123,20 @@ def capture(d, name, url, out):
     # elements made from the markup under test: handlers or scripts that mention the marker variable
     page["injected"] = d.js("return document.querySelectorAll('[onerror*=\"__e2eXss\"],[onload*=\"__e2eXss\"]').length"
                             " + Array.from(document.scripts).filter(s => s.text.includes('__e2eXss')).length")
+    # the whole page: as wide and as tall as its content (wide tables scroll sideways in a 1400 px window)
+    width = int(d.js("return Math.max(document.body.scrollWidth, document.documentElement.scrollWidth)") or 1400)
+    width = max(1400, min(width + 20, 2600))
+    d.call("POST", "/window/rect", {"width": width, "height": 1000})
+    time.sleep(0.3)
     height = int(d.js("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)") or 1000)
     height = max(600, min(height + 40, 6000))
-    d.call("POST", "/window/rect", {"width": 1400, "height": height})
+    d.call("POST", "/window/rect", {"width": width, "height": height})
     time.sleep(0.5)
     png = base64.b64decode(d.call("GET", "/screenshot"))
     page["png"] = os.path.join(out, name + ".png")
     with open(page["png"], "wb") as f:
         f.write(png)
-    page["width"], page["height"] = 1400, height
+    page["width"], page["height"] = width, height
     with open(os.path.join(out, name + ".txt"), "w", encoding="utf-8") as f:
         f.write(d.js("return document.body.innerText") or "")
     with open(os.path.join(out, name + ".text"), "w", encoding="utf-8") as f:

@@ -26,7 +26,8 @@
 #                   artifacts in the Maven repository)
 #   --out DIR       where JENKINS_HOME, the agents, the registry, the logs, the screenshots and checks.tsv go
 #                   (default: $MULTIARCH_E2E_OUT, else target/jenkins-e2e); replaced at every run
-#   --jobs LIST     comma-separated subset of: ten,declarative,required,optional,hostile,restart,abort (default all)
+#   --jobs LIST     comma-separated subset of: ten,declarative,required,optional,hostile,restart,abort (default all);
+#                   `none` only sets up (with --keep: a controller and agents to try your own jobs on)
 #   --keep          leave the controller, the agents and the registry running at the end, and print the controller's
 #                   URL, the admin's user:password and the command that stops them
 #
@@ -109,7 +110,7 @@ fi
 [[ -f $war ]] || die "no war at $war"
 [[ -d $plugins ]] || die "no plugin folder at $plugins"
 compgen -G "$plugins/*.[hj]pi" >/dev/null || die "no .hpi or .jpi file in $plugins"
-for j in ${jobs_wanted//,/ }; do [[ $ALL_JOBS == *" $j "* ]] || die "unknown job '$j' (one of:$ALL_JOBS)"; done
+for j in ${jobs_wanted//,/ }; do [[ $ALL_JOBS == *" $j "* || $j == none ]] || die "unknown job '$j' (one of:$ALL_JOBS or none)"; done
 wants() { [[ ",$jobs_wanted," == *",$1,"* ]]; }
 [[ $(id -u) == 0 ]] || die "run as root: it starts Docker daemons, agents that use them, and reads /proc of their processes"
 for c in java curl jq python3 docker; do command -v "$c" >/dev/null || die "$c is not on the PATH"; done
@@ -297,7 +298,7 @@ cookies=$out/secrets/cookies
 crumb=$(curl -sS -c "$cookies" -u "$ADMIN_USER:$ADMIN_PASSWORD" "${URL}crumbIssuer/api/json" | jq -r '.crumbRequestField + ":" + .crumb')
 API_TOKEN=$(curl -sS -b "$cookies" -u "$ADMIN_USER:$ADMIN_PASSWORD" -H "$crumb" -X POST \
   "${URL}me/descriptorByName/jenkins.security.ApiTokenProperty/generateNewToken?newTokenName=jenkins-e2e" | jq -r '.data.tokenValue // empty')
-[[ -n $API_TOKEN ]] || { check S1b "admin API token" FAIL "could not generate one"; print_table; exit 1; }
+[[ -n $API_TOKEN ]] || { check S1 "admin API token" FAIL "could not generate one"; print_table; exit 1; }
 j() { curl -sSg -u "$ADMIN_USER:$API_TOKEN" "$@"; }
 jget() { j --fail "${URL}$1"; }
 anon=$(curl -s -o /dev/null -w '%{http_code}' "${URL}api/json")
@@ -308,7 +309,7 @@ pass_if S2 "security from CasC: anonymous and a wrong password are refused, the 
 
 # the settings CasC loaded, read back through the script console
 groovy() { j --fail -X POST --data-urlencode "script=$1" "${URL}scriptText"; }
-settings=$(groovy '
+settings_script='
 def c = io.jenkins.plugins.multiarch.MultiArchImageConfiguration.get()
 def cred = com.cloudbees.plugins.credentials.CredentialsProvider.lookupCredentialsInItemGroup(
     com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials, jenkins.model.Jenkins.get(), hudson.security.ACL.SYSTEM2, [])
@@ -316,14 +317,35 @@ def cred = com.cloudbees.plugins.credentials.CredentialsProvider.lookupCredentia
 println(groovy.json.JsonOutput.toJson([platforms: c.platforms, nativeLabels: c.nativeLabels(), emulationLabel: c.emulationLabel,
     publishLabel: c.publishLabel, registryUrl: c.registry?.url, credentialsId: c.registry?.credentialsId,
     credentialUser: cred?.username, platformTimeout: c.platformTimeoutMinutes, testTimeout: c.testTimeoutMinutes,
-    agentTimeout: c.agentTimeoutMinutes, retries: c.emulatedRetries, binfmtMode: c.binfmtMode.toString()]))
-' 2>&1 | tail -1)
+    agentTimeout: c.agentTimeoutMinutes, retries: c.emulatedRetries, binfmtMode: c.binfmtMode.toString(),
+    binfmtInstaller: c.binfmtInstaller, failFast: c.failFast, provenance: c.provenance, registryCache: c.registryCache,
+    dockerTool: c.dockerTool, dockerServer: c.dockerServer?.uri]))
+'
+settings=$(groovy "$settings_script" 2>&1 | tail -1)
 expected=$(jq -cn --arg r "http://$REGISTRY" --arg u "$REG_USER" '{platforms: "linux/amd64, linux/arm64",
   nativeLabels: {"linux/arm64": "arm64 && docker"}, emulationLabel: "docker && qemu", publishLabel: "docker && qemu",
   registryUrl: $r, credentialsId: "multiarch-registry", credentialUser: $u, platformTimeout: 20, testTimeout: 5,
-  agentTimeout: 15, retries: 1, binfmtMode: "VERIFY"}')
+  agentTimeout: 15, retries: 1, binfmtMode: "VERIFY", binfmtInstaller: "host", failFast: false, provenance: false,
+  registryCache: true, dockerTool: "", dockerServer: null}')
 pass_if S3 "global settings from CasC: platforms, native label, registry + credentials, timeouts" \
   "$(jq -c . <<< "$settings" 2>/dev/null || echo "$settings")" -- test "$(jq -cS . <<< "$settings" 2>/dev/null)" = "$(jq -cS . <<< "$expected")"
+
+# the same settings in the browser: Manage Jenkins » System shows them, and saving the form keeps them
+browser() {
+  local name=$1 n=$2; shift 2
+  E2E_BROWSER_PASSWORD=$ADMIN_PASSWORD python3 "$root/scripts/e2e/browser.py" --url "$URL" --user "$ADMIN_USER" \
+    --out "$out/pages/$name-$n" "$@" > "$out/pages/$name-$n.jsonl" 2> "$out/pages/$name-$n.err" || true
+}
+page_json() { grep "\"name\": \"$3\"" "$out/pages/$1-$2.jsonl" 2>/dev/null | head -1; }
+browser settings 0 'system=manage/configure!submit'
+sj=$(page_json settings 0 system)
+after_save=$(groovy "$settings_script" 2>&1 | tail -1)
+shown=$(grep -c -F -e 'value="linux/amd64, linux/arm64"' -e 'value="docker &amp;&amp; qemu"' -e "value=\"http://$REGISTRY\"" \
+  "$out/pages/settings-0/system.html" 2>/dev/null || true)
+pass_if S4 "browser: Manage Jenkins » System shows the CasC settings; Save keeps every one" \
+  "section shown: $(grep -c '^Multi-Architecture Images$' "$out/pages/settings-0/system.txt" 2>/dev/null); fields with the CasC values: $shown; saved, landed on $(jq -r '.submitted_to // .error' <<< "$sj" 2>/dev/null); read back after the save: $(if [[ "$(jq -cS . <<< "$after_save" 2>/dev/null)" == "$(jq -cS . <<< "$settings" 2>/dev/null)" ]]; then echo unchanged; else echo "CHANGED: $after_save"; fi)" \
+  -- test "$(jq -r '.submitted_to // empty' <<< "$sj" 2>/dev/null)" = "$URL" -a "$shown" -ge 3 \
+     -a "$(jq -cS . <<< "$after_save" 2>/dev/null)" = "$(jq -cS . <<< "$settings" 2>/dev/null)"
 
 # ---- the agents ---------------------------------------------------------------------------------------------
 curl -sS --fail -o "$out/agents/agent.jar" "${URL}jnlpJars/agent.jar"
@@ -366,7 +388,7 @@ describe_nodes() {
     | join("; ")' <<< "$1"
 }
 nodes_text=$(describe_nodes "$nodes")
-pass_if S4 "two inbound agents connected: emulation (4 executors, emulated platforms' labels), arm64-native" \
+pass_if S5 "two inbound agents connected: emulation (4 executors, emulated platforms' labels), arm64-native" \
   "over $transport; $nodes_text" -- jq -e '
     ([.computer[] | select(.displayName == "emulation" and .offline == false and .jnlpAgent and .numExecutors >= 2
         and ((["docker", "qemu", "s390x", "riscv64", "arm-v7", "mips64"] - [.assignedLabels[].name]) | length == 0))] | length == 1)
@@ -374,7 +396,7 @@ pass_if S4 "two inbound agents connected: emulation (4 executors, emulated platf
         and ((["arm64", "docker"] - [.assignedLabels[].name]) | length == 0))] | length == 1)' <<< "$nodes" >/dev/null
 $agents_ok || { print_table; exit 1; }
 arm_env=$(groovy 'println(jenkins.model.Jenkins.get().getNode("arm64-native").toComputer().buildEnvironment(hudson.model.TaskListener.NULL)["DOCKER_HOST"])' 2>&1 | tail -1)
-pass_if S5 "the arm64 agent's Docker is the second dockerd (DOCKER_HOST from its node properties)" \
+pass_if S6 "the arm64 agent's Docker is the second dockerd (DOCKER_HOST from its node properties)" \
   "DOCKER_HOST=$arm_env; that daemon answers: $(DOCKER_HOST=$SECOND_HOST docker info --format '{{.Name}} {{.ID}}' 2>&1 | head -c 80)" \
   -- test "$arm_env" = "$SECOND_HOST"
 
@@ -423,13 +445,6 @@ save_console() { console "$1" "$2" > "$out/jobs/$1-$2.log"; }
 run_id() { grep -o 'multiarch-tmp-[0-9]\{8\}-[0-9]\{6\}-[0-9a-f]\{6\}' "$out/jobs/$1-$2.log" | head -1 | sed 's/multiarch-tmp-//'; }
 # stages NAME N: "name status" of every stage of the flow graph (pipeline-rest-api)
 stages() { j -s "${URL}job/$1/$2/wfapi/describe" | jq -r '.stages[] | "\(.name) \(.status)"'; }
-# browser NAME N PAGES...: the build's pages in headless Chromium, screenshots under pages/NAME-N/
-browser() {
-  local name=$1 n=$2; shift 2
-  E2E_BROWSER_PASSWORD=$ADMIN_PASSWORD python3 "$root/scripts/e2e/browser.py" --url "$URL" --user "$ADMIN_USER" \
-    --out "$out/pages/$name-$n" "$@" > "$out/pages/$name-$n.jsonl" 2> "$out/pages/$name-$n.err" || true
-}
-page_json() { grep "\"name\": \"$3\"" "$out/pages/$1-$2.jsonl" 2>/dev/null | head -1; }
 # leftovers RUNID [STEP]: what of that run still runs on this machine: processes with the run id on their
 # command line (docker buildx build, docker run, ...), processes with a multiArchImage step's cookie in their
 # environment that descend from this script's agents, build steps whose command holds STEP (BuildKit runs them
@@ -464,9 +479,9 @@ declare -A JOBFILE=([ten]=ten-platforms.Jenkinsfile [declarative]=declarative.Je
   [declarative-script]=declarative-script.Jenkinsfile [required]=required-failure.Jenkinsfile
   [optional]=optional-failure.Jenkinsfile [hostile]=hostile.Jenkinsfile [slow]=slow.Jenkinsfile)
 for k in "${!JOBFILE[@]}"; do
-  create_job "e2e-$k" "${JOBFILE[$k]}" || { check S6 "jobs created from examples/jenkins/*.Jenkinsfile" FAIL "e2e-$k: createItem refused"; print_table; exit 1; }
+  create_job "e2e-$k" "${JOBFILE[$k]}" || { check S7 "jobs created from examples/jenkins/*.Jenkinsfile" FAIL "e2e-$k: createItem refused"; print_table; exit 1; }
 done
-check S6 "jobs created from examples/jenkins/*.Jenkinsfile" PASS "$(printf 'e2e-%s ' "${!JOBFILE[@]}" | sed 's/ $//')"
+check S7 "jobs created from examples/jenkins/*.Jenkinsfile" PASS "$(printf 'e2e-%s ' "${!JOBFILE[@]}" | sed 's/ $//')"
 
 # run_and_wait KEY SECONDS: builds e2e-KEY to its end; sets N, RESULT, SECS; saves the console
 run_and_wait() {
@@ -647,11 +662,11 @@ if wants restart; then
     if wait_for_text e2e-slow "$n" "the controller restarted while" 3 600; then
       t_resumed=$(date +%s); sleep 10
       still=""; for p in $before_pids; do [[ -d /proc/$p ]] && still+="$p: $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-120); "; done
-      pass_if X5 "the interrupted attempt's docker processes and emulated build steps were stopped" \
+      pass_if X2 "the interrupted attempt's docker processes and emulated build steps were stopped" \
         "$(wc -w <<< "$before_pids") before the restart; 10 s after the 3 resume messages ($(( t_resumed - t_restart )) s after the restart): ${still:-none left}" \
         -- test -n "$before_pids" -a -z "$still"
     else
-      check X5 "the interrupted attempt's docker processes and emulated build steps were stopped" FAIL "no resume message from the three platforms"
+      check X2 "the interrupted attempt's docker processes and emulated build steps were stopped" FAIL "no resume message from the three platforms"
     fi
     wait_online 300 || log "agents did not reconnect within 300 s"
     RESULT=$(wait_build e2e-slow "$n" 2400)
@@ -665,24 +680,24 @@ if wants restart; then
   resumed=$(grep -c 'the controller restarted while' "$clog" 2>/dev/null || true)
   after=$(reg_digest e2e/slow latest)
   if [[ $RESULT == SUCCESS ]]; then
-    pass_if X2 "documented outcome: the build resumes, builds the interrupted platforms again, SUCCESS" \
+    pass_if X3 "documented outcome: the build resumes, builds the interrupted platforms again, SUCCESS" \
       "#$n SUCCESS in $SECS s; $resumed platform(s) said they were built again after the restart" -- test "$resumed" -ge 1
     listed=$(reg_platforms e2e/slow latest)
     reported=$(grep -o 'published [^ ]*@sha256:[0-9a-f]*' "$clog" | head -1 | sed 's/.*@//')
-    pass_if X3 "nothing published wrongly: e2e/slow:latest is the build's index, listing exactly the three" \
+    pass_if X4 "nothing published wrongly: e2e/slow:latest is the build's index, listing exactly the three" \
       "tag ${after:-none}, the build reported ${reported:-nothing}; lists $(joined <<< "$listed")" \
       -- test -n "$after" -a "$after" = "$reported" -a "$listed" = "$(lines "linux/arm64 linux/riscv64 linux/s390x")"
   else
     msg=$(grep -m1 -iE 'restart' "$clog" 2>/dev/null | cut -c1-200 || true)
-    pass_if X2 "documented outcome: the build resumes, or fails cleanly saying the controller restarted" \
+    pass_if X3 "documented outcome: the build resumes, or fails cleanly saying the controller restarted" \
       "#$n $RESULT in $SECS s; ${msg:-no message about the restart}" -- test "$RESULT" = FAILURE -a -n "$msg"
-    pass_if X3 "nothing published wrongly: e2e/slow:latest unchanged" "before ${before:-none}, after ${after:-none}" \
+    pass_if X4 "nothing published wrongly: e2e/slow:latest unchanged" "before ${before:-none}, after ${after:-none}" \
       -- test "$before" = "$after"
   fi
   run=$(run_id e2e-slow "$n")
   sleep 5
   left=$(leftovers "${run:-no-run-id}" slow-build)
-  pass_if X4 "nothing left running: no process or container of the build on either agent's daemon" \
+  pass_if X5 "nothing left running: no process or container of the build on either agent's daemon" \
     "run ${run:-?}: ${left:-none}" -- test -n "$run" -a -z "$left"
 fi
 

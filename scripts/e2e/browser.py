@@ -5,9 +5,10 @@ Debian's chromedriver (standard library only, nothing to download).
 Logs in through the login form, then for every NAME=PATH argument opens BASE/PATH, waits until the page has loaded,
 and writes NAME.png (the whole page), NAME.txt (the text a user sees: document.body.innerText), NAME.text (all
 text of the DOM, collapsed parts included: document.documentElement.textContent) and NAME.html (the DOM as
-rendered) into --out. Prints one JSON object per page on standard output:
+rendered) into --out. With NAME=PATH!submit it then submits the page's form with its Submit button, as a user
+saving a configuration page does. Prints one JSON object per page on standard output:
 
-  {"name", "url", "final_url", "title", "xss", "injected", "alert", "png", "width", "height"}
+  {"name", "url", "final_url", "title", "xss", "injected", "alert", "png", "width", "height"[, "submitted_to"]}
 
 `xss` is the value of window.__e2eXss after the page settled (null when no script set it), `injected` the number of
 elements in the DOM whose event handler or script mentions __e2eXss (0 when markup was shown as text), and `alert`
@@ -146,6 +147,19 @@ def capture(d, name, url, out):
     return page
 
 
+def submit_form(d):
+    """Clicks the page's Submit button (Jenkins forms name it so) as a user would; answers where the browser landed."""
+    button = d.find("button[name=Submit]")
+    d.js("arguments[0].scrollIntoView({block: 'center'})", {ELEMENT: button})
+    before = d.call("GET", "/url")
+    d.call("POST", f"/element/{button}/click", {})
+    end = time.time() + 60
+    while time.time() < end and d.call("GET", "/url") == before:
+        time.sleep(0.5)
+    wait_loaded(d)
+    return d.call("GET", "/url")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--url", required=True, help="the controller's root URL, ending in /")
@@ -153,7 +167,8 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--chromium", default="/usr/bin/chromium")
     p.add_argument("--chromedriver", default="/usr/bin/chromedriver")
-    p.add_argument("pages", nargs="+", metavar="NAME=PATH")
+    p.add_argument("pages", nargs="+", metavar="NAME=PATH[!submit]",
+                   help="a page to capture; with !submit, its form is then submitted with its Submit button")
     a = p.parse_args()
     password = os.environ.get("E2E_BROWSER_PASSWORD")
     if password is None:
@@ -197,7 +212,11 @@ def main():
             return 1
         for name, path in pages:
             try:
-                print(json.dumps(capture(d, name, a.url + path.lstrip("/"), a.out)), flush=True)
+                submit = path.endswith("!submit")
+                page = capture(d, name, a.url + path.removesuffix("!submit").lstrip("/"), a.out)
+                if submit:
+                    page["submitted_to"] = submit_form(d)
+                print(json.dumps(page), flush=True)
             except Exception as e:  # one broken page must not hide the others
                 failed = True
                 print(json.dumps({"name": name, "url": a.url + path, "error": str(e)}), flush=True)

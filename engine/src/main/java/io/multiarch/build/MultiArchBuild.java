@@ -180,7 +180,7 @@ public final class MultiArchBuild {
         for (AgentContext a : machines.values()) {
             try {
                 String ids = a.docker().query(a.docker().command("ps", "-aq", "--filter",
-                        io.multiarch.buildx.BuildxCommands.RUN_LABEL + "=" + plan.runId()).withTimeout(java.time.Duration.ofSeconds(30))).strip();
+                        "label=" + io.multiarch.buildx.BuildxCommands.RUN_LABEL + "=" + plan.runId()).withTimeout(java.time.Duration.ofSeconds(30))).strip();
                 if (!ids.isEmpty()) {
                     List<String> args = new ArrayList<>(List.of("rm", "-f"));
                     args.addAll(List.of(ids.split("\\s+")));

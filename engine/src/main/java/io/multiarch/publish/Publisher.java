@@ -229,11 +229,16 @@ public final class Publisher {
     /** What became of the tags, for the message: restored, untouched, or where each one is left. */
     private static String summary(List<TagState> states) {
         List<TagState> left = states.stream().filter(TagState::unrestored).toList();
-        if (left.isEmpty()) {
-            return "every tag serves what it served before";
+        if (!left.isEmpty()) {
+            return "not restored: " + left.stream().map(t -> t.tag() + " serves "
+                    + (t.after().isEmpty() ? "(unknown)" : t.after()) + " (" + t.note() + ")").collect(Collectors.joining(", "));
         }
-        return "not restored: " + left.stream().map(t -> t.tag() + " serves "
-                + (t.after().isEmpty() ? "(unknown)" : t.after()) + " (" + t.note() + ")").collect(Collectors.joining(", "));
+        List<TagState> changed = states.stream().filter(t -> !t.unchanged()).toList();
+        if (!changed.isEmpty()) {
+            return "no move of this publish is left, but " + changed.stream().map(t -> t.tag() + " serves "
+                    + (t.after().isEmpty() ? "(nothing)" : t.after()) + " (" + t.note() + ")").collect(Collectors.joining(", "));
+        }
+        return "every tag serves what it served before";
     }
 
     /** The digest a tag serves now, or {@link Served#ABSENT} when the registry has no such tag. */

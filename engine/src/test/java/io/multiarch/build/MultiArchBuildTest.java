@@ -319,7 +319,7 @@ class MultiArchBuildTest {
         assertThat(run.publish().message()).isEqualTo("interrupted by SIGTERM: nothing was published, no tag was created or moved");
         assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.SKIPPED);
         assertThat(run.platforms()).extracting(PlatformResult::message).containsOnly("stopped: interrupted by SIGTERM");
-        assertThat(docker.runner.callsWith("ps", "-aq", "--filter", "io.multiarch.run=" + RUN_ID)).hasSize(1);
+        assertThat(docker.runner.callsWith("ps", "-aq", "--filter", "label=io.multiarch.run=" + RUN_ID)).hasSize(1);
         assertThat(docker.runner.callsWith("rm", "-f", "4f1e2d3c")).hasSize(1);
         assertThat(docker.creates()).isEmpty();
         assertThat(Thread.currentThread().isInterrupted()).isFalse();

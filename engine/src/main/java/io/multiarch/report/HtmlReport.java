@@ -24,7 +24,8 @@ public final class HtmlReport {
             h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}
             table{border-collapse:collapse;width:100%}
             th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
-            td{overflow-wrap:anywhere}td.msg{min-width:16em}td.num,th{overflow-wrap:normal}
+            td{white-space:nowrap}td.msg,td.digest{white-space:normal;overflow-wrap:anywhere}
+            td.msg{min-width:12em;width:100%}
             th{background:#f3f3f3}
             td.num{text-align:right;font-variant-numeric:tabular-nums}
             code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
@@ -128,7 +129,7 @@ public final class HtmlReport {
         cell(sb, "num", factor.isPresent() ? RunResult.formatFactor(factor.getAsDouble()) : "-");
         cell(sb, "num", Text.html(Text.size(p.sizeBytes())));
         // the short form is shown, the full digest is one hover away
-        cell(sb, "", Text.orEmpty(p.digest()).isEmpty() ? "-"
+        cell(sb, "digest", Text.orEmpty(p.digest()).isEmpty() ? "-"
                 : "<code title=\"" + Text.html(p.digest()) + "\">" + Text.html(Text.shortDigest(p.digest())) + "</code>");
         cell(sb, "num", Text.html(Text.exit(p)));
         cell(sb, "msg", Text.html(p.message()));

@@ -117,7 +117,7 @@ class HtmlReportTest {
         String html = writeWithheld();
 
         assertThat(html).contains("table{border-collapse:collapse;width:100%}")
-                .contains("td{overflow-wrap:anywhere}")
+                .contains("td{white-space:nowrap}td.msg,td.digest{white-space:normal;overflow-wrap:anywhere}")
                 .contains("<td class=\"msg\">" + Text.html(SampleRuns.FAILED_MESSAGE) + "</td>");
     }
 

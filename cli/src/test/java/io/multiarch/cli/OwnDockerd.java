@@ -72,8 +72,9 @@ final class OwnDockerd implements AutoCloseable {
             process.waitFor();
         }
         try {
-            // a killed dockerd leaves its data root bind-mounted on itself, and its content in containerd
-            new ProcessBuilder("umount", data.toString()).redirectErrorStream(true)
+            // a killed dockerd leaves its data root bind-mounted on itself with BuildKit's mounts inside (the
+            // lazy recursive unmount also detaches those a RUN step still uses), and its content in containerd
+            new ProcessBuilder("umount", "-R", "-l", data.toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             new ProcessBuilder("rm", "-rf", "--one-file-system", data.toString(), run.toString()).inheritIO().start().waitFor();
             ip("link", "delete", bridge);

@@ -307,22 +307,36 @@ kernel_runs_i386() {
 I386_MAGIC_HEX=7f454c4601010100000000000000000002000300
 I386_MASK_HEX=fffffffffffefe00fffffffffffffffffeffffff
 
-# register_by_hand NAME MAGICHEX MASKHEX INTERPRETER: writes an entry with flag F (the interpreter is
-# opened now, so that it also works inside containers) to binfmt_misc's register file
+# register_by_hand NAME MAGICHEX MASKHEX INTERPRETER: writes an entry with flags PF, as Debian's
+# qemu-user-static entries have them: F (the interpreter is opened now, so that it also works inside
+# containers) and P (argv[0] is passed on: busybox picks its applet by argv[0], and re-runs itself as
+# /proc/self/exe with the applet's name; without P, `od -An` in a 386 container runs as `sh -An`)
 register_by_hand() {
   local name=$1 magic=$2 mask=$3 interp=$4 m="" k="" i
   [[ -x $interp ]] || die "$interp not found (is qemu-user-static installed?)"
   for ((i = 0; i < ${#magic}; i += 2)); do m+="\\x${magic:i:2}"; done
   for ((i = 0; i < ${#mask}; i += 2)); do k+="\\x${mask:i:2}"; done
-  printf ':%s:M::%s:%s:%s:F\n' "$name" "$m" "$k" "$interp" >"$BINFMT/register" \
+  printf ':%s:M::%s:%s:%s:PF\n' "$name" "$m" "$k" "$interp" >"$BINFMT/register" \
     || die "writing the $name entry to $BINFMT/register failed"
   [[ -e $BINFMT/$name ]] || die "$name was written to $BINFMT/register but is not listed"
-  log "binfmt: registered $name by hand ($interp, flags F): Debian ships no entry for it"
+  log "binfmt: registered $name by hand ($interp, flags PF): Debian ships no entry for it"
+}
+
+# An entry that an earlier version of this script wrote with flag F only (no P), which breaks busybox
+# applets under emulation: exactly qemu-i386, our interpreter, flags "F". Anything else is left alone.
+ours_without_p() {
+  local e=$BINFMT/$1
+  [[ -e $e ]] && grep -qx "interpreter $2" "$e" && grep -qx 'flags: F' "$e"
 }
 
 setup_binfmt() {
   ensure_binfmt_mounted
   [[ "$(cat $BINFMT/status)" == enabled ]] || log "WARNING: $BINFMT/status is '$(cat $BINFMT/status)' (not changed)"
+  if ours_without_p qemu-i386 /usr/bin/qemu-i386-static; then
+    # removed first, so that the check below sees the kernel itself, not this entry
+    log "binfmt: qemu-i386 was registered by an earlier toolchain.sh with flag F only; registering it again with PF"
+    echo -1 >"$BINFMT/qemu-i386"
+  fi
   local wanted=("${QEMU_BINFMTS[@]}")
   if [[ $(uname -m) == x86_64 ]] && ! kernel_runs_i386; then
     log "binfmt: this kernel cannot run i386 binaries natively, qemu-i386 needed"

@@ -38,13 +38,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code multiarch build}: one buildx build per platform, a test in each architecture, a gated publish. */
 @picocli.CommandLine.Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {"Builds CONTEXT for every platform, runs the test inside each image in its architecture, and "
                 + "publishes one image index under every tag only when every required platform passed.",
-                "Exit codes: 0 published (or dry run), 1 not published: a required platform failed (no tag moved) or the publish failed, "
-                        + "2 invalid input (nothing run), 3 toolchain unusable (nothing built)."})
+                "Exit codes: 0 published (or dry run), 1 not published, every tag as it was (a required platform failed, or the "
+                        + "publish failed and moved its tags back), 2 invalid input (nothing run), 3 toolchain unusable (nothing built), "
+                        + "4 the publish failed and left tags changed (see tagStates in report.json), "
+                        + "128+N stopped by signal N (130 SIGINT, 143 SIGTERM): nothing published."})
 final class BuildCommand implements Callable<Integer> {
 
     @Spec
@@ -142,30 +145,67 @@ final class BuildCommand implements Callable<Integer> {
             endpointMap = parseEndpoints(request);
         } catch (InvalidRequestException e) {
             err.println("multiarch: invalid input, nothing was run:");
-            e.violations().forEach(v -> err.println("  " + v.describe()));
+            e.violations().forEach(v -> err.println("  " + describe(v)));
             return ExitCodes.INVALID_INPUT;
         }
-        DockerCli dockerCli = new DockerCli(docker, Map.of(), new LocalCommandRunner());
-        OutputListener console = (line, error) -> {
+        LocalCommandRunner runner = new LocalCommandRunner();
+        DockerCli dockerCli = new DockerCli(docker, Map.of(), runner).withContainerLabels(Orphans.labels());
+        // output of builds and tests comes from outside: no control character of it reaches the terminal raw
+        OutputListener console = OutputListener.inert((line, error) -> {
             synchronized (out) {
                 out.println(line);
                 out.flush();
             }
-        };
+        });
         if (dryRun) {
             return dryRun(request, dockerCli, out);
         }
+        AtomicReference<MultiArchBuild> current = new AtomicReference<>();
+        Thread onExit = new Thread(runner::stopAll, "multiarch-exit"); // a JVM going down otherwise leaves nothing running
+        Runtime.getRuntime().addShutdownHook(onExit);
+        try (Signals signals = new Signals(signal -> {
+            err.println("multiarch: " + signal + ": stopping the builds and tests and removing their containers; nothing "
+                    + "will be published (the same signal again stops at once)");
+            err.flush();
+            MultiArchBuild build = current.get();
+            if (build != null) {
+                build.stop(signal);
+            } else {
+                runner.stopAll();
+            }
+        }, () -> {
+            runner.stopAll();
+            Runtime.getRuntime().halt(ExitCodes.INTERRUPTED_BASE + 9);
+        })) {
+            return build(request, runner, dockerCli, console, out, err, signals, current);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException e) {
+                // the JVM is going down already: the hook runs
+            }
+        }
+    }
+
+    private int build(BuildRequest request, LocalCommandRunner runner, DockerCli dockerCli, OutputListener console,
+                      PrintWriter out, PrintWriter err, Signals signals, AtomicReference<MultiArchBuild> current) {
         Toolchain toolchain;
         try {
-            toolchain = ToolchainProbe.probe(dockerCli);
-        } catch (IOException e) {
+            toolchain = ToolchainProbe.probe(dockerCli, request.platforms().stream().filter(p -> !endpointMap.containsKey(p)).toList());
+        } catch (IOException | InterruptedException e) {
+            if (signals.received() != null) {
+                err.println("multiarch: " + signals.received() + " while probing the toolchain: nothing was built");
+                return Signals.exitCode(signals.received());
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.FAILED;
+            }
             err.println("multiarch: the docker toolchain cannot be used, nothing was built: " + e.getMessage());
             return ExitCodes.TOOLCHAIN;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCodes.FAILED;
         }
         out.println("toolchain: " + toolchain.describe());
+        Orphans.remove(dockerCli, console);
         AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), toolchain, localBinfmtDir(), console);
         Map<Platform, AgentContext> agents = new java.util.HashMap<>();
         Map<String, AgentContext> byEndpoint = new java.util.HashMap<>();
@@ -174,19 +214,27 @@ final class BuildCommand implements Callable<Integer> {
             AgentContext remote = byEndpoint.get(endpoint);
             if (remote == null) {
                 boolean isHost = endpoint.contains("://");
-                DockerCli cli = new DockerCli(docker, Map.of(isHost ? "DOCKER_HOST" : "DOCKER_CONTEXT", endpoint), new LocalCommandRunner());
+                DockerCli cli = new DockerCli(docker, Map.of(isHost ? "DOCKER_HOST" : "DOCKER_CONTEXT", endpoint), runner)
+                        .withContainerLabels(Orphans.labels());
                 try {
-                    Toolchain t = ToolchainProbe.probe(cli);
+                    Toolchain t = ToolchainProbe.probe(cli, endpointMap.entrySet().stream()
+                            .filter(x -> x.getValue().equals(endpoint)).map(Map.Entry::getKey).toList());
                     out.println("endpoint " + endpoint + ": " + t.describe());
+                    Orphans.remove(cli, console);
                     remote = new AgentContext(endpoint, cli, new LocalFileAccess(), t,
                             isHost ? BinfmtTable.dirForDaemon(endpoint) : "", console);
                     byEndpoint.put(endpoint, remote);
-                } catch (IOException ex) {
+                } catch (IOException | InterruptedException ex) {
+                    if (signals.received() != null) {
+                        err.println("multiarch: " + signals.received() + " while probing the toolchain: nothing was built");
+                        return Signals.exitCode(signals.received());
+                    }
+                    if (ex instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                        return ExitCodes.FAILED;
+                    }
                     err.println("multiarch: the docker endpoint " + endpoint + " for " + e.getKey() + " cannot be used, nothing was built: " + ex.getMessage());
                     return ExitCodes.TOOLCHAIN;
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return ExitCodes.FAILED;
                 }
             }
             agents.put(e.getKey(), remote);
@@ -200,14 +248,20 @@ final class BuildCommand implements Callable<Integer> {
         RunPlan plan = RunPlan.of(request, nativePlatforms, RunPlan.newRunId());
         out.println("run " + plan.runId() + ": " + plan.tasks().size() + " platform(s), "
                 + (request.batches() ? "built together per docker endpoint, tests" : "builds and tests") + " at most " + request.concurrency() + " at once");
+        MultiArchBuild build = new MultiArchBuild(request, plan, p -> agents.getOrDefault(p, local), local);
+        current.set(build);
+        if (signals.received() != null) {
+            build.stop(signals.received());
+        }
         RunResult result;
         try {
-            result = new MultiArchBuild(request, plan, p -> agents.getOrDefault(p, local), local).run();
+            result = build.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("multiarch: interrupted");
             return ExitCodes.FAILED;
         }
+        Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
         out.println();
         out.print(new ConsoleTable().render(result));
         try {
@@ -217,17 +271,64 @@ final class BuildCommand implements Callable<Integer> {
             err.println("multiarch: could not write the reports to " + reportDir + ": " + e.getMessage());
         }
         out.flush();
-        return result.published() ? ExitCodes.PUBLISHED : ExitCodes.FAILED;
+        if (!result.interrupted().isEmpty() && signals.received() != null) {
+            return Signals.exitCode(signals.received());
+        }
+        if (result.published()) {
+            return ExitCodes.PUBLISHED;
+        }
+        return result.publish().tagsLeftChanged() ? ExitCodes.TAGS_LEFT_CHANGED : ExitCodes.FAILED;
+    }
+
+    /** A violation as the user wrote it: the option's name and the value as typed, not the request's field. */
+    String describe(Violation v) {
+        String field = v.field();
+        String base = field.replaceAll("\\[.*", "").replace(" key", "");
+        String option = switch (base) {
+            case "image" -> "--image";
+            case "tags" -> "--tag";
+            case "context" -> "CONTEXT";
+            case "dockerfile" -> "--file";
+            case "target" -> "--target";
+            case "buildArgs" -> "--build-arg";
+            case "labels" -> "--label";
+            case "platforms" -> "--platforms";
+            case "optionalPlatforms" -> "--optional-platform";
+            case "test" -> "--test";
+            case "testExec" -> "--test-exec";
+            case "platformTimeout" -> "--timeout";
+            case "testTimeout" -> "--test-timeout";
+            case "emulatedRetries" -> "--retries";
+            case "concurrency" -> "--concurrency";
+            case "binfmt" -> "--binfmt";
+            case "binfmtInstaller" -> "--binfmt-installer";
+            case "endpoint" -> "--endpoint";
+            default -> field;
+        };
+        String value = v.value();
+        String problem = v.problem();
+        if (base.equals("platformTimeout")) {
+            value = String.valueOf(timeoutMinutes);
+            problem = "must be between 1 and " + Duration.ofHours(24).toMinutes() + " minutes (24 h)";
+        } else if (base.equals("testTimeout")) {
+            value = String.valueOf(testTimeoutSeconds);
+            problem = "must be between 1 and " + Duration.ofHours(24).toSeconds() + " seconds (24 h)";
+        }
+        return new Violation(option, value, problem).describe().replaceFirst("^field ", option.startsWith("--") ? "option " : "argument ");
     }
 
     private int dryRun(BuildRequest request, DockerCli dockerCli, PrintWriter out) {
-        Set<Platform> nativePlatforms = Toolchain.nativeFor(System.getProperty("os.arch"));
+        // nothing is run, so nothing is measured: the machine's own platform is expected to be native, 386 and 32-bit
+        // ARM (which a kernel may or may not run itself) are shown as emulated; a real run measures each
+        Set<Platform> nativePlatforms = Toolchain.nativeCandidates(System.getProperty("os.arch")).stream().limit(1)
+                .collect(java.util.stream.Collectors.toSet());
         Toolchain assumed = new Toolchain("?", "?", "?", "default", dryRunPushByDigest ? "docker-container" : "docker",
                 System.getProperty("os.arch"), nativePlatforms, true, dryRunPushByDigest);
         AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), assumed, localBinfmtDir(), OutputListener.NONE);
         RunPlan plan = RunPlan.of(request, nativePlatforms, "DRYRUN");
         out.println("dry run: nothing is executed. Builder assumed: driver " + assumed.driver()
-                + (dryRunPushByDigest ? " (push by digest)" : " (temporary tags; --push-by-digest shows the other form)"));
+                + (dryRunPushByDigest ? " (push by digest)" : " (temporary tags; --push-by-digest shows the other form)")
+                + "; native or emulated as expected here (a real run measures it)");
         for (PlatformTask task : plan.tasks()) {
             out.println("[" + task.platform() + "] " + (task.required() ? "required" : "optional") + ", "
                     + (task.nativePlatform() ? "native" : "emulated (binfmt " + request.binfmtMode().name().toLowerCase() + ")"));
@@ -238,10 +339,11 @@ final class BuildCommand implements Callable<Integer> {
         for (Command c : new MultiArchBuild(request, plan, p -> local, local).plannedCommands("<tmp>/metadata.json")) {
             out.println("  " + c.display());
         }
-        Command publish = new Publisher(dockerCli, request, OutputListener.NONE).plannedCommand(
+        List<Command> publish = new Publisher(dockerCli, request, OutputListener.NONE).plannedCommands(
                 plan.tasks().stream().map(t -> "sha256:<" + t.platform().slug() + ">").toList());
-        out.println("[publish] only when every required platform passed (composed with --dry-run first, then read back):");
-        out.println("  " + publish.display());
+        out.println("[publish] only when every required platform passed (composed with --dry-run first, then each tag "
+                + "recorded, moved and read back, one at a time):");
+        publish.forEach(c -> out.println("  " + c.display()));
         out.flush();
         return ExitCodes.PUBLISHED;
     }

@@ -27,7 +27,7 @@ public final class Main {
         cli.setParameterExceptionHandler((ex, a) -> {
             // picocli quotes what the user typed: escaped, no value can forge a line
             ex.getCommandLine().getErr().println("multiarch: " + Printable.escape(ex.getMessage()));
-            ex.getCommandLine().getErr().println("Try 'multiarch " + ex.getCommandLine().getCommandName() + " --help'.");
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.INVALID_INPUT;
         });
         return cli.execute(args);

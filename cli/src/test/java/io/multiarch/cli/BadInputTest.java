@@ -43,7 +43,7 @@ class BadInputTest {
     /**
      * One malformed invocation.
      *
-     * @param field   the field the message must name, as in {@code field 'tags[1]'}
+     * @param field   the option the message must name, as in {@code option '--tag'}
      * @param shown   the start of the value as the message must show it (escaped and cut as Printable does)
      * @param context the CONTEXT argument ({@value CTX} is the valid context directory)
      * @param options the options under test; {@code --image} and {@code --platforms} get valid defaults when absent
@@ -61,7 +61,7 @@ class BadInputTest {
     }
 
     private static Arguments badContext(String shown, String context) {
-        return Arguments.of(new Case("context", shown, context, List.of()));
+        return Arguments.of(new Case("CONTEXT", shown, context, List.of()));
     }
 
     static Stream<Arguments> malformedValues() {
@@ -72,96 +72,96 @@ class BadInputTest {
                 badContext("ctx\\x0ax", "ctx\nx"),
                 badContext(CTX + "/Dockerfile", CTX + "/Dockerfile"),
                 // --image
-                bad("image", "Demo/App", "--image", "Demo/App"),
-                bad("image", "demo/app:1.0", "--image", "demo/app:1.0"),
-                bad("image", "demo/app@" + DIGEST, "--image", "demo/app@" + DIGEST),
-                bad("image", "demo//app", "--image", "demo//app"),
-                bad("image", ";rm -rf /", "--image", ";rm -rf /"),
-                bad("image", "demo/`id`", "--image", "demo/`id`"),
-                bad("image", "demo/$(id)", "--image", "demo/$(id)"),
-                bad("image", "a".repeat(120) + "… (300 characters)", "--image", "a".repeat(300)),
-                bad("image", "'", "--image", ""), // nothing between the quotes
-                bad("image", "demo\\x00app", "--image", "demo\u0000app"),
-                bad("image", "demo app", "--image", "demo app"),
-                bad("image", "-registry.example.com/app", "--image=-registry.example.com/app"),
+                bad("--image", "Demo/App", "--image", "Demo/App"),
+                bad("--image", "demo/app:1.0", "--image", "demo/app:1.0"),
+                bad("--image", "demo/app@" + DIGEST, "--image", "demo/app@" + DIGEST),
+                bad("--image", "demo//app", "--image", "demo//app"),
+                bad("--image", ";rm -rf /", "--image", ";rm -rf /"),
+                bad("--image", "demo/`id`", "--image", "demo/`id`"),
+                bad("--image", "demo/$(id)", "--image", "demo/$(id)"),
+                bad("--image", "a".repeat(120) + "… (300 characters)", "--image", "a".repeat(300)),
+                bad("--image", "'", "--image", ""), // nothing between the quotes
+                bad("--image", "demo\\x00app", "--image", "demo\u0000app"),
+                bad("--image", "demo app", "--image", "demo app"),
+                bad("--image", "-registry.example.com/app", "--image=-registry.example.com/app"),
                 // --tag
-                bad("tags[0]", "-x", "--tag=-x"),
-                bad("tags[0]", ".x", "--tag", ".x"),
-                bad("tags[0]", "a b", "--tag", "a b"),
-                bad("tags[0]", "a".repeat(120) + "… (129 characters)", "--tag", "a".repeat(129)),
-                bad("tags[0]", "$(id)", "--tag", "$(id)"),
-                bad("tags[0]", "a;b", "--tag", "a;b"),
-                bad("tags[0]", "`id`", "--tag", "`id`"),
-                bad("tags[0]", "v1\\x0alatest", "--tag", "v1\nlatest"),
-                bad("tags[1]", "v1", "--tag", "v1", "--tag", "v1"),
-                bad("tags[0]", "'", "--tag", ""),
+                bad("--tag", "-x", "--tag=-x"),
+                bad("--tag", ".x", "--tag", ".x"),
+                bad("--tag", "a b", "--tag", "a b"),
+                bad("--tag", "a".repeat(120) + "… (129 characters)", "--tag", "a".repeat(129)),
+                bad("--tag", "$(id)", "--tag", "$(id)"),
+                bad("--tag", "a;b", "--tag", "a;b"),
+                bad("--tag", "`id`", "--tag", "`id`"),
+                bad("--tag", "v1\\x0alatest", "--tag", "v1\nlatest"),
+                bad("--tag", "v1", "--tag", "v1", "--tag", "v1"),
+                bad("--tag", "'", "--tag", ""),
                 // --platforms
-                bad("platforms[0]", "linux/sparc", "--platforms", "linux/sparc"),
-                bad("platforms[0]", "windows/amd64", "--platforms", "windows/amd64"),
-                bad("platforms[0]", "'", "--platforms", ""),
-                bad("platforms[0]", "arm/v5", "--platforms", "arm/v5"),
-                bad("platforms[0]", "linux/arm64;id", "--platforms", "linux/arm64;id"),
-                bad("platforms[1]", "aarch64", "--platforms", "arm64,aarch64"),
-                bad("platforms[0]", "linux/amd64\\x00", "--platforms", "linux/amd64\u0000"),
+                bad("--platforms", "linux/sparc", "--platforms", "linux/sparc"),
+                bad("--platforms", "windows/amd64", "--platforms", "windows/amd64"),
+                bad("--platforms", "'", "--platforms", ""),
+                bad("--platforms", "arm/v5", "--platforms", "arm/v5"),
+                bad("--platforms", "linux/arm64;id", "--platforms", "linux/arm64;id"),
+                bad("--platforms", "aarch64", "--platforms", "arm64,aarch64"),
+                bad("--platforms", "linux/amd64\\x00", "--platforms", "linux/amd64\u0000"),
                 // --optional-platform
-                bad("optionalPlatforms[0]", "linux/arm64", "--optional-platform", "linux/arm64"),
-                bad("optionalPlatforms[0]", "linux/sparc", "--optional-platform", "linux/sparc"),
-                bad("optionalPlatforms", "[linux/amd64]", "--optional-platform", "linux/amd64"),
+                bad("--optional-platform", "linux/arm64", "--optional-platform", "linux/arm64"),
+                bad("--optional-platform", "linux/sparc", "--optional-platform", "linux/sparc"),
+                bad("--optional-platform", "[linux/amd64]", "--optional-platform", "linux/amd64"),
                 // --file
-                bad("dockerfile", "missing.Dockerfile", "--file", "missing.Dockerfile"),
-                bad("dockerfile", "/nonexistent/Dockerfile", "--file", "/nonexistent/Dockerfile"),
-                bad("dockerfile", "Docker\\x00file", "--file", "Docker\u0000file"),
+                bad("--file", "missing.Dockerfile", "--file", "missing.Dockerfile"),
+                bad("--file", "/nonexistent/Dockerfile", "--file", "/nonexistent/Dockerfile"),
+                bad("--file", "Docker\\x00file", "--file", "Docker\u0000file"),
                 // --target
-                bad("target", "-bad", "--target=-bad"),
-                bad("target", "a b", "--target", "a b"),
-                bad("target", "$(x)", "--target", "$(x)"),
+                bad("--target", "-bad", "--target=-bad"),
+                bad("--target", "a b", "--target", "a b"),
+                bad("--target", "$(x)", "--target", "$(x)"),
                 // --build-arg
-                bad("buildArgs key", "1X", "--build-arg", "1X=1"),
-                bad("buildArgs key", "A-B", "--build-arg", "A-B=1"),
-                bad("buildArgs", "NOEQUALS", "--build-arg", "NOEQUALS"),
-                bad("buildArgs", "=v", "--build-arg", "=v"),
-                bad("buildArgs[A]", "x\\x0ay", "--build-arg", "A=x\ny"),
-                bad("buildArgs[A]", "x\\x00y", "--build-arg", "A=x\u0000y"),
-                bad("buildArgs key", "A$B", "--build-arg", "A$B=1"),
-                bad("buildArgs", "A=2", "--build-arg", "A=1", "--build-arg", "A=2"),
-                bad("buildArgs[A]", "v".repeat(120) + "… (5000 characters)", "--build-arg", "A=" + "v".repeat(5000)),
+                bad("--build-arg", "1X", "--build-arg", "1X=1"),
+                bad("--build-arg", "A-B", "--build-arg", "A-B=1"),
+                bad("--build-arg", "NOEQUALS", "--build-arg", "NOEQUALS"),
+                bad("--build-arg", "=v", "--build-arg", "=v"),
+                bad("--build-arg", "x\\x0ay", "--build-arg", "A=x\ny"),
+                bad("--build-arg", "x\\x00y", "--build-arg", "A=x\u0000y"),
+                bad("--build-arg", "A$B", "--build-arg", "A$B=1"),
+                bad("--build-arg", "A=2", "--build-arg", "A=1", "--build-arg", "A=2"),
+                bad("--build-arg", "v".repeat(120) + "… (5000 characters)", "--build-arg", "A=" + "v".repeat(5000)),
                 // --label
-                bad("labels key", "my key", "--label", "my key=1"),
-                bad("labels[k]", "a\\x0ab", "--label", "k=a\nb"),
-                bad("labels", "=x", "--label", "=x"),
+                bad("--label", "my key", "--label", "my key=1"),
+                bad("--label", "a\\x0ab", "--label", "k=a\nb"),
+                bad("--label", "=x", "--label", "=x"),
                 // --test, --test-exec
-                bad("test", "'", "--test", ""),
-                bad("test", "a\\x00b", "--test", "a\u0000b"),
-                bad("test", "true", "--test", "true", "--test-exec", "[\"/bin/true\"]"),
-                bad("testExec", "selftest --quick", "--test-exec", "selftest --quick"),
-                bad("testExec", "[]", "--test-exec", "[]"),
-                bad("testExec", "{}", "--test-exec", "{}"),
-                bad("testExec", "[]", "--test-exec", "[\"\"]"),
-                bad("testExec[1]", "a\\x00b", "--test-exec", "[\"/app/selftest\",\"a\\u0000b\"]"),
-                bad("testExec", "[null]", "--test-exec", "[null]"),
-                bad("testExec", "[1,2]", "--test-exec", "[1,2]"), // help: "a JSON array of strings"
-                bad("testExec", "[\"/bin/true\"] ; rm -rf /", "--test-exec", "[\"/bin/true\"] ; rm -rf /"),
+                bad("--test", "'", "--test", ""),
+                bad("--test", "a\\x00b", "--test", "a\u0000b"),
+                bad("--test", "true", "--test", "true", "--test-exec", "[\"/bin/true\"]"),
+                bad("--test-exec", "selftest --quick", "--test-exec", "selftest --quick"),
+                bad("--test-exec", "[]", "--test-exec", "[]"),
+                bad("--test-exec", "{}", "--test-exec", "{}"),
+                bad("--test-exec", "[]", "--test-exec", "[\"\"]"),
+                bad("--test-exec", "a\\x00b", "--test-exec", "[\"/app/selftest\",\"a\\u0000b\"]"),
+                bad("--test-exec", "[null]", "--test-exec", "[null]"),
+                bad("--test-exec", "[1,2]", "--test-exec", "[1,2]"), // help: "a JSON array of strings"
+                bad("--test-exec", "[\"/bin/true\"] ; rm -rf /", "--test-exec", "[\"/bin/true\"] ; rm -rf /"),
                 // --endpoint
-                bad("endpoint", "linux/sparc=ssh://builder@arm-host", "--endpoint", "linux/sparc=ssh://builder@arm-host"),
-                bad("endpoint", "linux/arm64=ssh://builder@arm-host", "--endpoint", "linux/arm64=ssh://builder@arm-host"),
-                bad("endpoint", "linux/amd64=$(id)", "--endpoint", "linux/amd64=$(id)"),
-                bad("endpoint", "linux/amd64=tcp://host\\x0a", "--endpoint", "linux/amd64=tcp://host\n"),
-                bad("endpoint", "linux/amd64=ftp://host", "--endpoint", "linux/amd64=ftp://host"),
-                bad("endpoint", "ssh://builder@arm-host", "--endpoint", "ssh://builder@arm-host"),
-                bad("endpoint", "amd64=default", "--endpoint", "linux/amd64=ctx-a", "--endpoint", "amd64=default"),
+                bad("--endpoint", "linux/sparc=ssh://builder@arm-host", "--endpoint", "linux/sparc=ssh://builder@arm-host"),
+                bad("--endpoint", "linux/arm64=ssh://builder@arm-host", "--endpoint", "linux/arm64=ssh://builder@arm-host"),
+                bad("--endpoint", "linux/amd64=$(id)", "--endpoint", "linux/amd64=$(id)"),
+                bad("--endpoint", "linux/amd64=tcp://host\\x0a", "--endpoint", "linux/amd64=tcp://host\n"),
+                bad("--endpoint", "linux/amd64=ftp://host", "--endpoint", "linux/amd64=ftp://host"),
+                bad("--endpoint", "ssh://builder@arm-host", "--endpoint", "ssh://builder@arm-host"),
+                bad("--endpoint", "amd64=default", "--endpoint", "linux/amd64=ctx-a", "--endpoint", "amd64=default"),
                 // numbers and modes
-                bad("platformTimeout", "PT0S", "--timeout", "0"),
-                bad("platformTimeout", "PT-5M", "--timeout", "-5"),
-                bad("platformTimeout", "PT24H1M", "--timeout", "1441"),
-                bad("platformTimeout", "9223372036854775807", "--timeout", "9223372036854775807"),
-                bad("testTimeout", "PT0S", "--test-timeout", "0"),
-                bad("emulatedRetries", "9", "--retries", "9"),
-                bad("emulatedRetries", "-1", "--retries", "-1"),
-                bad("concurrency", "0", "--concurrency", "0"),
-                bad("concurrency", "33", "--concurrency", "33"),
-                bad("binfmt", "sometimes", "--binfmt", "sometimes"),
-                bad("binfmtInstaller", "tonistiigi/binfmt:latest", "--binfmt-installer", "tonistiigi/binfmt:latest"),
-                bad("binfmtInstaller", "Tonistiigi/binfmt@" + DIGEST, "--binfmt-installer", "Tonistiigi/binfmt@" + DIGEST));
+                bad("--timeout", "0", "--timeout", "0"),
+                bad("--timeout", "-5", "--timeout", "-5"),
+                bad("--timeout", "1441", "--timeout", "1441"),
+                bad("--timeout", "9223372036854775807", "--timeout", "9223372036854775807"),
+                bad("--test-timeout", "0", "--test-timeout", "0"),
+                bad("--retries", "9", "--retries", "9"),
+                bad("--retries", "-1", "--retries", "-1"),
+                bad("--concurrency", "0", "--concurrency", "0"),
+                bad("--concurrency", "33", "--concurrency", "33"),
+                bad("--binfmt", "sometimes", "--binfmt", "sometimes"),
+                bad("--binfmt-installer", "tonistiigi/binfmt:latest", "--binfmt-installer", "tonistiigi/binfmt:latest"),
+                bad("--binfmt-installer", "Tonistiigi/binfmt@" + DIGEST, "--binfmt-installer", "Tonistiigi/binfmt@" + DIGEST));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -177,7 +177,7 @@ class BadInputTest {
         assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.err()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(run.err())
                 .startsWith("multiarch: invalid input, nothing was run:")
-                .contains("field '" + c.field() + "' = '" + c.shown().replace(CTX, context.toString()));
+                .contains((c.field().startsWith("--") ? "option '" : "argument '") + c.field() + "' = '" + c.shown().replace(CTX, context.toString()));
         assertThat(run.err().chars().filter(ch -> ch < 0x20 && ch != '\n'))
                 .as("raw control characters in stderr: values must be shown escaped").isEmpty();
         assertThat(run.err().lines()).as("no message line carries a whole over-long value")
@@ -215,6 +215,27 @@ class BadInputTest {
         assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.err()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(run.err()).startsWith("multiarch: ").contains(named).contains("multiarch build --help");
         assertThat(docker.wasCalled()).as("docker was started: %s", docker.calls()).isFalse();
+    }
+
+    @Test
+    void shouldNameTheRootCommandOnceInItsHelpHint() {
+        // before: "Try 'multiarch multiarch --help'."
+        CliRun run = CliRun.of("--bogus");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("Try 'multiarch --help'.").doesNotContain("multiarch multiarch");
+    }
+
+    @Test
+    void shouldNameATimeoutByItsOptionAndUnitNotByTheRequestsField() throws IOException {
+        // before: "field 'platformTimeout' = 'PT0S': must be more than 0 and at most 24h"
+        CliRun run = CliRun.of("build", context.toString(), "--image", IMAGE, "--platforms", "linux/amd64", "--timeout", "0",
+                "--test-timeout", "90000", "--docker", docker.path());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("option '--timeout' = '0': must be between 1 and 1440 minutes (24 h)")
+                .contains("option '--test-timeout' = '90000': must be between 1 and 86400 seconds (24 h)")
+                .doesNotContain("PT0S", "platformTimeout", "testTimeout");
     }
 
     @Test
@@ -260,8 +281,8 @@ class BadInputTest {
 
         // Then
         assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(run.err()).contains("field 'context'", "field 'image'", "field 'tags[0]'", "field 'platforms[0]'",
-                "field 'emulatedRetries'");
+        assertThat(run.err()).contains("argument 'CONTEXT'", "option '--image'", "option '--tag'", "option '--platforms'",
+                "option '--retries'");
         assertThat(docker.wasCalled()).isFalse();
     }
 

@@ -86,9 +86,12 @@ class DryRunTest {
         CliRun run = dryRun();
 
         // Then
-        assertThat(run.out()).contains("  " + docker.path() + " run --rm --name multiarch-test-DRYRUN-linux-riscv64"
-                + " --platform linux/riscv64 --pull missing -e MULTIARCH_PLATFORM=linux/riscv64 -e MULTIARCH_ARCH=riscv64"
-                + " -e MULTIARCH_VARIANT= --entrypoint /bin/sh '" + REPO + "@sha256:<digest>' -c arch-test\n");
+        // under docker's init, labelled with the run and this process (so that a later run can remove it were we killed)
+        assertThat(run.out()).containsPattern(java.util.regex.Pattern.quote("  " + docker.path()
+                + " run --rm --init --name multiarch-test-DRYRUN-linux-riscv64 --label io.multiarch.run=DRYRUN"
+                + " --label io.multiarch.owner=") + "[^ /]+/" + ProcessHandle.current().pid() + "/[0-9]+"
+                + java.util.regex.Pattern.quote(" --platform linux/riscv64 --pull missing -e MULTIARCH_PLATFORM=linux/riscv64 -e MULTIARCH_ARCH=riscv64"
+                + " -e MULTIARCH_VARIANT= --entrypoint /bin/sh '" + REPO + "@sha256:<digest>' -c arch-test\n"));
         assertThat(run.out()).contains("--platform linux/arm64 --pull missing -e MULTIARCH_PLATFORM=linux/arm64 ");
         assertThat(run.out()).contains("--platform linux/amd64 --pull missing -e MULTIARCH_PLATFORM=linux/amd64 ");
     }
@@ -100,12 +103,13 @@ class DryRunTest {
 
         // Then
         assertThat(run.out()).contains("[publish] only when every required platform passed");
+        // one tag at a time, so that a failed publish knows which tags it moved
         List<String> publish = run.out().lines().filter(l -> l.contains(" imagetools create ")).toList();
-        assertThat(publish).hasSize(1);
-        assertThat(publish.get(0)).startsWith("  " + docker.path() + " buildx imagetools create --tag " + REPO + ":v1 --tag "
-                + REPO + ":latest ")
-                .contains("'" + REPO + "@sha256:<linux-amd64>'", "'" + REPO + "@sha256:<linux-arm64>'",
-                        "'" + REPO + "@sha256:<linux-riscv64>'");
+        assertThat(publish).hasSize(2);
+        assertThat(publish.get(0)).startsWith("  " + docker.path() + " buildx imagetools create --tag " + REPO + ":v1 '");
+        assertThat(publish.get(1)).startsWith("  " + docker.path() + " buildx imagetools create --tag " + REPO + ":latest '");
+        assertThat(publish).allSatisfy(l -> assertThat(l).contains("'" + REPO + "@sha256:<linux-amd64>'",
+                "'" + REPO + "@sha256:<linux-arm64>'", "'" + REPO + "@sha256:<linux-riscv64>'"));
     }
 
     @Test

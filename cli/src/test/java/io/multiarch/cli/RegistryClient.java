@@ -26,6 +26,17 @@ final class RegistryClient {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
+    private final String host;
+
+    /** The shared local registry at {@value #HOST}. */
+    RegistryClient() {
+        this(HOST);
+    }
+
+    /** A registry of a test's own, e.g. {@code 127.0.0.1:41234}. */
+    RegistryClient(String host) {
+        this.host = host;
+    }
 
     /** The digest a tag points at, or empty when the tag does not exist. */
     Optional<String> digest(String repository, String tag) throws IOException, InterruptedException {
@@ -65,8 +76,11 @@ final class RegistryClient {
 
     /** Every tag of a repository (the registry's tag list). */
     List<String> tags(String repository) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + "/v2/" + repository + "/tags/list"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/" + repository + "/tags/list"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 404) {
+            return List.of();
+        }
         if (r.statusCode() != 200) {
             throw new IOException("GET " + repository + "/tags/list answered " + r.statusCode());
         }
@@ -79,13 +93,13 @@ final class RegistryClient {
     JsonNode config(String repository, String manifestDigest) throws IOException, InterruptedException {
         JsonNode manifest = manifest(repository, manifestDigest);
         String configDigest = manifest.path("config").path("digest").asText();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + "/v2/" + repository + "/blobs/" + configDigest))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/" + repository + "/blobs/" + configDigest))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         return json.readTree(r.body());
     }
 
-    private static HttpRequest.Builder request(String repository, String reference) {
-        return HttpRequest.newBuilder(URI.create("http://" + HOST + "/v2/" + repository + "/manifests/" + reference))
+    private HttpRequest.Builder request(String repository, String reference) {
+        return HttpRequest.newBuilder(URI.create("http://" + host + "/v2/" + repository + "/manifests/" + reference))
                 .header("Accept", ACCEPT);
     }
 }

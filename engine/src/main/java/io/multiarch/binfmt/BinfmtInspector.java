@@ -27,9 +27,12 @@ public final class BinfmtInspector {
         }
         return table.entryFor(platform).map(e -> judge(platform, e)).orElseGet(() ->
                 new EmulatorStatus(platform, EmulatorStatus.State.MISSING, "",
-                        "no QEMU emulator for " + platform + " is registered in binfmt_misc; install it "
-                                + "(binfmt: INSTALL, or on the agent: apt-get install qemu-user-static binfmt-support, "
-                                + "then 'update-binfmts --enable " + hostEntryName(platform) + "')"));
+                        "no QEMU emulator for " + platform + " is registered in binfmt_misc"
+                                + (platform.equals(Platform.I386) ? " and this kernel does not run 386 binaries itself "
+                                + "(32-bit emulation off); Debian ships qemu-i386-static but no qemu-i386 entry on amd64: "
+                                + "register one with flags PF (scripts/toolchain.sh does)" : "")
+                                + "; install it (binfmt: INSTALL, or on the agent: apt-get install qemu-user-static "
+                                + "binfmt-support, then 'update-binfmts --enable " + hostEntryName(platform) + "')"));
     }
 
     private static EmulatorStatus judge(Platform platform, BinfmtEntry e) {

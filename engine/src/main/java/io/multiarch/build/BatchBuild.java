@@ -1,5 +1,6 @@
 package io.multiarch.build;
 
+import io.multiarch.buildx.BuildFailure;
 import io.multiarch.buildx.BuildMetadata;
 import io.multiarch.buildx.BuildProgress;
 import io.multiarch.buildx.BuildxCommands;
@@ -31,7 +32,8 @@ import java.util.Optional;
  * again on its own ({@link PlatformBuild}, with its retries): a failing optional platform then drops out alone.
  * A batch that failed only in its push (see {@link BuildProgress#failedOnlyWhilePushing()}) is first run again, up
  * to {@link #PUSH_RETRIES} times: every step is cached by then, so a retry costs a push. A batch that times out
- * fails all its members.
+ * fails all its members, and so does a failure that building again cannot change ({@link BuildFailure#permanent}: a
+ * Dockerfile that does not parse, a registry that refuses the connection).
  */
 final class BatchBuild {
     /** Rebuilds (all cached) of a batch that failed only in its push, before building each platform alone. */
@@ -104,7 +106,8 @@ final class BatchBuild {
                 cacheTo = false;
                 attempt = attempt(tasks, cacheTag, metadataFile, cacheTo);
             }
-            for (int retry = 1; retry <= PUSH_RETRIES && attempt.failedOnlyWhilePushing(); retry++) {
+            for (int retry = 1; retry <= PUSH_RETRIES && attempt.failedOnlyWhilePushing()
+                    && BuildFailure.permanent(attempt.build()).isEmpty(); retry++) {
                 String note = "the batch was built but its push failed (" + attempt.build().tail(1).strip()
                         + "); pushing again: retry " + retry + " of " + PUSH_RETRIES;
                 agent.output().line(note, true);
@@ -121,6 +124,15 @@ final class BatchBuild {
             if (build.timedOut()) {
                 String why = "the batched build of " + tasks.size() + " platforms timed out after "
                         + request.platformTimeout().toMinutes() + " min";
+                runnable.forEach((m, s) -> done.put(m.task().platform(), m.failedBefore(s, why)));
+                return new Outcome(done, Map.of(), Map.of());
+            }
+            Optional<String> permanent = BuildFailure.permanent(build);
+            if (permanent.isPresent()) {
+                // the same for every platform and every attempt: building each alone would fail the same way
+                String why = "the batched build failed (exit " + build.exitCode() + "), and building again cannot change "
+                        + "that: " + permanent.get();
+                agent.output().line(why + "; not built again", true);
                 runnable.forEach((m, s) -> done.put(m.task().platform(), m.failedBefore(s, why)));
                 return new Outcome(done, Map.of(), Map.of());
             }

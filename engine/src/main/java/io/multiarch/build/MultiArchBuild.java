@@ -29,14 +29,24 @@ import java.util.function.Function;
  * endpoint are built together in a {@link BatchBuild} (unless {@link BuildRequest#batches()} says otherwise), the
  * others each in a {@link PlatformBuild}; builds and tests share a pool of {@link BuildRequest#concurrency()}
  * threads, in {@link RunPlan} order.
- * With fail-fast, the first required platform that fails stops the others (they end {@link Status#SKIPPED}).
+ * With fail-fast, the first required platform that fails stops the others (they end {@link Status#SKIPPED}, with
+ * their digest if their image was already pushed). {@link #stop} stops a run from outside (a signal): running
+ * builds and tests are killed and their containers removed, nothing is published, and {@link #run()} returns what
+ * was done, marked {@link RunResult#interrupted()}.
  * The CLI runs it; the Jenkins plugin runs the same pieces in its own parallel stages.
  */
 public final class MultiArchBuild {
+    /** How long a stopped run waits for its builds and tests to end and clean up. */
+    private static final long STOP_WAIT_SECONDS = 60;
+
     private final BuildRequest request;
     private final RunPlan plan;
     private final Function<Platform, AgentContext> agents;
     private final AgentContext publisher;
+    private final Object lock = new Object();
+    private Jobs jobs;
+    private String stopReason;
+    private Thread publishing;
 
     /**
      * @param agents    the machine each platform runs on (one local machine, or per-platform docker endpoints)
@@ -50,29 +60,141 @@ public final class MultiArchBuild {
         this.publisher = publisher;
     }
 
+    /**
+     * Stops the run, from any thread: builds and tests under way are killed (their clean-up removes their
+     * containers), nothing else starts, and nothing is published; a publish under way moves back the tags it moved.
+     * {@link #run()} then returns with {@link RunResult#interrupted()} set to {@code reason}. The first call wins.
+     */
+    public void stop(String reason) {
+        synchronized (lock) {
+            if (stopReason != null) {
+                return;
+            }
+            stopReason = reason;
+            if (jobs != null) {
+                jobs.stopAll("interrupted by " + reason);
+            }
+            if (publishing != null) {
+                publishing.interrupt();
+            }
+        }
+    }
+
+    private String stopReason() {
+        synchronized (lock) {
+            return stopReason;
+        }
+    }
+
+    /**
+     * Runs every platform, then publishes. Interrupting the calling thread stops the run as {@link #stop} does; the
+     * result is returned all the same, and the thread's interrupt flag is set again.
+     */
     public RunResult run() throws InterruptedException {
         long t0 = System.nanoTime();
+        List<Unit> units = units();
+        Map<Platform, PlatformBuild> builds = new LinkedHashMap<>();
+        for (Unit unit : units) {
+            (unit.batch() != null ? unit.batch().members() : List.of(unit.alone())).forEach(b -> builds.put(b.task().platform(), b));
+        }
         Jobs jobs = new Jobs(Math.min(request.concurrency(), plan.tasks().size()));
+        synchronized (lock) {
+            this.jobs = jobs;
+            if (stopReason != null) {
+                jobs.stopAll("interrupted by " + stopReason);
+            }
+        }
+        boolean callerInterrupted = false;
         try {
-            for (Unit unit : units()) {
+            for (Unit unit : units) {
                 if (unit.batch() != null) {
                     jobs.submitBatch(unit.batch());
                 } else {
-                    jobs.submit(unit.alone().task(), unit.alone()::run);
+                    jobs.submit(unit.alone(), unit.alone()::run);
                 }
             }
             jobs.awaitAll();
+        } catch (InterruptedException e) {
+            callerInterrupted = true;
+            stop("an interrupt");
+            jobs.awaitStopped();
         } finally {
             jobs.pool.shutdownNow();
         }
         List<PlatformResult> ordered = new ArrayList<>();
         for (Platform p : request.platforms()) {
-            ordered.add(jobs.results.getOrDefault(p, jobs.notStarted(plan.task(p))));
+            PlatformResult r = jobs.results.get(p);
+            ordered.add(r != null ? r : builds.get(p).stopped(String.valueOf(jobs.stopReason.get()), false));
         }
-        PublishResult publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"))
-                .publish(ordered);
+        Publisher publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"));
+        PublishResult published = null;
+        synchronized (lock) {
+            if (stopReason == null) {
+                publishing = Thread.currentThread();
+            }
+        }
+        if (publishing != null) {
+            try {
+                published = publish.publish(ordered);
+            } finally {
+                synchronized (lock) {
+                    publishing = null;
+                    if (stopReason != null) {
+                        Thread.interrupted(); // stop() interrupted the publish: handled there
+                    }
+                }
+            }
+        }
+        if (Thread.currentThread().isInterrupted() && stopReason() == null) {
+            callerInterrupted = true; // interrupted while publishing: the publish moved its tags back
+            stop("an interrupt");
+        }
+        String interrupted = stopReason();
+        if (published == null) {
+            published = publish.withhold(ordered, "interrupted by " + interrupted + ": nothing was published, no tag was "
+                    + "created or moved");
+        }
+        if (interrupted != null) {
+            removeContainersOfTheRun(units);
+        }
+        if (callerInterrupted) {
+            Thread.currentThread().interrupt();
+        }
         return new RunResult(plan.runId(), request.image().fullName(), request.tags().stream().map(Tag::value).toList(),
-                publisher.toolchain().describe(), ordered, publish, (System.nanoTime() - t0) / 1e9);
+                publisher.toolchain().describe(), ordered, published, (System.nanoTime() - t0) / 1e9,
+                interrupted == null ? "" : interrupted);
+    }
+
+    /**
+     * After an interrupted run: every container labelled with the run's id on every machine of the run, removed.
+     * Each test removes its own container when stopped; this catches one that a killed client left behind.
+     */
+    private void removeContainersOfTheRun(List<Unit> units) {
+        boolean interrupted = Thread.interrupted();
+        Map<String, AgentContext> machines = new LinkedHashMap<>();
+        machines.put(publisher.agent(), publisher);
+        units.forEach(u -> {
+            AgentContext a = agents.apply((u.batch() != null ? u.batch().members().get(0) : u.alone()).task().platform());
+            machines.putIfAbsent(a.agent(), a);
+        });
+        for (AgentContext a : machines.values()) {
+            try {
+                String ids = a.docker().query(a.docker().command("ps", "-aq", "--filter",
+                        "label=" + io.multiarch.buildx.BuildxCommands.RUN_LABEL + "=" + plan.runId()).withTimeout(java.time.Duration.ofSeconds(30))).strip();
+                if (!ids.isEmpty()) {
+                    List<String> args = new ArrayList<>(List.of("rm", "-f"));
+                    args.addAll(List.of(ids.split("\\s+")));
+                    a.docker().query(a.docker().command(args).withTimeout(java.time.Duration.ofSeconds(60)));
+                    a.output().line("[cleanup] removed " + args.size() + " container(s) of run " + plan.runId() + " left by stopped tests", true);
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                Thread.interrupted();
+                a.output().line("[cleanup] could not list or remove the containers of run " + plan.runId() + ": " + e.getMessage(), true);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The commands a real run would start, in order, for {@code --dry-run}: batch builds and per-platform builds and tests. */
@@ -134,8 +256,8 @@ public final class MultiArchBuild {
 
     /**
      * The bounded pool the work of a run shares, and its bookkeeping: jobs may add jobs (a batch hands its members
-     * on to their tests), so completion is counted with a {@link Phaser}; fail-fast stops the pool, and jobs that
-     * never ran are counted off and end "not started".
+     * on to their tests), so completion is counted with a {@link Phaser}; fail-fast and {@link #stop} stop the pool,
+     * and jobs that never ran are counted off and end "not started".
      */
     private final class Jobs {
         final ExecutorService pool;
@@ -151,8 +273,28 @@ public final class MultiArchBuild {
             });
         }
 
+        private int arrivedAt = -1;
+
         void awaitAll() throws InterruptedException {
-            pending.awaitAdvanceInterruptibly(pending.arrive());
+            arrivedAt = pending.arrive();
+            pending.awaitAdvanceInterruptibly(arrivedAt);
+        }
+
+        /** After a stop: waits, not interruptibly and for a bounded time, for the running jobs to end. */
+        void awaitStopped() {
+            boolean interrupted = Thread.interrupted();
+            try {
+                if (arrivedAt < 0) {
+                    arrivedAt = pending.arrive();
+                }
+                pending.awaitAdvanceInterruptibly(arrivedAt, STOP_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                // what has not ended by now ends "stopped"
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         private void execute(Runnable body) {
@@ -164,8 +306,8 @@ public final class MultiArchBuild {
             }
         }
 
-        void submit(PlatformTask task, PlatformJob job) {
-            execute(() -> runOne(task, job));
+        void submit(PlatformBuild build, PlatformJob job) {
+            execute(() -> runOne(build, job));
         }
 
         void submitBatch(BatchBuild batch) {
@@ -177,56 +319,60 @@ public final class MultiArchBuild {
                 try {
                     outcome = batch.run();
                 } catch (InterruptedException e) {
-                    batch.members().forEach(m -> results.putIfAbsent(m.task().platform(), stopped(m.task())));
+                    batch.members().forEach(m -> results.putIfAbsent(m.task().platform(), m.stopped(reason(), true)));
                     return;
                 }
                 outcome.done().values().forEach(r -> record(r));
-                outcome.built().forEach((m, b) -> submit(m.task(), () -> m.finish(b.digest(), 1, b.binfmtSeconds(),
-                        b.buildSeconds(), b.pushSeconds(), b.tempTag())));
-                outcome.alone().forEach((m, binfmtSeconds) -> submit(m.task(), () -> m.buildAndTest(binfmtSeconds)));
+                outcome.built().forEach((m, b) -> {
+                    m.pushed(b.digest(), 1, b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), b.tempTag());
+                    submit(m, () -> m.finish(b.digest(), 1, b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), b.tempTag()));
+                });
+                outcome.alone().forEach((m, binfmtSeconds) -> submit(m, () -> m.buildAndTest(binfmtSeconds)));
             });
         }
 
-        private void runOne(PlatformTask task, PlatformJob job) {
+        private String reason() {
+            String r = stopReason.get();
+            return r == null ? "interrupted" : r;
+        }
+
+        private void runOne(PlatformBuild build, PlatformJob job) {
+            PlatformTask task = build.task();
             Platform p = task.platform();
             if (stopReason.get() != null) {
-                results.put(p, notStarted(task));
+                results.put(p, build.stopped(reason(), false));
                 return;
             }
             try {
                 record(job.run());
             } catch (InterruptedException e) {
-                results.put(p, stopped(task));
+                results.put(p, build.stopped(reason(), true));
             } catch (RuntimeException e) {
                 results.put(p, PlatformResult.failed(p, task.required(), !task.nativePlatform(),
                         agents.apply(p).agent(), "unexpected error: " + e));
             }
         }
 
-        /** A platform whose work never began: fail-fast stopped the run first. */
-        PlatformResult notStarted(PlatformTask task) {
-            return PlatformResult.skipped(task.platform(), task.required(), !task.nativePlatform(),
-                    "not started: " + stopReason.get());
-        }
-
-        /** A platform whose work was interrupted, by fail-fast or from outside. */
-        private PlatformResult stopped(PlatformTask task) {
-            return PlatformResult.skipped(task.platform(), task.required(), !task.nativePlatform(),
-                    "stopped: " + (stopReason.get() == null ? "interrupted" : stopReason.get()));
-        }
-
         /** Keeps a result; a required platform's failure under fail-fast stops everything else. */
         private void record(PlatformResult r) {
             results.put(r.platform(), r);
             if (r.required() && r.status() == Status.FAILED && request.failFast()
-                    && stopReason.compareAndSet(null, "fail-fast after " + r.platform() + " failed")) {
+                    && stopAll("fail-fast after " + r.platform() + " failed")) {
                 agents.apply(r.platform()).output().line("[" + r.platform() + "] fail-fast: stopping the other platforms", true);
-                for (Runnable never : pool.shutdownNow()) {
-                    if (never instanceof Counted) {
-                        pending.arriveAndDeregister();
-                    }
+            }
+        }
+
+        /** Stops the pool: running jobs are interrupted, queued ones counted off. Whether this call stopped it. */
+        boolean stopAll(String reason) {
+            if (!stopReason.compareAndSet(null, reason)) {
+                return false;
+            }
+            for (Runnable never : pool.shutdownNow()) {
+                if (never instanceof Counted) {
+                    pending.arriveAndDeregister();
                 }
             }
+            return true;
         }
 
         /** A job whose end, however it ends, is counted off. */

@@ -4,6 +4,7 @@ import io.multiarch.binfmt.BinfmtInspector;
 import io.multiarch.binfmt.BinfmtProvisioner;
 import io.multiarch.binfmt.BinfmtTable;
 import io.multiarch.binfmt.EmulatorStatus;
+import io.multiarch.buildx.BuildFailure;
 import io.multiarch.buildx.BuildMetadata;
 import io.multiarch.buildx.BuildProgress;
 import io.multiarch.buildx.BuildxCommands;
@@ -38,8 +39,14 @@ public final class PlatformBuild {
     private final PlatformTask task;
     private final AgentContext agent;
     private final BuildxCommands commands;
-    private final List<String> notes = new ArrayList<>();
-    private String tempTag = "";
+    private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String tempTag = "";
+    /** What a successful build pushed, once it has: what a stopped platform still reports. */
+    private volatile Built built;
+
+    /** A pushed image and what it took, before its test. */
+    private record Built(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds) {
+    }
 
     public PlatformBuild(BuildRequest request, String runId, PlatformTask task, AgentContext agent) {
         this.request = request;
@@ -106,6 +113,11 @@ public final class PlatformBuild {
                 if (build.succeeded() || build.timedOut()) {
                     break;
                 }
+                Optional<String> permanent = BuildFailure.permanent(build);
+                if (permanent.isPresent()) {
+                    notes.add("not retried: " + permanent.get());
+                    break;
+                }
                 if (cacheTo && refusesCacheExport(build)) {
                     cacheTo = false;
                     notes.add(cacheExportRefused(agent));
@@ -149,7 +161,7 @@ public final class PlatformBuild {
      */
     PlatformResult finish(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds,
                           String tempTag) throws InterruptedException {
-        this.tempTag = tempTag;
+        pushed(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, tempTag);
         CompletableFuture<Long> size = sizeLookup(digest);
         try {
             Optional<TestOutcome> test = Optional.empty();
@@ -159,7 +171,8 @@ public final class PlatformBuild {
                 if (!outcome.passed()) {
                     String why = outcome.timedOut()
                             ? "the test timed out after " + request.testTimeout().toSeconds() + " s"
-                            : "the test failed with exit code " + outcome.exitCode();
+                            : outcome.signal().map(sig -> "the test was killed by " + sig + " (exit code "
+                                    + outcome.exitCode() + ")").orElse("the test failed with exit code " + outcome.exitCode());
                     return result(Status.FAILED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, join(size), test, why);
                 }
             }
@@ -170,6 +183,28 @@ public final class PlatformBuild {
         } finally {
             size.cancel(true);
         }
+    }
+
+    /** Records that the platform's image is pushed (by a build of its own or a batch), before its test. */
+    void pushed(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds, String tempTag) {
+        this.tempTag = tempTag;
+        this.built = new Built(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds);
+    }
+
+    /**
+     * The result of a platform stopped from outside (fail-fast, an interrupted run) before it ended, with what it
+     * really did: a platform whose image was pushed keeps its digest and timings, though its test did not complete.
+     *
+     * @param why what stopped it, e.g. {@code fail-fast after linux/amd64 failed}
+     * @param started whether its work had begun (else it never started)
+     */
+    PlatformResult stopped(String why, boolean started) {
+        Built b = built;
+        if (b == null) {
+            return PlatformResult.skipped(task.platform(), task.required(), emulated(), (started ? "stopped: " : "not started: ") + why);
+        }
+        return result(Status.SKIPPED, b.digest(), b.attempts(), b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), 0,
+                Optional.empty(), "built and pushed, but its test " + (started ? "was stopped: " : "never started: ") + why);
     }
 
     /** A failure before any image was pushed: the emulator check, a batch, or the build machinery itself. */

@@ -5,6 +5,7 @@ import io.multiarch.plan.PlatformTask;
 import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.Tag;
 import io.multiarch.request.TestSpec;
 
 import java.time.Duration;
@@ -98,13 +99,22 @@ public final class BuildxCommands {
         return "multiarch-test-" + runId + "-" + platform.slug();
     }
 
+    /** The label every container of a run carries, {@code io.multiarch.run=<run id>}: how the run finds its own. */
+    public static final String RUN_LABEL = "io.multiarch.run";
+
     /**
      * {@code docker run} of the test inside the platform's image, by digest, in that architecture. The image's
-     * entrypoint is replaced by the test's program so that the test runs as written.
+     * entrypoint is replaced by the test's program so that the test runs as written. {@code --init} makes docker's
+     * init (tini) PID 1 and the test its child, natively and under QEMU alike: PID 1 ignores signals it has no
+     * handler for, so a test that is PID 1 survives its own {@code kill -SEGV $$} natively and hangs under QEMU, whose
+     * signal handling then waits for ever; as a child, the test dies of the signal and tini exits 128 + its number.
      */
     public Command test(Platform platform, String runId, String digest, TestSpec test) {
         String name = containerName(runId, platform);
-        List<String> a = new ArrayList<>(List.of("run", "--rm", "--name", name, "--platform", platform.toString(),
+        List<String> a = new ArrayList<>(List.of("run", "--rm", "--init", "--name", name,
+                "--label", RUN_LABEL + "=" + runId));
+        docker.containerLabels().forEach((k, v) -> a.addAll(List.of("--label", k + "=" + v)));
+        a.addAll(List.of("--platform", platform.toString(),
                 "--pull", "missing",
                 "-e", "MULTIARCH_PLATFORM=" + platform,
                 "-e", "MULTIARCH_ARCH=" + platform.architecture(),
@@ -119,6 +129,30 @@ public final class BuildxCommands {
     /** {@code imagetools inspect --raw}: the manifest or index exactly as the registry serves it. */
     public Command inspectRaw(String reference) {
         return docker.command("buildx", "imagetools", "inspect", "--raw", reference).withTimeout(Duration.ofMinutes(2));
+    }
+
+    /**
+     * {@code imagetools create} of the index of per-platform digests under one tag: the publish moves its tags one at
+     * a time, so that it knows which moved when one fails.
+     */
+    public Command createIndex(List<String> digests, Tag tag) {
+        List<String> a = new ArrayList<>(List.of("buildx", "imagetools", "create", "--tag", request.image().withTag(tag)));
+        digests.forEach(d -> a.add(request.image().withDigest(d)));
+        return docker.command(a).withTimeout(Duration.ofMinutes(5));
+    }
+
+    /**
+     * {@code imagetools create --tag REPO:TAG REPO@DIGEST}: points a tag back at an index it served before. With one
+     * index as its source, imagetools pushes that index unchanged (the same digest); an image manifest it would wrap
+     * in a new index, so {@code dryRun} first shows what would be pushed.
+     */
+    public Command copy(String digest, Tag tag, boolean dryRun) {
+        List<String> a = new ArrayList<>(List.of("buildx", "imagetools", "create"));
+        if (dryRun) {
+            a.add("--dry-run");
+        }
+        a.addAll(List.of("--tag", request.image().withTag(tag), request.image().withDigest(digest)));
+        return docker.command(a).withTimeout(Duration.ofMinutes(5));
     }
 
     /** {@code imagetools create} of one index under every tag from per-platform digests; {@code dryRun} only prints it. */

@@ -20,11 +20,30 @@ public final class DockerCli {
     private final String executable;
     private final Map<String, String> env;
     private final CommandRunner runner;
+    private final Map<String, String> containerLabels;
 
     public DockerCli(String executable, Map<String, String> env, CommandRunner runner) {
+        this(executable, env, runner, Map.of());
+    }
+
+    private DockerCli(String executable, Map<String, String> env, CommandRunner runner, Map<String, String> containerLabels) {
         this.executable = executable;
         this.env = Map.copyOf(env);
         this.runner = runner;
+        this.containerLabels = Map.copyOf(containerLabels);
+    }
+
+    /**
+     * The same CLI, putting these labels on every container the engine starts through it (tests, probes): how the
+     * CLI marks its containers with their owner, so that a later run can remove those of a process that died.
+     */
+    public DockerCli withContainerLabels(Map<String, String> labels) {
+        return new DockerCli(executable, env, runner, labels);
+    }
+
+    /** The labels for every container started through this CLI, sorted by name. */
+    public Map<String, String> containerLabels() {
+        return new java.util.TreeMap<>(containerLabels);
     }
 
     public String executable() {

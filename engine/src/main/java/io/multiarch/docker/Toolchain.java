@@ -3,11 +3,12 @@ package io.multiarch.docker;
 import io.multiarch.platform.Platform;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Set;
 
 /**
  * What one docker endpoint offers: versions, the current buildx builder and its driver, and the platforms the
- * daemon's machine runs natively.
+ * daemon's machine runs natively, as measured by {@link NativeProbe}.
  *
  * @param pushByDigest whether the builder can push an image by digest alone ({@code push-by-digest=true}); the
  *                     {@code docker} driver cannot, so images go to the registry under a temporary tag instead
@@ -20,16 +21,23 @@ public record Toolchain(String clientVersion, String serverVersion, String build
         nativePlatforms = Set.copyOf(nativePlatforms);
     }
 
-    /** The platforms a machine of this (Go) architecture runs without emulation. */
-    public static Set<Platform> nativeFor(String goArch) {
-        return switch (goArch) {
-            case "amd64", "x86_64" -> Set.of(Platform.AMD64, Platform.I386);
-            case "arm64", "aarch64" -> Set.of(Platform.ARM64);
+    /**
+     * The platforms a machine of this (Go or {@code uname -m}) architecture might run without emulation: its own,
+     * and the 32-bit platforms its CPU may also execute (386 on amd64, arm/v7 and arm/v6 on arm64). Whether it does
+     * is measured ({@link NativeProbe}): a kernel without 32-bit support, or a QEMU registration in binfmt_misc,
+     * which the kernel consults first, makes a candidate emulated. Every other platform is emulated.
+     */
+    public static List<Platform> nativeCandidates(String arch) {
+        return switch (arch) {
+            case "amd64", "x86_64" -> List.of(Platform.AMD64, Platform.I386);
+            case "arm64", "aarch64" -> List.of(Platform.ARM64, Platform.ARM_V7, Platform.ARM_V6);
+            case "arm", "armv7l", "armv8l" -> List.of(Platform.ARM_V7, Platform.ARM_V6);
+            case "386", "i386", "i686" -> List.of(Platform.I386);
             default -> {
                 try {
-                    yield Set.of(Platform.parse(goArch));
+                    yield List.of(Platform.parse(arch));
                 } catch (IllegalArgumentException e) {
-                    yield Set.of();
+                    yield List.of();
                 }
             }
         };
@@ -38,6 +46,8 @@ public record Toolchain(String clientVersion, String serverVersion, String build
     public String describe() {
         return "docker " + clientVersion + " (daemon " + serverVersion + ", " + serverArchitecture
                 + (containerdStore ? ", containerd image store" : "") + "), buildx " + buildxVersion
-                + ", builder '" + builder + "' (driver " + driver + (pushByDigest ? ", pushes by digest" : ", pushes temporary tags") + ")";
+                + ", builder '" + builder + "' (driver " + driver + (pushByDigest ? ", pushes by digest" : ", pushes temporary tags") + ")"
+                + ", runs natively: " + (nativePlatforms.isEmpty() ? "none of the platforms checked"
+                : String.join(", ", new java.util.TreeSet<>(nativePlatforms).stream().map(Platform::toString).toList()));
     }
 }

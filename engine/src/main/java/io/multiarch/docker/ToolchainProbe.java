@@ -5,6 +5,9 @@ import io.multiarch.platform.Platform;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -14,7 +17,9 @@ import java.util.concurrent.Future;
 
 /**
  * Finds out what a docker endpoint offers ({@link Toolchain}): {@code docker version} and {@code docker info} as
- * JSON, {@code docker buildx version}, and the current builder from {@code docker buildx inspect}.
+ * JSON, {@code docker buildx version}, the current builder from {@code docker buildx inspect}, and which platforms
+ * its machine runs natively, measured by running a tiny program of each candidate platform there
+ * ({@link NativeProbe}), never assumed.
  */
 public final class ToolchainProbe {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -22,8 +27,17 @@ public final class ToolchainProbe {
     private ToolchainProbe() {
     }
 
+    /** The toolchain, with every platform that might run natively on the daemon's machine measured. */
     public static Toolchain probe(DockerCli docker) throws IOException, InterruptedException {
-        // four independent queries: run at once, each docker call costs a process start and a daemon round trip
+        return probe(docker, Platform.SUPPORTED);
+    }
+
+    /**
+     * The toolchain, measuring only those of {@code platforms} that might run natively there (the others are
+     * emulated whatever is measured): a run that builds none of them starts no probe container.
+     */
+    public static Toolchain probe(DockerCli docker, Collection<Platform> platforms) throws IOException, InterruptedException {
+        // independent queries: run at once, each docker call costs a process start and a daemon round trip
         ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "multiarch-probe");
             t.setDaemon(true);
@@ -34,14 +48,34 @@ public final class ToolchainProbe {
             Future<String> infoJson = pool.submit(() -> docker.query(TIMEOUT, "info", "--format", "{{json .}}"));
             Future<String> buildxVersion = pool.submit(() -> docker.query(TIMEOUT, "buildx", "version"));
             Future<String> buildxInspect = pool.submit(() -> docker.query(TIMEOUT, "buildx", "inspect"));
-            return toolchain(get(versionJson), get(infoJson), buildxVersion, buildxInspect);
+            Version version = Json.MAPPER.readValue(get(versionJson), Version.class);
+            if (version.server() == null) {
+                throw new DockerException("the docker daemon did not answer 'docker version'");
+            }
+            Info info = Json.MAPPER.readValue(get(infoJson), Info.class);
+            String machine = info.architecture() == null ? "" : info.architecture();
+            NativeProbe probe = new NativeProbe(docker, version.server().arch(), machine);
+            List<Future<NativeProbe.Measurement>> measured = new ArrayList<>();
+            for (Platform p : Toolchain.nativeCandidates(version.server().arch())) {
+                if (platforms.contains(p)) {
+                    measured.add(pool.submit(() -> probe.measure(p)));
+                }
+            }
+            Set<Platform> nativePlatforms = new HashSet<>();
+            for (Future<NativeProbe.Measurement> m : measured) {
+                NativeProbe.Measurement result = get(m);
+                if (result.nativePlatform()) {
+                    nativePlatforms.add(result.platform());
+                }
+            }
+            return toolchain(version, info, buildxVersion, buildxInspect, nativePlatforms);
         } finally {
             pool.shutdownNow();
         }
     }
 
     /** The answer of one query, its failure rethrown as the query threw it. */
-    private static String get(Future<String> answer) throws IOException, InterruptedException {
+    private static <T> T get(Future<T> answer) throws IOException, InterruptedException {
         try {
             return answer.get();
         } catch (ExecutionException e) {
@@ -55,13 +89,9 @@ public final class ToolchainProbe {
         }
     }
 
-    private static Toolchain toolchain(String versionJson, String infoJson, Future<String> buildxVersion,
-                                       Future<String> buildxInspect) throws IOException, InterruptedException {
-        Version version = Json.MAPPER.readValue(versionJson, Version.class);
-        if (version.server() == null) {
-            throw new DockerException("the docker daemon did not answer 'docker version'");
-        }
-        Info info = Json.MAPPER.readValue(infoJson, Info.class);
+    private static Toolchain toolchain(Version version, Info info, Future<String> buildxVersion,
+                                       Future<String> buildxInspect, Set<Platform> nativePlatforms)
+            throws IOException, InterruptedException {
         String buildx;
         Builder builder;
         try {
@@ -74,10 +104,8 @@ public final class ToolchainProbe {
             throw new DockerException("buildx " + buildx + " is too old: 0.10 or later is needed (--provenance, "
                     + "imagetools create --dry-run)");
         }
-        String arch = version.server().arch();
-        Set<Platform> nativePlatforms = Toolchain.nativeFor(arch);
         return new Toolchain(version.client().version(), version.server().version(), buildx, builder.name(),
-                builder.driver(), arch, nativePlatforms, info.containerdStore(),
+                builder.driver(), version.server().arch(), nativePlatforms, info.containerdStore(),
                 !"docker".equals(builder.driver()));
     }
 

@@ -50,7 +50,12 @@ public record Command(List<String> argv, Map<String, String> env, Optional<Strin
     }
 
     public Command withStdin(String value) {
-        return new Command(argv, env, workDir, timeout, value.getBytes(StandardCharsets.UTF_8), onTimeout);
+        return withStdin(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Binary standard input, e.g. a tar stream for {@code docker image import -}. */
+    public Command withStdin(byte[] value) {
+        return new Command(argv, env, workDir, timeout, value, onTimeout);
     }
 
     public Command withOnTimeout(List<String> cleanup) {

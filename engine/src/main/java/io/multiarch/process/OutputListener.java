@@ -20,4 +20,12 @@ public interface OutputListener {
             next.line(line, error);
         };
     }
+
+    /**
+     * {@code out} receiving every line made inert ({@link ConsoleText#inert}): for a terminal or a build log, where
+     * control characters from builds and tests must not move the cursor or forge lines.
+     */
+    static OutputListener inert(OutputListener out) {
+        return (line, error) -> out.line(ConsoleText.inert(line), error);
+    }
 }

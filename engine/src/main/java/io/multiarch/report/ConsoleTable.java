@@ -70,6 +70,12 @@ public final class ConsoleTable {
             // the reason is the line a user reads first on a red build, so it is never cut
             sb.append("not published (").append(Text.oneLine(tags)).append("): ")
                     .append(Text.oneLine(publish.message())).append('\n');
+            // a publish that failed part way: where every tag is now, as read back
+            publish.tagStates().stream().filter(t -> !t.unchanged() || t.unrestored() || !t.note().isEmpty()).forEach(t ->
+                    sb.append("  tag ").append(Text.oneLine(t.tag())).append(": ")
+                            .append(t.before().isEmpty() ? "(absent)" : Text.oneLine(t.before())).append(" -> ")
+                            .append(t.after().isEmpty() ? "(absent)" : Text.oneLine(t.after()))
+                            .append(t.note().isEmpty() ? "" : " (" + Text.oneLine(t.note()) + ")").append('\n'));
         }
         List<String> factors = run.platforms().stream().filter(p -> run.emulationFactor(p).isPresent())
                 .map(p -> p.platform() + " " + RunResult.formatFactor(run.emulationFactor(p).getAsDouble()))

@@ -22,12 +22,15 @@ public final class HtmlReport {
     private static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222}
             h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}
-            table{border-collapse:collapse}
+            table{border-collapse:collapse;width:100%}
             th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
+            td{white-space:nowrap}td.msg,td.digest{white-space:normal;overflow-wrap:anywhere}
+            td.msg{min-width:12em;width:100%}
             th{background:#f3f3f3}
             td.num{text-align:right;font-variant-numeric:tabular-nums}
             code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
-            pre{background:#f7f7f7;padding:.6em;max-height:30em;overflow:auto;white-space:pre-wrap}
+            pre{background:#f7f7f7;padding:.6em;max-height:30em;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere}
+            dd{overflow-wrap:anywhere}
             .passed{color:#1a7f37;font-weight:bold}.failed{color:#cf222e;font-weight:bold}
             .skipped{color:#8c6d00;font-weight:bold}
             dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}dd{margin:0}
@@ -61,6 +64,9 @@ public final class HtmlReport {
                 : String.join(", ", run.tags().stream().map(t -> "<code>" + Text.html(t) + "</code>").toList()));
         item(sb, "Published", publish.published()
                 ? "<span class=\"passed\">yes</span>" : "<span class=\"failed\">no</span>");
+        if (!Text.orEmpty(run.interrupted()).isEmpty()) {
+            item(sb, "Interrupted", "<span class=\"failed\">by " + Text.html(run.interrupted()) + "</span>");
+        }
         item(sb, "Index digest", publish.published() && !Text.orEmpty(publish.indexDigest()).isEmpty()
                 ? "<code>" + Text.html(publish.indexDigest()) + "</code>" : "-");
         item(sb, "Run", Text.html(run.runId()));
@@ -80,8 +86,21 @@ public final class HtmlReport {
         sb.append("</tbody>\n</table>\n");
 
         sb.append("<h2>Publish</h2>\n<p>");
-        sb.append(publish.published() ? "Published. " : "Not published. ");
-        sb.append(Text.html(publish.message())).append("</p>\n");
+        String message = Text.orEmpty(publish.message());
+        sb.append(publish.published() ? "Published" : "Not published").append(message.isBlank() ? "." : ": ");
+        sb.append(Text.html(message)).append("</p>\n");
+        if (!publish.tagStates().isEmpty()) {
+            sb.append("<table>\n<thead><tr><th>Tag</th><th>Before</th><th>Now</th><th>Note</th></tr></thead>\n<tbody>\n");
+            for (io.multiarch.result.TagState t : publish.tagStates()) {
+                sb.append("<tr>");
+                cell(sb, "", "<code>" + Text.html(t.tag()) + "</code>");
+                cell(sb, "", t.before().isEmpty() ? "(absent)" : "<code>" + Text.html(t.before()) + "</code>");
+                cell(sb, "", t.after().isEmpty() ? "(absent)" : "<code>" + Text.html(t.after()) + "</code>");
+                cell(sb, "msg", (t.unrestored() ? "<span class=\"failed\">not restored</span> " : "") + Text.html(t.note()));
+                sb.append("</tr>\n");
+            }
+            sb.append("</tbody>\n</table>\n");
+        }
         if (!publish.leftovers().isEmpty()) {
             sb.append("<p>Temporary tags left in the registry (the registry API deletes manifests, not tags, and these manifests are listed by the index: expire them with a retention policy or garbage collection, see the user guide):</p>\n<ul>\n");
             publish.leftovers().forEach(l -> sb.append("<li><code>").append(Text.html(l)).append("</code></li>\n"));
@@ -110,10 +129,10 @@ public final class HtmlReport {
         cell(sb, "num", factor.isPresent() ? RunResult.formatFactor(factor.getAsDouble()) : "-");
         cell(sb, "num", Text.html(Text.size(p.sizeBytes())));
         // the short form is shown, the full digest is one hover away
-        cell(sb, "", Text.orEmpty(p.digest()).isEmpty() ? "-"
+        cell(sb, "digest", Text.orEmpty(p.digest()).isEmpty() ? "-"
                 : "<code title=\"" + Text.html(p.digest()) + "\">" + Text.html(Text.shortDigest(p.digest())) + "</code>");
         cell(sb, "num", Text.html(Text.exit(p)));
-        cell(sb, "", Text.html(p.message()));
+        cell(sb, "msg", Text.html(p.message()));
         sb.append("</tr>\n");
         if (p.test().isPresent()) {
             TestOutcome t = p.test().get();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.PublishResult;
 import io.multiarch.result.RunResult;
+import io.multiarch.result.TagState;
 import io.multiarch.result.TestOutcome;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
  * Writes {@code report.json}, the machine-readable contract of a run that the CLI and scripts read: the field names
  * and types are fixed here, apart from the result records, so renaming a record component cannot break consumers.
  * {@code indexDigest} is {@code ""} unless the index was published; {@code test} is {@code null} when no test ran.
+ * Seconds are rounded to the millisecond.
  */
 public final class JsonReport {
     /** The file name within the report directory. */
@@ -44,18 +46,34 @@ public final class JsonReport {
         ArrayNode tags = root.putArray("tags");
         run.tags().forEach(tags::add);
         root.put("published", publish.published());
+        root.put("interrupted", Text.orEmpty(run.interrupted()));
         root.put("indexDigest", publish.published() ? Text.orEmpty(publish.indexDigest()) : "");
         root.put("publishMessage", Text.orEmpty(publish.message()));
-        root.put("publishSeconds", publish.seconds());
+        root.put("publishSeconds", seconds(publish.seconds()));
+        root.put("tagsLeftChanged", publish.tagsLeftChanged());
+        ArrayNode tagStates = root.putArray("tagStates"); // each tag before and after the publish, read back
+        for (TagState t : publish.tagStates()) {
+            ObjectNode state = tagStates.addObject();
+            state.put("tag", t.tag());
+            state.put("before", t.before());
+            state.put("after", t.after());
+            state.put("note", t.note());
+            state.put("unrestored", t.unrestored());
+        }
         ArrayNode listed = root.putArray("listedPlatforms"); // what the registry's index lists, read back
         publish.listed().forEach(p -> listed.add(p.toString()));
         ArrayNode leftovers = root.putArray("leftovers");
         publish.leftovers().forEach(leftovers::add);
         root.put("toolchain", Text.orEmpty(run.toolchain()));
-        root.put("totalSeconds", run.totalSeconds());
+        root.put("totalSeconds", seconds(run.totalSeconds()));
         ArrayNode platforms = root.putArray("platforms");
         run.platforms().forEach(p -> platforms.add(platform(run, p)));
         return root;
+    }
+
+    /** Seconds to the millisecond: {@code 10.9}, not the {@code 10.899999999999999} a sum of doubles gives. */
+    static double seconds(double value) {
+        return Math.round(value * 1000) / 1000.0;
     }
 
     private static ObjectNode platform(RunResult run, PlatformResult p) {
@@ -67,10 +85,10 @@ public final class JsonReport {
         node.put("emulated", p.emulated());
         node.put("agent", Text.orEmpty(p.agent()));
         node.put("attempts", p.attempts());
-        node.put("binfmtSeconds", p.binfmtSeconds());
-        node.put("buildSeconds", p.buildSeconds());
-        node.put("pushSeconds", p.pushSeconds());
-        node.put("testSeconds", p.testSeconds());
+        node.put("binfmtSeconds", seconds(p.binfmtSeconds()));
+        node.put("buildSeconds", seconds(p.buildSeconds()));
+        node.put("pushSeconds", seconds(p.pushSeconds()));
+        node.put("testSeconds", seconds(p.testSeconds()));
         node.put("sizeBytes", p.sizeBytes());
         java.util.OptionalDouble factor = run.emulationFactor(p);
         if (factor.isPresent()) {
@@ -86,7 +104,12 @@ public final class JsonReport {
             test.put("command", Text.orEmpty(t.command()));
             test.put("exitCode", t.exitCode());
             test.put("timedOut", t.timedOut());
-            test.put("seconds", t.seconds());
+            test.put("seconds", seconds(t.seconds()));
+            if (t.signal().isPresent()) {
+                test.put("signal", t.signal().get());
+            } else {
+                test.putNull("signal");
+            }
             test.put("output", Text.orEmpty(t.output()));
         } else {
             node.putNull("test");

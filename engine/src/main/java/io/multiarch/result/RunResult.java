@@ -3,14 +3,26 @@ package io.multiarch.result;
 import java.io.Serializable;
 import java.util.List;
 
-/** The whole run: what was asked, each platform's result, and the publish. */
+/**
+ * The whole run: what was asked, each platform's result, and the publish.
+ *
+ * @param interrupted why the run was stopped from outside (a signal such as {@code SIGTERM}, an abort), or
+ *                    {@code ""} when it ran to its end; an interrupted run publishes nothing
+ */
 public record RunResult(String runId, String image, List<String> tags, String toolchain,
-                        List<PlatformResult> platforms, PublishResult publish, double totalSeconds)
+                        List<PlatformResult> platforms, PublishResult publish, double totalSeconds, String interrupted)
         implements Serializable {
 
     public RunResult {
         tags = List.copyOf(tags);
         platforms = List.copyOf(platforms);
+        interrupted = interrupted == null ? "" : interrupted;
+    }
+
+    /** A run that was not interrupted. */
+    public RunResult(String runId, String image, List<String> tags, String toolchain, List<PlatformResult> platforms,
+                     PublishResult publish, double totalSeconds) {
+        this(runId, image, tags, toolchain, platforms, publish, totalSeconds, "");
     }
 
     public boolean published() {

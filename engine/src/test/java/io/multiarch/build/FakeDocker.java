@@ -38,9 +38,9 @@ import static io.multiarch.process.ScriptedRunner.ok;
 final class FakeDocker {
     static final String REPO = "127.0.0.1:5000/demo/hello";
     static final Toolchain AMD64_DOCKER_DRIVER = new Toolchain("26.1.5+dfsg1", "26.1.5+dfsg1", "0.13.1+ds1", "default",
-            "docker", "amd64", Toolchain.nativeFor("amd64"), true, false);
+            "docker", "amd64", java.util.Set.of(Platform.AMD64, Platform.I386), true, false);
     static final Toolchain AMD64_CONTAINER_DRIVER = new Toolchain("26.1.5+dfsg1", "26.1.5+dfsg1", "0.13.1+ds1",
-            "multiarch", "docker-container", "amd64", Toolchain.nativeFor("amd64"), true, true);
+            "multiarch", "docker-container", "amd64", java.util.Set.of(Platform.AMD64, Platform.I386), true, true);
 
     final ScriptedRunner runner = new ScriptedRunner();
     final List<String> output = new CopyOnWriteArrayList<>();
@@ -48,6 +48,9 @@ final class FakeDocker {
     private final Map<Platform, CommandResult> testResults = new ConcurrentHashMap<>();
     private final Map<String, String> blobs = new ConcurrentHashMap<>();
     private final Map<String, String> tags = new ConcurrentHashMap<>();
+    private final Map<String, String> servedAfterPush = new ConcurrentHashMap<>();
+    private final Map<String, CommandResult> createFailures = new ConcurrentHashMap<>();
+    private final Map<String, CommandResult> copyFailures = new ConcurrentHashMap<>();
     private volatile Function<List<Platform>, List<Platform>> indexLists = Function.identity();
     private volatile boolean provenance;
 
@@ -137,10 +140,39 @@ final class FakeDocker {
         return this;
     }
 
-    /** Serves {@code text} for {@code REPO:tag}, as a registry where something else moved the tag would. */
+    /** Serves {@code text} for {@code REPO:tag} (and under its digest): the tag as it was before the run. */
     FakeDocker serveTag(String tag, String text) {
         tags.put(tag, text);
+        blobs.put(Manifest.digestOf(text), text);
         return this;
+    }
+
+    /** What {@code REPO:tag} serves now, or null. */
+    String served(String tag) {
+        return tags.get(tag);
+    }
+
+    /** After the publish pushes {@code tag}, the registry serves {@code text} instead, as if someone else moved it. */
+    FakeDocker servesAfterPush(String tag, String text) {
+        servedAfterPush.put(tag, text);
+        return this;
+    }
+
+    /** The publish's {@code imagetools create} of {@code tag} fails with this result, and the tag stays as it is. */
+    FakeDocker failCreate(String tag, CommandResult result) {
+        createFailures.put(tag, result);
+        return this;
+    }
+
+    /** Pointing {@code tag} back at an older index ({@code imagetools create} with one source) fails. */
+    FakeDocker failCopy(String tag, CommandResult result) {
+        copyFailures.put(tag, result);
+        return this;
+    }
+
+    /** The index the fake composes of these platforms' images. */
+    String composedIndex(List<Platform> platforms) {
+        return index(platforms);
     }
 
     List<Command> builds() {
@@ -244,23 +276,54 @@ final class FakeDocker {
         return text == null ? fail(1, "ERROR: " + ref + ": not found") : ok(text + "\n");
     }
 
-    private CommandResult create(Command c) {
-        List<Platform> given = new ArrayList<>();
-        for (String a : c.argv()) {
-            if (a.startsWith(REPO + "@")) {
-                String digest = a.substring(REPO.length() + 1);
+    private CommandResult create(Command c) throws IOException {
+        List<String> sources = c.argv().stream().filter(a -> a.startsWith(REPO + "@")).map(a -> a.substring(REPO.length() + 1)).toList();
+        List<String> targets = new ArrayList<>();
+        for (int i = 0; i < c.argv().size() - 1; i++) {
+            if (c.argv().get(i).equals("--tag")) {
+                targets.add(c.argv().get(i + 1).substring(REPO.length() + 1));
+            }
+        }
+        boolean dryRun = c.argv().contains("--dry-run");
+        String index;
+        if (sources.size() == 1 && blobs.containsKey(sources.get(0)) && Manifest.parse(blobs.get(sources.get(0))).isIndex()) {
+            // one index as the source: imagetools pushes it unchanged
+            for (String tag : targets) {
+                if (!dryRun && copyFailures.containsKey(tag)) {
+                    return copyFailures.get(tag);
+                }
+            }
+            index = blobs.get(sources.get(0));
+        } else {
+            List<Platform> given = new ArrayList<>();
+            for (String digest : sources) {
                 given.add(Platform.SUPPORTED.stream().filter(p -> digestOf(p).equals(digest)).findFirst()
                         .orElseThrow(() -> new AssertionError("no image pushed as " + digest)));
             }
+            index = index(indexLists.apply(given));
         }
-        String index = """
+        if (dryRun) {
+            return ok(index + "\n");
+        }
+        for (String tag : targets) {
+            if (createFailures.containsKey(tag)) {
+                return createFailures.get(tag);
+            }
+            blobs.put(Manifest.digestOf(index), index);
+            tags.put(tag, servedAfterPush.getOrDefault(tag, index));
+        }
+        return ok("");
+    }
+
+    private static String index(List<Platform> platforms) {
+        return """
                 {
                   "schemaVersion": 2,
                   "mediaType": "application/vnd.oci.image.index.v1+json",
                   "manifests": [
                 %s
                   ]
-                }""".formatted(indexLists.apply(given).stream().map(p -> """
+                }""".formatted(platforms.stream().map(p -> """
                     {
                       "mediaType": "application/vnd.oci.image.manifest.v1+json",
                       "digest": "%s",
@@ -268,15 +331,6 @@ final class FakeDocker {
                       "platform": %s
                     }""".formatted(digestOf(p), imageManifest(p).length(), platformJson(p)))
                 .collect(Collectors.joining(",\n")));
-        if (c.argv().contains("--dry-run")) {
-            return ok(index + "\n");
-        }
-        for (int i = 0; i < c.argv().size() - 1; i++) {
-            if (c.argv().get(i).equals("--tag")) {
-                tags.putIfAbsent(c.argv().get(i + 1).substring(REPO.length() + 1), index);
-            }
-        }
-        return ok("");
     }
 
     private CommandResult test(Command c) {

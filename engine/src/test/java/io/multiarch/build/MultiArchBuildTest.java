@@ -80,8 +80,11 @@ class MultiArchBuildTest {
 
         // and what the registry serves under each tag is one index listing exactly those platforms
         for (String tag : List.of("1.0", "latest")) {
-            assertThat(docker.runner.callsWith("--raw", REPO + ":" + tag)).as("read back " + tag).hasSize(1);
+            assertThat(docker.runner.callsWith("--raw", REPO + ":" + tag)).as("read before and back " + tag).hasSize(2);
+            assertThat(docker.served(tag)).isEqualTo(indexOf(List.of(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64)));
         }
+        assertThat(run.publish().tagStates()).extracting(t -> t.tag() + " " + t.before() + " -> " + t.after())
+                .containsExactly("1.0  -> " + run.publish().indexDigest(), "latest  -> " + run.publish().indexDigest());
         assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
         assertThat(run.publish().tags()).containsExactly("1.0", "latest");
         assertThat(run.publish().indexDigest()).matches("sha256:[0-9a-f]{64}");
@@ -92,21 +95,25 @@ class MultiArchBuildTest {
     }
 
     @Test
-    void shouldComposeWithADryRunThenPushThenReadEveryTagBack() throws Exception {
+    void shouldComposeWithADryRunThenRecordEachTagThenMoveAndReadBackOneTagAtATime() throws Exception {
         // When
         run(request(FOUR).build());
 
-        // Then the publish is: create --dry-run, create, inspect --raw per tag, all with every per-platform digest
+        // Then the publish is: create --dry-run, where each tag is now, then per tag a create and its read-back
         List<List<String>> publish = docker.runner.argvs().stream()
                 .filter(a -> a.contains("imagetools") && (a.contains("create") || a.contains(REPO + ":1.0") || a.contains(REPO + ":latest")))
                 .toList();
         List<String> digests = FOUR.stream().map(p -> REPO + "@" + FakeDocker.digestOf(Platform.parse(p))).toList();
-        assertThat(publish).hasSize(4);
+        assertThat(publish).hasSize(7);
         assertThat(publish.get(0)).contains("--dry-run").containsAll(digests);
-        assertThat(publish.get(1)).doesNotContain("--dry-run").containsAll(digests)
-                .containsSubsequence("--tag", REPO + ":1.0", "--tag", REPO + ":latest");
-        assertThat(publish.get(2)).endsWith("--raw", REPO + ":1.0");
-        assertThat(publish.get(3)).endsWith("--raw", REPO + ":latest");
+        assertThat(publish.get(1)).endsWith("--raw", REPO + ":1.0");
+        assertThat(publish.get(2)).endsWith("--raw", REPO + ":latest");
+        assertThat(publish.get(3)).doesNotContain("--dry-run").containsAll(digests)
+                .containsSubsequence("--tag", REPO + ":1.0").doesNotContain(REPO + ":latest");
+        assertThat(publish.get(4)).endsWith("--raw", REPO + ":1.0");
+        assertThat(publish.get(5)).doesNotContain("--dry-run").containsAll(digests)
+                .containsSubsequence("--tag", REPO + ":latest").doesNotContain(REPO + ":1.0");
+        assertThat(publish.get(6)).endsWith("--raw", REPO + ":latest");
     }
 
     @Test
@@ -144,7 +151,7 @@ class MultiArchBuildTest {
         assertThat(run.published()).isFalse();
         assertThat(run.blockers()).extracting(PlatformResult::platform).containsExactly(Platform.ARM_V7);
         assertThat(run.publish().message())
-                .isEqualTo("not published: required platform linux/arm/v7 did not pass; no tag was created or moved");
+                .isEqualTo("required platform linux/arm/v7 did not pass; no tag was created or moved");
         assertThat(run.publish().indexDigest()).isEmpty();
         assertThat(docker.creates()).isEmpty();
         assertThat(docker.runner.argvs()).noneMatch(a -> a.contains("create"));
@@ -156,7 +163,7 @@ class MultiArchBuildTest {
 
         RunResult run = run(request(FOUR).build());
 
-        assertThat(run.publish().message()).startsWith("not published: required platforms ")
+        assertThat(run.publish().message()).startsWith("required platforms ")
                 .contains("linux/arm/v7").contains("linux/riscv64");
         assertThat(docker.creates()).isEmpty();
     }
@@ -176,7 +183,7 @@ class MultiArchBuildTest {
         assertThat(riscv.attempts()).isEqualTo(2);
         assertThat(run.published()).isTrue();
         assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7);
-        assertThat(docker.creates()).hasSize(2).allSatisfy(c -> assertThat(c.argv())
+        assertThat(docker.creates()).hasSize(3).allSatisfy(c -> assertThat(c.argv())
                 .doesNotContain(REPO + "@" + FakeDocker.digestOf(Platform.RISCV64))
                 .contains(REPO + "@" + FakeDocker.digestOf(Platform.ARM_V7)));
     }
@@ -245,12 +252,105 @@ class MultiArchBuildTest {
     }
 
     @Test
+    void shouldReportThePlatformsAFailFastStoppedAfterTheirPushWithTheirDigests() throws Exception {
+        // Given a batch of three whose images are all pushed; riscv64's test runs until stopped, arm64's is still
+        // queued (two at a time), and amd64's test fails once riscv64's runs (before: both "skipped", no digest)
+        CountDownLatch riscvTesting = new CountDownLatch(1);
+        docker.runner.on(a -> a.contains("--entrypoint") && a.contains("linux/riscv64"), c -> {
+            riscvTesting.countDown();
+            Thread.sleep(30_000);
+            return ok("");
+        });
+        docker.runner.on(a -> a.contains("--entrypoint") && a.contains("linux/amd64"), c -> {
+            riscvTesting.await(10, TimeUnit.SECONDS);
+            return new CommandResult(1, "", "FAIL\n", java.time.Duration.ofMillis(10), false);
+        });
+
+        // When
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64", "linux/riscv64")).failFast(true).concurrency(2).build());
+
+        // Then each reports what was really done: built and pushed, test stopped or never started
+        PlatformResult riscv = resultOf(run, Platform.RISCV64);
+        assertThat(riscv.status()).isEqualTo(Status.SKIPPED);
+        assertThat(riscv.digest()).isEqualTo(FakeDocker.digestOf(Platform.RISCV64));
+        assertThat(riscv.message()).startsWith("built and pushed, but its test was stopped: fail-fast after linux/amd64 failed; built in batch 1");
+        PlatformResult arm64 = resultOf(run, Platform.ARM64);
+        assertThat(arm64.status()).isEqualTo(Status.SKIPPED);
+        assertThat(arm64.digest()).isEqualTo(FakeDocker.digestOf(Platform.ARM64));
+        assertThat(arm64.message()).startsWith("built and pushed, but its test never started: fail-fast after linux/amd64 failed; built in batch 1");
+        assertThat(arm64.tempTag()).endsWith("-batch1");
+        assertThat(run.publish().leftovers()).containsExactly(REPO + ":multiarch-tmp-" + RUN_ID + "-batch1");
+        assertThat(docker.creates()).isEmpty();
+    }
+
+    @Test
+    void shouldStopARunFromOutsideRemoveItsContainersAndPublishNothing() throws Exception {
+        // Given builds that run until stopped, and a container of the run that the daemon still lists
+        CountDownLatch building = new CountDownLatch(1);
+        docker.runner.on(a -> a.contains("build") && a.contains("buildx"), c -> {
+            building.countDown();
+            Thread.sleep(30_000);
+            return ok("");
+        });
+        docker.runner.on(List.of("ps", "-aq"), c -> ok("4f1e2d3c\n"));
+        docker.runner.on(List.of("rm", "-f", "4f1e2d3c"), c -> ok("4f1e2d3c\n"));
+        BuildRequest request = request(FOUR).build();
+        AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
+        MultiArchBuild build = new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+                p -> agent, agent);
+        Thread signal = new Thread(() -> {
+            try {
+                building.await(10, TimeUnit.SECONDS);
+                build.stop("SIGTERM");
+            } catch (InterruptedException e) {
+                // the test ends
+            }
+        });
+        signal.start();
+
+        // When
+        long t0 = System.nanoTime();
+        RunResult run = build.run();
+
+        // Then it returned at once, marked, with nothing published and the run's containers removed
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(20);
+        assertThat(run.interrupted()).isEqualTo("SIGTERM");
+        assertThat(run.published()).isFalse();
+        assertThat(run.publish().message()).isEqualTo("interrupted by SIGTERM: nothing was published, no tag was created or moved");
+        assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.SKIPPED);
+        assertThat(run.platforms()).extracting(PlatformResult::message).containsOnly("stopped: interrupted by SIGTERM");
+        assertThat(docker.runner.callsWith("ps", "-aq", "--filter", "label=io.multiarch.run=" + RUN_ID)).hasSize(1);
+        assertThat(docker.runner.callsWith("rm", "-f", "4f1e2d3c")).hasSize(1);
+        assertThat(docker.creates()).isEmpty();
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void shouldNotBuildABatchAgainPlatformByPlatformWhenItsDockerfileDoesNotParse() throws Exception {
+        // Given a Dockerfile with a syntax error (before: the batch, then each platform alone, then the retries)
+        for (String p : FOUR) {
+            docker.buildResult(Platform.parse(p), io.multiarch.process.ScriptedRunner.fail(1, "ERROR: failed to solve: "
+                    + "dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)"));
+        }
+
+        // When
+        RunResult run = run(request(FOUR).build());
+
+        // Then one build ran, and every platform failed with the reason
+        assertThat(docker.builds()).hasSize(1);
+        assertThat(run.platforms()).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(Status.FAILED);
+            assertThat(r.message()).contains("building again cannot change that: the Dockerfile does not parse");
+        });
+    }
+
+    @Test
     void shouldReturnAResultWhenTheFirstPlatformFailsBeforeTheOthersAreQueued() throws Exception {
         // Given a machine that runs none of the platforms natively, whose costliest one (s390x, first in the plan)
         // has no emulator, so it fails at once, without a process, while the run is still queueing the others
         binfmt.remove("qemu-s390x");
         Toolchain noneNative = new Toolchain("26.1.5", "26.1.5", "0.13.1", "default", "docker", "sparc64",
-                Toolchain.nativeFor("sparc64"), true, false);
+                java.util.Set.of(), true, false);
         AgentContext agent = docker.agent(noneNative, binfmt.path());
         BuildRequest request = request(List.of("linux/arm64", "linux/s390x", "linux/riscv64", "linux/ppc64le", "linux/arm/v7"))
                 .failFast(true).concurrency(1).build();
@@ -293,10 +393,9 @@ class MultiArchBuildTest {
 
     @Test
     void shouldFailThePublishWhenTheRegistryServesADifferentSetOfPlatforms() throws Exception {
-        // Given the registry serves, under 'latest', an index without arm/v7 (something else moved the tag)
-        docker.serveTag("latest", docker.runner.run(io.multiarch.process.Command.of(List.of("docker", "buildx", "imagetools",
-                "create", "--dry-run", REPO + "@" + FakeDocker.digestOf(Platform.AMD64),
-                REPO + "@" + FakeDocker.digestOf(Platform.ARM64))), io.multiarch.process.OutputListener.NONE).stdout().strip());
+        // Given the registry serves, under 'latest' once pushed, an index without arm/v7 (something else moved the tag)
+        String other = indexOf(List.of(Platform.AMD64, Platform.ARM64));
+        docker.servesAfterPush("latest", other);
 
         // When
         RunResult run = run(request(List.of("linux/amd64", "linux/arm64", "linux/arm/v7")).build());
@@ -314,7 +413,7 @@ class MultiArchBuildTest {
     void shouldFailThePublishWhenTheTagResolvesToAnotherIndex() throws Exception {
         // Given the registry serves the same platforms under '1.0' in other bytes, hence another digest
         String composed = indexOf(List.of(Platform.AMD64, Platform.ARM64));
-        docker.serveTag("1.0", composed.replace("\n", "\r\n"));
+        docker.servesAfterPush("1.0", composed.replace("\n", "\r\n"));
 
         // When
         RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).build());

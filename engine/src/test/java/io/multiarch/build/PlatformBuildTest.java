@@ -147,6 +147,54 @@ class PlatformBuildTest {
     }
 
     @Test
+    void shouldNotRetryAnEmulatedBuildWhoseDockerfileDoesNotParse() throws Exception {
+        // Given an emulated platform with two retries, and a Dockerfile with a syntax error (before: built 3 times)
+        docker.buildResult(Platform.S390X, fail(1, "#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\n"
+                + "ERROR: failed to solve: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)\n"));
+
+        // When
+        PlatformResult r = run(request(Platform.S390X).emulatedRetries(2).build(), Platform.S390X);
+
+        // Then it was built once, and the message says why not again
+        assertThat(r.status()).isEqualTo(Status.FAILED);
+        assertThat(r.attempts()).isEqualTo(1);
+        assertThat(docker.builds()).hasSize(1);
+        assertThat(r.message()).contains("the build failed (exit 1, 1 attempt)")
+                .contains("not retried: the Dockerfile does not parse");
+    }
+
+    @Test
+    void shouldNotRetryAnEmulatedBuildWhoseRegistryRefusesTheConnection() throws Exception {
+        docker.buildResult(Platform.ARM64, fail(1, "ERROR: failed to solve: failed to push 127.0.0.1:5999/x:1: failed to do "
+                + "request: Head \"https://127.0.0.1:5999/v2/x/blobs/sha256:4c\": dial tcp 127.0.0.1:5999: connect: connection refused\n"));
+
+        PlatformResult r = run(request(Platform.ARM64).emulatedRetries(3).build(), Platform.ARM64);
+
+        assertThat(r.attempts()).isEqualTo(1);
+        assertThat(r.message()).contains("not retried: a registry refused the connection");
+    }
+
+    @Test
+    void shouldNameTheSignalThatKilledTheTest() throws Exception {
+        // Given a test that dies of SIGSEGV: docker's init exits with 128 + 11
+        docker.testResult(Platform.ARM64, new io.multiarch.process.CommandResult(139, "", "", Duration.ofMillis(300), false));
+
+        PlatformResult r = run(request(Platform.ARM64).build(), Platform.ARM64);
+
+        assertThat(r.status()).isEqualTo(Status.FAILED);
+        assertThat(r.message()).isEqualTo("the test was killed by SIGSEGV (exit code 139)");
+        assertThat(r.test()).hasValueSatisfying(t -> assertThat(t.signal()).hasValue("SIGSEGV"));
+    }
+
+    @Test
+    void shouldRunTheTestUnderDockersInit() throws Exception {
+        run(request(Platform.RISCV64).build(), Platform.RISCV64);
+
+        assertThat(docker.runner.callsWith("--entrypoint")).singleElement()
+                .satisfies(c -> assertThat(c.argv()).containsSubsequence("run", "--rm", "--init", "--name"));
+    }
+
+    @Test
     void shouldNotRetryANativeBuild() throws Exception {
         docker.buildExits(Platform.AMD64, 2);
 

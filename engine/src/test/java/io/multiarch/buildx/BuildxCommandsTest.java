@@ -160,7 +160,8 @@ class BuildxCommandsTest {
 
         // Then the entrypoint is /bin/sh and the command its -c argument, the image addressed by digest
         String name = "multiarch-test-" + RUN_ID + "-linux-arm-v7";
-        assertThat(c.argv()).containsExactly("/usr/bin/docker", "run", "--rm", "--name", name,
+        assertThat(c.argv()).containsExactly("/usr/bin/docker", "run", "--rm", "--init", "--name", name,
+                "--label", "io.multiarch.run=" + RUN_ID,
                 "--platform", "linux/arm/v7", "--pull", "missing",
                 "-e", "MULTIARCH_PLATFORM=linux/arm/v7",
                 "-e", "MULTIARCH_ARCH=arm",
@@ -179,7 +180,8 @@ class BuildxCommandsTest {
 
         Command c = commands(request).test(Platform.AMD64, RUN_ID, DIGEST_B, request.test().orElseThrow());
 
-        assertThat(c.argv()).containsExactly("/usr/bin/docker", "run", "--rm", "--name", "multiarch-test-" + RUN_ID + "-linux-amd64",
+        assertThat(c.argv()).containsExactly("/usr/bin/docker", "run", "--rm", "--init", "--name", "multiarch-test-" + RUN_ID + "-linux-amd64",
+                "--label", "io.multiarch.run=" + RUN_ID,
                 "--platform", "linux/amd64", "--pull", "missing",
                 "-e", "MULTIARCH_PLATFORM=linux/amd64",
                 "-e", "MULTIARCH_ARCH=amd64",
@@ -188,6 +190,18 @@ class BuildxCommandsTest {
                 "127.0.0.1:5000/demo/hello@" + DIGEST_B,
                 "uname", "-m");
         assertThat(c.argv()).doesNotContain("/bin/sh", "-c");
+    }
+
+    @Test
+    void shouldPutTheCliLabelsOnTheTestContainer() {
+        BuildRequest request = request().testShell("true").build();
+        BuildxCommands commands = new BuildxCommands(new io.multiarch.docker.DockerCli("/usr/bin/docker", ENV,
+                new io.multiarch.process.ScriptedRunner()).withContainerLabels(java.util.Map.of("io.multiarch.owner", "host/42/1000")), request);
+
+        Command c = commands.test(Platform.AMD64, RUN_ID, DIGEST_B, request.test().orElseThrow());
+
+        assertThat(c.argv()).containsSubsequence("--init", "--label", "io.multiarch.run=" + RUN_ID,
+                "--label", "io.multiarch.owner=host/42/1000", "--platform", "linux/amd64");
     }
 
     @Test

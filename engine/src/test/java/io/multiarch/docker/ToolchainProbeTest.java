@@ -84,14 +84,22 @@ class ToolchainProbeTest {
                 .withMessageContaining("no builder");
     }
 
-    @Test
-    void shouldProbeTheRealToolchain() throws Exception {
-        // Given a docker that answers as the real one did
+    /** A docker that answers as the real one did, on a kernel whose probes print these machines. */
+    static ScriptedRunner realDocker(Map<Platform, String> machines) {
         ScriptedRunner runner = new ScriptedRunner()
                 .on(List.of("version", "--format"), c -> ok(resource("docker-version.json")))
                 .on(List.of("info", "--format"), c -> ok(resource("docker-info.json")))
                 .on(List.of("buildx", "version"), c -> ok(resource("buildx-version.txt")))
                 .on(List.of("buildx", "inspect"), c -> ok(resource("buildx-inspect.txt")));
+        machines.forEach((p, machine) -> runner.on(argv -> argv.contains("run") && argv.get(argv.size() - 1)
+                .equals("/probe-" + p.slug()), c -> ok(machine + "\0\0\0")));
+        return runner;
+    }
+
+    @Test
+    void shouldProbeTheRealToolchain() throws Exception {
+        // Given a docker that answers as the real one did, on a kernel that runs 386 natively
+        ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "x86_64"));
         DockerCli docker = new DockerCli("docker", Map.of("DOCKER_HOST", "unix:///var/run/docker.sock"), runner);
 
         // When
@@ -108,7 +116,8 @@ class ToolchainProbeTest {
         assertThat(toolchain.containerdStore()).isTrue();
         assertThat(toolchain.pushByDigest()).isFalse();
         assertThat(toolchain.describe()).isEqualTo("docker 26.1.5+dfsg1 (daemon 26.1.5+dfsg1, amd64, containerd image store), "
-                + "buildx 0.13.1+ds1, builder 'default' (driver docker, pushes temporary tags)");
+                + "buildx 0.13.1+ds1, builder 'default' (driver docker, pushes temporary tags), "
+                + "runs natively: linux/amd64, linux/386");
         assertThat(runner.calls()).allSatisfy(c -> {
             assertThat(c.argv().get(0)).isEqualTo("docker");
             assertThat(c.env()).containsEntry("DOCKER_HOST", "unix:///var/run/docker.sock");
@@ -123,7 +132,8 @@ class ToolchainProbeTest {
                 .on(List.of("version", "--format"), c -> ok(resource("docker-version-client28.json")))
                 .on(List.of("info", "--format"), c -> ok(resource("docker-info.json")))
                 .on(List.of("buildx", "version"), c -> ok(resource("buildx-version.txt")))
-                .on(List.of("buildx", "inspect"), c -> ok(resource("buildx-inspect.txt")));
+                .on(List.of("buildx", "inspect"), c -> ok(resource("buildx-inspect.txt")))
+                .on(argv -> argv.contains("run"), c -> ok("x86_64\0"));
 
         // When
         Toolchain toolchain = ToolchainProbe.probe(new DockerCli("/usr/local/bin/docker", Map.of(), runner));
@@ -163,25 +173,113 @@ class ToolchainProbeTest {
     }
 
     @Test
-    void shouldKnowWhichPlatformsAMachineRunsNatively() {
-        assertThat(Toolchain.nativeFor("amd64")).containsExactlyInAnyOrder(Platform.AMD64, Platform.I386);
-        assertThat(Toolchain.nativeFor("x86_64")).containsExactlyInAnyOrder(Platform.AMD64, Platform.I386);
-        assertThat(Toolchain.nativeFor("arm64")).containsExactly(Platform.ARM64);
-        assertThat(Toolchain.nativeFor("aarch64")).containsExactly(Platform.ARM64);
-        assertThat(Toolchain.nativeFor("s390x")).containsExactly(Platform.S390X);
-        assertThat(Toolchain.nativeFor("riscv64")).containsExactly(Platform.RISCV64);
-        assertThat(Toolchain.nativeFor("ppc64le")).containsExactly(Platform.PPC64LE);
-        assertThat(Toolchain.nativeFor("sparc64")).isEmpty();
-        assertThat(Toolchain.nativeFor("")).isEmpty();
+    void shouldMeasure386AsEmulatedWhenQemuAnswersForItOnAnAmd64Kernel() throws Exception {
+        // Given a kernel without 32-bit support, where a registered qemu-i386 runs 386 programs: QEMU answers
+        // uname with its own CPU, i686 (before, 386 counted as native on every amd64 machine)
+        ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "i686\0" + "4"));
+
+        // When
+        Toolchain toolchain = ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner));
+
+        // Then
+        assertThat(toolchain.nativePlatforms()).containsExactly(Platform.AMD64);
+        assertThat(toolchain.describe()).endsWith("runs natively: linux/amd64");
+    }
+
+    @Test
+    void shouldRunEachProbeInAContainerOfItsOwnWithoutNetworkOrPull() throws Exception {
+        ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "x86_64"));
+
+        ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner).withContainerLabels(Map.of("io.multiarch.owner", "h/1/2")));
+
+        List<io.multiarch.process.Command> runs = runner.callsWith("run", "--rm", "--pull", "never", "--network", "none");
+        assertThat(runs).hasSize(2);
+        assertThat(runs).allSatisfy(c -> {
+            assertThat(c.argv()).contains("--label", "io.multiarch.owner=h/1/2");
+            assertThat(String.join(" ", c.argv())).containsPattern(" multiarch-probe:[0-9a-f]{12} /probe-linux-");
+            assertThat(c.onTimeout()).isPresent();
+        });
+    }
+
+    @Test
+    void shouldMeasureAProgramThatCannotRunAsNotNative() throws Exception {
+        // Given a kernel that neither runs 386 nor has an emulator for it: the exec fails in the container
+        ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64"))
+                .on(argv -> argv.contains("/probe-linux-386"), c -> fail(1, "exec /probe-linux-386: exec format error"));
+
+        Toolchain toolchain = ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner));
+
+        assertThat(toolchain.nativePlatforms()).containsExactly(Platform.AMD64);
+    }
+
+    @Test
+    void shouldImportTheProbeImageFromATarOnStandardInputWhenTheDaemonLacksIt() throws Exception {
+        // Given a daemon that does not have the probe image yet
+        java.util.concurrent.atomic.AtomicBoolean imported = new java.util.concurrent.atomic.AtomicBoolean();
+        ScriptedRunner runner = realDocker(Map.of())
+                .on(argv -> argv.contains("run"), c -> imported.get() ? ok("x86_64\0")
+                        : fail(125, "docker: Error response from daemon: No such image: multiarch-probe:0123456789ab."))
+                .on(List.of("image", "import"), c -> {
+                    imported.set(true);
+                    return ok("sha256:feed\n");
+                });
+
+        // When
+        Toolchain toolchain = ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner), List.of(Platform.AMD64));
+
+        // Then it was imported once, for the daemon's platform, from a tar holding every platform's program
+        List<io.multiarch.process.Command> imports = runner.callsWith("image", "import", "--platform", "linux/amd64", "-");
+        assertThat(imports).hasSize(1);
+        byte[] tar = imports.get(0).stdin();
+        assertThat(new String(tar, 0, 19, StandardCharsets.US_ASCII)).isEqualTo("probe-linux-amd64\0\0");
+        assertThat(tar.length % 512).isZero();
+        assertThat(imports.get(0).argv().get(imports.get(0).argv().size() - 1)).matches("multiarch-probe:[0-9a-f]{12}");
+        assertThat(toolchain.nativePlatforms()).containsExactly(Platform.AMD64);
+    }
+
+    @Test
+    void shouldStartNoProbeForPlatformsThatCannotBeNativeOrAreNotBuilt() throws Exception {
+        ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "x86_64"));
+
+        Toolchain toolchain = ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner),
+                List.of(Platform.ARM64, Platform.S390X));
+
+        assertThat(runner.callsWith("run")).isEmpty();
+        assertThat(toolchain.nativePlatforms()).isEmpty();
+    }
+
+    @Test
+    void shouldSayWhenDockerCannotRunTheProbeAtAll() {
+        ScriptedRunner runner = realDocker(Map.of())
+                .on(argv -> argv.contains("run"), c -> fail(125, "docker: Error response from daemon: failed to create task: "
+                        + "OCI runtime create failed."));
+
+        assertThatThrownBy(() -> ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner)))
+                .isInstanceOf(DockerException.class)
+                .hasMessageContaining("cannot run the native-platform probe")
+                .hasMessageContaining("OCI runtime create failed");
+    }
+
+    @Test
+    void shouldKnowWhichPlatformsAMachineMightRunNatively() {
+        assertThat(Toolchain.nativeCandidates("amd64")).containsExactly(Platform.AMD64, Platform.I386);
+        assertThat(Toolchain.nativeCandidates("x86_64")).containsExactly(Platform.AMD64, Platform.I386);
+        assertThat(Toolchain.nativeCandidates("arm64")).containsExactly(Platform.ARM64, Platform.ARM_V7, Platform.ARM_V6);
+        assertThat(Toolchain.nativeCandidates("aarch64")).containsExactly(Platform.ARM64, Platform.ARM_V7, Platform.ARM_V6);
+        assertThat(Toolchain.nativeCandidates("s390x")).containsExactly(Platform.S390X);
+        assertThat(Toolchain.nativeCandidates("riscv64")).containsExactly(Platform.RISCV64);
+        assertThat(Toolchain.nativeCandidates("ppc64le")).containsExactly(Platform.PPC64LE);
+        assertThat(Toolchain.nativeCandidates("sparc64")).isEmpty();
+        assertThat(Toolchain.nativeCandidates("")).isEmpty();
     }
 
     @Test
     void shouldKnowADriverThatPushesByDigest() {
         Toolchain t = new Toolchain("27.0.0", "27.0.0", "0.17.1", "multiarch", "docker-container", "arm64",
-                Toolchain.nativeFor("arm64"), false, true);
+                java.util.Set.of(Platform.ARM64), false, true);
 
         assertThat(t.describe()).isEqualTo("docker 27.0.0 (daemon 27.0.0, arm64), buildx 0.17.1, "
-                + "builder 'multiarch' (driver docker-container, pushes by digest)");
+                + "builder 'multiarch' (driver docker-container, pushes by digest), runs natively: linux/arm64");
     }
 
     @Test

@@ -171,6 +171,110 @@ class LocalCommandRunnerTest {
     }
 
     @Test
+    void shouldKillAProcessThatIgnoresSigtermSoonAfterItsTimeout() throws Exception {
+        // Given a process tree that ignores SIGTERM, as a container's PID 1 under QEMU does: before, the runner
+        // waited 10 s between SIGTERM and SIGKILL (a 5 s test timeout measured 15.7 s)
+        Path pids = temp.resolve("pids");
+        Command c = Command.of(List.of("sh", "-c", "trap '' TERM; sleep 60 & echo $! > " + pids + "; wait; wait"))
+                .withTimeout(Duration.ofMillis(500));
+
+        // When
+        long t0 = System.nanoTime();
+        CommandResult r = runner.run(c, OutputListener.NONE);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        // Then it timed out and nothing of it runs any more: SIGKILL came after the grace period
+        assertThat(r.timedOut()).isTrue();
+        long child = Long.parseLong(Files.readString(pids).strip());
+        assertThat(gone(child)).as("the SIGTERM-ignoring child %d", child).isTrue();
+        // a loose bound, far from the old 10 s of grace: timeout 0.5 s + grace 1 s + slack for a loaded machine
+        assertThat(seconds).isLessThan(0.5 + LocalCommandRunner.KILL_GRACE.toSeconds() + 4);
+        assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(6));
+    }
+
+    @Test
+    void shouldKeepTheEndOfAnEndlessLineAndSayHowMuchWasDropped() throws Exception {
+        // Given a program printing one 20 MB line, then a short one
+        List<String> lines = new CopyOnWriteArrayList<>();
+
+        // When
+        CommandResult r = runner.run(Command.of(List.of("sh", "-c",
+                "head -c 20000000 /dev/zero | tr '\\0' a; printf 'END\\nlast\\n'")), (line, error) -> lines.add(line));
+
+        // Then the listener and the capture each hold the line's last 64 Ki characters, with the count of the rest
+        long dropped = 20_000_003L - LineSplitter.MAX_LINE;
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("[…" + dropped + " characters dropped] aaa").endsWith("aaaEND")
+                .hasSize(("[…" + dropped + " characters dropped] ").length() + LineSplitter.MAX_LINE);
+        assertThat(lines.get(1)).isEqualTo("last");
+        assertThat(r.stdout()).isEqualTo(lines.get(0) + "\nlast\n");
+    }
+
+    @Test
+    void shouldKeepTheEndOfOutputLongerThanTheCapture() throws Exception {
+        // 800 000 numbered lines, about 5.4 MB: more than the 4 MiB kept
+        CommandResult r = runner.run(Command.of(List.of("seq", "1", "800000")), OutputListener.NONE);
+
+        assertThat(r.stdout()).startsWith("[…").contains(" characters dropped]\n").endsWith("\n799999\n800000\n");
+        assertThat(r.stdout().length()).isLessThan(LocalCommandRunner.MAX_CAPTURE + 100);
+        assertThat(r.tail(1)).isEqualTo("800000");
+    }
+
+    @Test
+    void shouldStopEveryRunningProcessAndRefuseNewOnesOnStopAll() throws Exception {
+        // Given two long commands with their clean-ups, run on two threads
+        Path first = temp.resolve("cleaned-1");
+        Path second = temp.resolve("cleaned-2");
+        List<Throwable> thrown = new CopyOnWriteArrayList<>();
+        List<CommandResult> results = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (Path marker : List.of(first, second)) {
+            Thread t = new Thread(() -> {
+                try {
+                    results.add(runner.run(Command.of(List.of("sleep", "60")).withTimeout(Duration.ofMinutes(5))
+                            .withOnTimeout(List.of("touch", marker.toString())), OutputListener.NONE));
+                } catch (Throwable e) {
+                    thrown.add(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        Thread.sleep(500);
+
+        // When
+        runner.stopAll();
+
+        // Then both ended (killed by SIGTERM: 143), both clean-ups ran, and no new process starts
+        for (Thread t : threads) {
+            t.join(10_000);
+            assertThat(t.isAlive()).isFalse();
+        }
+        assertThat(thrown).isEmpty();
+        assertThat(results).extracting(CommandResult::exitCode).containsExactly(143, 143);
+        assertThat(first).exists();
+        assertThat(second).exists();
+        assertThatThrownBy(() -> runner.run(Command.of(List.of("true")), OutputListener.NONE))
+                .isInstanceOf(InterruptedException.class);
+    }
+
+    /** Whether a process has ended: gone, or a zombie left for its new parent to reap. */
+    private static boolean gone(long pid) throws IOException, InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            Path stat = Path.of("/proc/" + pid + "/stat");
+            if (!Files.exists(stat)) {
+                return true;
+            }
+            String s = Files.readString(stat);
+            if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    @Test
     void shouldFailToStartAMissingProgram() {
         assertThatThrownBy(() -> runner.run(Command.of(List.of("/nonexistent/docker", "version")), OutputListener.NONE))
                 .isInstanceOf(IOException.class)

@@ -96,4 +96,14 @@ class ConsoleTableTest {
         return lines.stream().filter(l -> l.startsWith(platform + " ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no row for " + platform + " in\n" + String.join("\n", lines)));
     }
+
+    @Test
+    void shouldListWhereEveryTagIsAfterAPublishThatFailedPartWay() {
+        String out = new ConsoleTable().render(SampleRuns.failedPartWay());
+
+        assertThat(out).contains("not published (1.2.3, latest): publish failed: interrupted while moving the tags\n"
+                + "  tag 1.2.3: (absent) -> " + SampleRuns.INDEX_DIGEST + " (created by this publish)\n"
+                + "  tag latest: sha256:0123456789ab");
+        assertThat(out).contains("(restored after the failed publish)");
+    }
 }

@@ -71,7 +71,7 @@ class HtmlReportTest {
         assertThat(html).contains("<dt>Tags</dt><dd><code>1.2.3</code>, <code>latest</code></dd>");
         assertThat(html).contains("<dt>Published</dt><dd><span class=\"failed\">no</span></dd>");
         assertThat(html).contains("<dt>Index digest</dt><dd>-</dd>");
-        assertThat(html).contains("Not published. " + SampleRuns.WITHHELD);
+        assertThat(html).contains("Not published: " + SampleRuns.WITHHELD).doesNotContain("Not published. ");
         assertThat(html).contains("<li><code>" + SampleRuns.LEFTOVER + "</code></li>");
     }
 
@@ -109,5 +109,27 @@ class HtmlReportTest {
         assertThat(html).contains("<td>emulated</td><td class=\"num\">1.5</td><td class=\"num\">180.0</td>"
                 + "<td class=\"num\">1.3</td><td class=\"num\">3.3</td><td class=\"num\">4.3x</td>");
         assertThat(html).contains("<th>Binfmt s</th><th>Build s</th><th>Push s</th><th>Test s</th><th>Emulation factor</th>");
+    }
+
+    @Test
+    void shouldLetTheTableFitTheWindowByWrappingLongCellsInsteadOfCuttingTheMessageColumn() throws IOException {
+        // before: the table took the width of its longest unbreakable value (a digest, a message without spaces)
+        String html = writeWithheld();
+
+        assertThat(html).contains("table{border-collapse:collapse;width:100%}")
+                .contains("td{white-space:nowrap}td.msg,td.digest{white-space:normal;overflow-wrap:anywhere}")
+                .contains("<td class=\"msg\">" + Text.html(SampleRuns.FAILED_MESSAGE) + "</td>");
+    }
+
+    @Test
+    void shouldShowAnInterruptedRunAndWhereEveryTagIsAfterAFailedPublish() throws IOException {
+        SampleRuns.published();
+        io.multiarch.result.RunResult run = SampleRuns.failedPartWay();
+
+        String html = new HtmlReport().render(run);
+
+        assertThat(html).contains("<dt>Interrupted</dt><dd><span class=\"failed\">by SIGTERM</span></dd>");
+        assertThat(html).contains("<td><code>1.2.3</code></td><td>(absent)</td><td><code>" + SampleRuns.INDEX_DIGEST
+                + "</code></td><td class=\"msg\"><span class=\"failed\">not restored</span> created by this publish</td>");
     }
 }

@@ -104,4 +104,42 @@ class JsonReportTest {
         assertThat(array.isArray()).isTrue();
         return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }
+
+    @Test
+    void shouldRoundSecondsToTheMillisecond() {
+        // a sum of doubles: 10.899999999999999 before
+        assertThat(JsonReport.seconds(10.2 + 0.7)).isEqualTo(10.9);
+        assertThat(JsonReport.seconds(0.0004)).isZero();
+        assertThat(JsonReport.seconds(1.2345)).isEqualTo(1.235);
+    }
+
+    @Test
+    void shouldSayWhereEveryTagIsAfterAPublishThatFailedPartWayAndThatTheRunWasInterrupted() {
+        com.fasterxml.jackson.databind.JsonNode root = new JsonReport().tree(SampleRuns.failedPartWay());
+
+        assertThat(root.get("interrupted").asText()).isEqualTo("SIGTERM");
+        assertThat(root.get("published").asBoolean()).isFalse();
+        assertThat(root.get("tagsLeftChanged").asBoolean()).isTrue();
+        assertThat(root.get("tagStates")).hasSize(2);
+        assertThat(root.get("tagStates").get(0).get("tag").asText()).isEqualTo("1.2.3");
+        assertThat(root.get("tagStates").get(0).get("before").asText()).isEmpty();
+        assertThat(root.get("tagStates").get(0).get("after").asText()).isEqualTo(SampleRuns.INDEX_DIGEST);
+        assertThat(root.get("tagStates").get(0).get("unrestored").asBoolean()).isTrue();
+        assertThat(root.get("tagStates").get(1).get("note").asText()).isEqualTo("restored after the failed publish");
+    }
+
+    @Test
+    void shouldNameTheSignalThatKilledATest() {
+        io.multiarch.result.PlatformResult p = new io.multiarch.result.PlatformResult(io.multiarch.platform.Platform.ARM64,
+                true, io.multiarch.result.Status.FAILED, SampleRuns.ARM64_DIGEST, true, "local", 1, 0, 1, 0, 0, "",
+                java.util.Optional.of(new io.multiarch.result.TestOutcome("kill -SEGV $$", 139, false, 0.5, "")),
+                "the test was killed by SIGSEGV (exit code 139)");
+        io.multiarch.result.RunResult run = new io.multiarch.result.RunResult("r", "i", List.of("t"), "tc", List.of(p),
+                io.multiarch.result.PublishResult.withheld(List.of("t"), List.of(), "x"), 1.0);
+
+        com.fasterxml.jackson.databind.JsonNode test = new JsonReport().tree(run).get("platforms").get(0).get("test");
+
+        assertThat(test.get("signal").asText()).isEqualTo("SIGSEGV");
+        assertThat(test.get("exitCode").asInt()).isEqualTo(139);
+    }
 }

@@ -113,12 +113,25 @@ class JunitReportTest {
     @Test
     void shouldSkipBothCasesOfAPlatformThatNeverStarted() throws Exception {
         new JunitReport().write(run(PlatformResult.skipped(Platform.S390X, false, true,
-                "fail-fast stopped the run after linux/arm/v7 failed")), dir);
+                "not started: fail-fast stopped the run after linux/arm/v7 failed")), dir);
 
         Element suite = suite("linux-s390x");
         assertCounts(suite, 2, 0, 0, 2);
         assertThat(child(testcase(suite, "build"), "skipped").getAttribute("message"))
                 .isEqualTo("not started: fail-fast stopped the run after linux/arm/v7 failed");
+    }
+
+    @Test
+    void shouldPassTheBuildAndSkipTheTestOfAPlatformStoppedAfterItsPush() throws Exception {
+        new JunitReport().write(run(new PlatformResult(Platform.ARM64, true, io.multiarch.result.Status.SKIPPED,
+                "sha256:" + "ab".repeat(32), true, "local", 1, 0.5, 20.0, 1.0, 0, "tmp-1", java.util.Optional.empty(),
+                "built and pushed, but its test was stopped: fail-fast after linux/amd64 failed")), dir);
+
+        Element suite = suite("linux-arm64");
+        assertCounts(suite, 2, 0, 0, 1);
+        assertThat(testcase(suite, "build").getElementsByTagName("skipped").getLength()).isZero();
+        assertThat(child(testcase(suite, "test"), "skipped").getAttribute("message"))
+                .isEqualTo("built and pushed, but its test was stopped: fail-fast after linux/amd64 failed");
     }
 
     @Test

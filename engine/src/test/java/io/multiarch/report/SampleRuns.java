@@ -63,4 +63,16 @@ final class SampleRuns {
                 new PublishResult(true, INDEX_DIGEST, tags, List.of(Platform.AMD64, Platform.ARM64), 2.0, List.of(),
                         "index pushed as 1.2.3, latest"), 230.0);
     }
+
+    /** A publish stopped by SIGTERM after it created 1.2.3, which it cannot remove; latest was put back. */
+    static RunResult failedPartWay() {
+        List<String> tags = List.of("1.2.3", "latest");
+        String old = "sha256:" + "0123456789ab".repeat(5) + "cdef";
+        return new RunResult("r44", "registry.example.com/team/app", tags, "docker 27.3.1, buildx v0.17.1",
+                List.of(nativePassed(), emulatedPassed()),
+                new PublishResult(false, "", tags, List.of(), 2.0, List.of(), "publish failed: interrupted while moving the tags",
+                        List.of(new io.multiarch.result.TagState("1.2.3", "", INDEX_DIGEST, "created by this publish", true),
+                                new io.multiarch.result.TagState("latest", old, old, "restored after the failed publish", false))),
+                230.0, "SIGTERM");
+    }
 }

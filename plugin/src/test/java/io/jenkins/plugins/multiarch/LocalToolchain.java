@@ -83,14 +83,18 @@ final class LocalToolchain {
                 .header("Accept", ACCEPT);
     }
 
-    /** Pids of the processes on this machine whose environment holds {@code NAME=} (e.g. a stage's cookie). */
-    static List<Long> processesWithEnv(String name) throws IOException {
+    /**
+     * Pids of the processes on this machine whose environment holds {@code NAME=} (e.g. a stage's cookie) and whose
+     * command line mentions {@code text} (e.g. the test's own repository: other builds may run on this machine).
+     */
+    static List<Long> processesWithEnv(String name, String text) throws IOException {
         List<Long> pids = new ArrayList<>();
         try (var dirs = Files.list(Path.of("/proc"))) {
             for (Path d : dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 try {
                     String env = new String(Files.readAllBytes(d.resolve("environ")), StandardCharsets.ISO_8859_1);
-                    if (("\0" + env).contains("\0" + name + "=")) {
+                    String cmdline = new String(Files.readAllBytes(d.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (("\0" + env).contains("\0" + name + "=") && cmdline.contains(text)) {
                         pids.add(Long.parseLong(d.getFileName().toString()));
                     }
                 } catch (IOException gone) {

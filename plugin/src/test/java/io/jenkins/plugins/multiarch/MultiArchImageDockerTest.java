@@ -183,7 +183,7 @@ class MultiArchImageDockerTest {
         // Then
         r.assertBuildStatus(Result.ABORTED, run);
         assertThat(stopSeconds).as("seconds from abort to the end of the build").isLessThan(30);
-        assertThat(LocalToolchain.processesWithEnv(AgentCommandRunner.COOKIE)).isEmpty();
+        assertThat(LocalToolchain.processesWithEnv(AgentCommandRunner.COOKIE, repository)).isEmpty();
         String id = run.getAction(MultiArchImageAction.class).getRuns().get(0).getId();
         assertThat(LocalToolchain.containers("multiarch-test-" + id)).isEmpty();
         assertThat(LocalToolchain.digest(repository, "it")).isEmpty();

@@ -56,7 +56,7 @@ class MultiArchImageRestartTest {
             assertThat(LocalToolchain.platforms(repository, "it")).containsExactly("linux/arm64");
             PlatformRecord arm64 = run.getAction(MultiArchImageAction.class).getRuns().get(0).getPlatforms().get(0);
             assertThat(arm64.getMessage()).contains("built again after a controller restart");
-            assertThat(LocalToolchain.processesWithEnv(AgentCommandRunner.COOKIE)).isEmpty();
+            assertThat(LocalToolchain.processesWithEnv(AgentCommandRunner.COOKIE, repository)).isEmpty();
             assertThat(JenkinsRule.getLog(run)).doesNotContain("SynchronousResumeNotSupportedException");
         });
     }

@@ -26,7 +26,8 @@
 #                   artifacts in the Maven repository)
 #   --out DIR       where JENKINS_HOME, the agents, the registry, the logs, the screenshots and checks.tsv go
 #                   (default: $MULTIARCH_E2E_OUT, else target/jenkins-e2e); replaced at every run
-#   --jobs LIST     comma-separated subset of: ten,declarative,required,optional,hostile,restart,abort (default all);
+#   --jobs LIST     comma-separated subset of: ten,declarative,required,optional,hostile,restart,late-agent,abort
+#                   (default all);
 #                   `none` only sets up (with --keep: a controller and agents to try your own jobs on)
 #   --keep          leave the controller, the agents and the registry running at the end, and print the controller's
 #                   URL, the admin's user:password and the command that stops them
@@ -40,11 +41,11 @@ war=${MULTIARCH_E2E_WAR:-}
 plugins=${MULTIARCH_E2E_PLUGINS:-}
 hpi=${MULTIARCH_E2E_HPI:-}
 out=${MULTIARCH_E2E_OUT:-$root/target/jenkins-e2e}
-jobs_wanted=ten,declarative,required,optional,hostile,restart,abort
+jobs_wanted=ten,declarative,required,optional,hostile,restart,late-agent,abort
 keep=false
 mode=run
 if_present=false
-ALL_JOBS=" ten declarative required optional hostile restart abort "
+ALL_JOBS=" ten declarative required optional hostile restart late-agent abort "
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 die() { echo "jenkins-e2e.sh: $*" >&2; exit 2; }
@@ -362,7 +363,7 @@ start_agent() {
   mkdir -p "$out/agents/$name"
   (cd "$out/agents/$name" && exec env -u DOCKER_HOST setsid java -jar "$out/agents/agent.jar" -url "$URL" \
     -secret @"$secret_file" -name "$name" -workDir "$out/agents/$name" "${transport_args[@]}" \
-    > "$out/logs/agent-$name.log" 2>&1 < /dev/null) &
+    >> "$out/logs/agent-$name.log" 2>&1 < /dev/null) &
   AGENT_PIDS+=($!)
   started "agent-$name" $! "$out/agents/agent.jar"
 }
@@ -453,12 +454,12 @@ leftovers() {
   local run=$1 step=${2:-} pid cmd found=""
   for pid in $(ls /proc | grep -E '^[0-9]+$'); do
     [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-    cmd=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) || continue
+    cmd=$( { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null) || continue
     [[ -z $cmd ]] && continue
     if [[ $cmd == *"$run"* ]] || [[ -n $step && $cmd == *"$step"* && $cmd != *jenkins-e2e* ]]; then
       found+="pid $pid: ${cmd:0:160}; "; continue
     fi
-    if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -q '^MULTIARCH_STEP_COOKIE='; then
+    if { tr '\0' '\n' < "/proc/$pid/environ"; } 2>/dev/null | grep -q '^MULTIARCH_STEP_COOKIE='; then
       local p=$pid anc=no k a
       for ((k = 0; k < 30 && p > 1; k++)); do
         for a in "${AGENT_PIDS[@]}"; do [[ $p == "$a" ]] && anc=yes; done
@@ -483,13 +484,14 @@ for k in "${!JOBFILE[@]}"; do
 done
 check S7 "jobs created from examples/jenkins/*.Jenkinsfile" PASS "$(printf 'e2e-%s ' "${!JOBFILE[@]}" | sed 's/ $//')"
 
-# run_and_wait KEY SECONDS: builds e2e-KEY to its end; sets N, RESULT, SECS; saves the console
+# took NAME N: the build's duration in seconds, as Jenkins measured it
+took() { j -s "${URL}job/$1/$2/api/json?tree=duration" | jq -r '(.duration // 0) / 1000 | floor'; }
+# run_and_wait KEY SECONDS: builds e2e-KEY to its end; sets N, RESULT, SECS (the build's duration); saves the console
 run_and_wait() {
-  local t; t=$(date +%s)
   N=$(start_build "e2e-$1") || { N=""; RESULT=NOT-STARTED; SECS=0; return 0; }
   log "e2e-$1 #$N started"
   RESULT=$(wait_build "e2e-$1" "$N" "$2")
-  SECS=$(( $(date +%s) - t ))
+  SECS=$(took "e2e-$1" "$N")
   save_console "e2e-$1" "$N"
   log "e2e-$1 #$N: $RESULT in $SECS s (console: $out/jobs/e2e-$1-$N.log)"
 }
@@ -638,75 +640,114 @@ wait_for_text() {
   done
   return 1
 }
-if wants restart; then
+# restart_during_build P LATE: builds e2e-slow and restarts the controller (safe restart) once its three emulated
+# builds work; with LATE=true the arm64 agent is stopped while the controller is down and started again only 30 s
+# after the controller is back, as an agent on a slower machine or network reconnects. Checks P1..P5.
+restart_during_build() {
+  local P=$1 late=$2 what="safe restart of the controller while the emulated builds run"
+  $late && what="safe restart; the arm64 agent reconnects 30 s after the controller"
+  local before n run before_pids lines_before restart_http t_restart deadline resumed t_resumed still p
   before=$(reg_digest e2e/slow latest)
-  t=$(date +%s)
-  N=$(start_build e2e-slow) || N=""
-  n=$N
-  if [[ -n $n ]] && wait_for_text e2e-slow "$n" ": working for 90 s" 3 900; then
-    save_console e2e-slow "$n"
-    run=$(run_id e2e-slow "$n")
-    # what the interrupted attempt runs: its buildx clients and its emulated build steps
-    before_pids=$(leftovers "$run" slow-build | grep -o 'pid [0-9]*' | awk '{print $2}' | tr '\n' ' ')
-    log "e2e-slow #$n: all three emulated builds running (pids $before_pids); safe restart of the controller"
-    lines_before=$(wc -l < "$out/logs/controller.log")
-    restart_http=$(j -s -o /dev/null -w '%{http_code}' -X POST "${URL}safeRestart")
-    t_restart=$(date +%s)
-    if wait_up 900 "$((lines_before + 1))"; then
-      check X1 "safe restart of the controller while the emulated builds run" PASS \
-        "POST /safeRestart HTTP $restart_http; up again in $(( $(date +%s) - t_restart )) s (pid $CONTROLLER_PID restarted in place)"
-    else
-      check X1 "safe restart of the controller while the emulated builds run" FAIL "POST /safeRestart HTTP $restart_http; not back within 900 s"
-    fi
-    # once every platform said it resumes, what the interrupted attempt ran must be gone
-    if wait_for_text e2e-slow "$n" "the controller restarted while" 3 600; then
-      t_resumed=$(date +%s); sleep 10
-      still=""; for p in $before_pids; do [[ -d /proc/$p ]] && still+="$p: $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-120); "; done
-      pass_if X2 "the interrupted attempt's docker processes and emulated build steps were stopped" \
-        "$(wc -w <<< "$before_pids") before the restart; 10 s after the 3 resume messages ($(( t_resumed - t_restart )) s after the restart): ${still:-none left}" \
-        -- test -n "$before_pids" -a -z "$still"
-    else
-      check X2 "the interrupted attempt's docker processes and emulated build steps were stopped" FAIL "no resume message from the three platforms"
-    fi
-    wait_online 300 || log "agents did not reconnect within 300 s"
-    RESULT=$(wait_build e2e-slow "$n" 2400)
-  else
-    RESULT=NOT-RUNNING
-    check X1 "safe restart of the controller while the emulated builds run" FAIL "the builds did not reach their emulated step"
+  n=$(start_build e2e-slow) || n=""
+  if [[ -z $n ]] || ! wait_for_text e2e-slow "$n" ": emulated work started" 3 900; then
+    check "${P}1" "$what" FAIL "the builds did not reach their emulated step"
+    return 0
   fi
-  SECS=$(( $(date +%s) - t ))
-  [[ -n $n ]] && save_console e2e-slow "$n"
-  clog=$out/jobs/e2e-slow-$n.log
+  save_console e2e-slow "$n"
+  run=$(run_id e2e-slow "$n")
+  # what the interrupted attempt runs: its buildx clients and its emulated build steps
+  before_pids=$(leftovers "$run" slow-build | grep -o 'pid [0-9]*' | awk '{print $2}' | tr '\n' ' ')
+  log "e2e-slow #$n: all three emulated builds running (pids $before_pids); safe restart of the controller"
+  lines_before=$(wc -l < "$out/logs/controller.log")
+  restart_http=$(j -s -o /dev/null -w '%{http_code}' -X POST "${URL}safeRestart")
+  t_restart=$(date +%s)
+  local late_note=""
+  if $late; then
+    # the controller drops its agents as it stops; the arm64 agent must not reconnect by itself
+    deadline=$(( $(date +%s) + 300 ))
+    while (( $(date +%s) < deadline )) && ! tail -n +"$((lines_before + 1))" "$out/logs/controller.log" | grep -q 'for arm64-native terminated'; do
+      sleep 0.5
+    done
+    stop_pid agent-arm64-native "${AGENT_PIDS[1]}" "$out/agents/agent.jar"
+    log "the controller dropped its agents; arm64-native agent (pid ${AGENT_PIDS[1]}) stopped until 30 s after the controller is back"
+  fi
+  if wait_up 900 "$((lines_before + 1))"; then
+    check "${P}1" "$what" PASS \
+      "POST /safeRestart HTTP $restart_http; up again in $(( $(date +%s) - t_restart )) s (pid $CONTROLLER_PID restarted in place)"
+  else
+    check "${P}1" "$what" FAIL "POST /safeRestart HTTP $restart_http; not back within 900 s"
+  fi
+  if $late; then
+    sleep 30
+    start_agent arm64-native && AGENT_PIDS[1]=${AGENT_PIDS[-1]}
+    late_note="; arm64-native connected again at $(date +%T)"
+    log "arm64-native agent started again (pid ${AGENT_PIDS[1]})"
+  fi
+  # once every platform said it resumes (or the build ended), what the interrupted attempt ran must be gone
+  deadline=$(( $(date +%s) + 600 ))
+  while (( $(date +%s) < deadline )); do
+    resumed=$(console e2e-slow "$n" 2>/dev/null | grep -c 'the controller restarted while' || true)
+    [[ $resumed -ge 3 ]] && break
+    [[ $(j -s "${URL}job/e2e-slow/$n/api/json?tree=building" | jq -r .building 2>/dev/null) == false ]] && break
+    sleep 2
+  done
+  t_resumed=$(date +%s); sleep 10
+  # a process that has ended but whose parent has not read its status yet (state Z) is not running: named apart
+  still=""; local ended="" st pp
+  for p in $before_pids; do
+    [[ -d /proc/$p ]] || continue
+    st=$(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo gone)
+    pp=$(awk '/^PPid:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo ?)
+    case $st in
+      Z) ended+="$p (parent $pp: $( { tr '\0' ' ' < "/proc/$pp/cmdline"; } 2>/dev/null | cut -c1-60)); " ;;
+      gone) ;;
+      *) still+="$p: $( { tr '\0' ' ' < "/proc/$p/cmdline"; } 2>/dev/null | cut -c1-120); " ;;
+    esac
+  done
+  [[ -n $ended ]] && log "ended but not yet reaped by their parents: $ended"
+  pass_if "${P}2" "the interrupted attempt's docker processes and emulated build steps were stopped" \
+    "$(wc -w <<< "$before_pids") before the restart; 10 s after $resumed of 3 resume messages ($(( t_resumed - t_restart )) s after the restart): ${still:-none left}${ended:+ running (ended, not reaped: $ended)}" \
+    -- test -n "$before_pids" -a -z "$still"
+  wait_online 300 || log "agents did not reconnect within 300 s"
+  RESULT=$(wait_build e2e-slow "$n" 2400)
+  SECS=$(took e2e-slow "$n")
+  save_console e2e-slow "$n"
+  local clog=$out/jobs/e2e-slow-$n.log after listed reported msg why left
   resumed=$(grep -c 'the controller restarted while' "$clog" 2>/dev/null || true)
   after=$(reg_digest e2e/slow latest)
   if [[ $RESULT == SUCCESS ]]; then
-    pass_if X3 "documented outcome: the build resumes, builds the interrupted platforms again, SUCCESS" \
-      "#$n SUCCESS in $SECS s; $resumed of the 3 interrupted platforms said they were built again after the restart" -- test "$resumed" -ge 3
+    pass_if "${P}3" "documented outcome: the build resumes, builds the interrupted platforms again, SUCCESS" \
+      "#$n SUCCESS in $SECS s; $resumed of the 3 interrupted platforms said they were built again after the restart$late_note" \
+      -- test "$resumed" -ge 3
     listed=$(reg_platforms e2e/slow latest)
     reported=$(grep -o 'published [^ ]*@sha256:[0-9a-f]*' "$clog" | head -1 | sed 's/.*@//')
-    pass_if X4 "nothing published wrongly: e2e/slow:latest is the build's index, listing exactly the three" \
+    pass_if "${P}4" "nothing published wrongly: e2e/slow:latest is the build's index, listing exactly the three" \
       "tag ${after:-none}, the build reported ${reported:-nothing}; lists $(joined <<< "$listed")" \
       -- test -n "$after" -a "$after" = "$reported" -a "$listed" = "$(lines "linux/arm64 linux/riscv64 linux/s390x")"
   else
-    msg=$(grep -m1 -iE 'restart' "$clog" 2>/dev/null | cut -c1-200 || true)
-    pass_if X3 "documented outcome: the build resumes, or fails cleanly saying the controller restarted" \
-      "#$n $RESULT in $SECS s; ${msg:-no message about the restart}" -- test "$RESULT" = FAILURE -a -n "$msg"
-    pass_if X4 "nothing published wrongly: e2e/slow:latest unchanged" "before ${before:-none}, after ${after:-none}" \
+    # failing is the documented outcome only with the plugin saying that the restart is why
+    msg=$(grep -m1 -iE '(multiArchImage|did not pass|not published).*(restart|controller)' "$clog" 2>/dev/null | cut -c1-200 || true)
+    why=$(grep -m1 -E 'did not pass' "$clog" 2>/dev/null | cut -c1-200 || true)
+    pass_if "${P}3" "documented outcome: the build resumes, or fails cleanly saying the controller restarted" \
+      "#$n $RESULT in $SECS s; $resumed of 3 platforms resumed$late_note; ${msg:-no failure message names the restart}${why:+; $why}" \
+      -- test "$RESULT" = FAILURE -a -n "$msg"
+    pass_if "${P}4" "nothing published wrongly: e2e/slow:latest unchanged" "before ${before:-none}, after ${after:-none}" \
       -- test "$before" = "$after"
   fi
-  run=$(run_id e2e-slow "$n")
   sleep 5
   left=$(leftovers "${run:-no-run-id}" slow-build)
-  pass_if X5 "nothing left running: no process or container of the build on either agent's daemon" \
+  pass_if "${P}5" "nothing left running: no process or container of the build on either agent's daemon" \
     "run ${run:-?}: ${left:-none}" -- test -n "$run" -a -z "$left"
-fi
+}
+if wants restart; then restart_during_build X false; fi
+if wants late-agent; then restart_during_build L true; fi
 
 # ---- 7. abort during the emulated builds --------------------------------------------------------------------
 if wants abort; then
   before=$(reg_digest e2e/slow latest)
   N=$(start_build e2e-slow) || N=""
   n=$N
-  if [[ -n $n ]] && wait_for_text e2e-slow "$n" ": working for 90 s" 3 900; then
+  if [[ -n $n ]] && wait_for_text e2e-slow "$n" ": emulated work started" 3 900; then
     save_console e2e-slow "$n"
     run=$(run_id e2e-slow "$n")
     during=$(leftovers "$run" slow-build)

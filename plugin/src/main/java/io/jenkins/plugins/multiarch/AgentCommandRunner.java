@@ -4,24 +4,29 @@ import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.Proc;
+import hudson.model.Computer;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
 import io.multiarch.process.CommandRunner;
 import io.multiarch.process.OutputListener;
+import jenkins.util.Timer;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The engine's process seam on a Jenkins agent: every docker command of a platform build or a publish starts
  * through the step's {@link Launcher}, so it runs on the agent that holds the workspace, never on the controller.
  * The argv goes to the launcher as a list (no shell), standard input carries secrets, output is decoded as UTF-8
- * line by line, and a timeout kills the process and runs the command's clean-up.
+ * line by line in bounded memory, and a timeout or an abort runs the command's clean-up and kills the process at
+ * once.
  */
 final class AgentCommandRunner implements CommandRunner {
     /**
@@ -58,7 +63,7 @@ final class AgentCommandRunner implements CommandRunner {
         LineOutputStream out = new LineOutputStream(output, false);
         LineOutputStream err = new LineOutputStream(output, true);
         Launcher.ProcStarter starter = launcher.launch()
-                .cmds(command.argv())
+                .cmds(literal(command.argv()))
                 .envs(env)
                 .quiet(true)
                 .pwd(command.workDir().map(d -> new FilePath(workDir.getChannel(), d)).orElse(workDir))
@@ -69,26 +74,70 @@ final class AgentCommandRunner implements CommandRunner {
         }
         long start = System.nanoTime();
         Proc proc = starter.start();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        // the timer only hands over: stopping blocks on remote calls, which belong on the remoting pool
+        ScheduledFuture<?> deadline = Timer.get().schedule(() -> Computer.threadPoolForRemoting.submit(() -> {
+            timedOut.set(true);
+            stop(proc, command, env);
+        }), command.timeout().toMillis(), TimeUnit.MILLISECONDS);
         int exit;
         try {
-            exit = proc.joinWithTimeout(command.timeout().toMillis(), TimeUnit.MILLISECONDS, listener);
+            exit = proc.join();
         } catch (InterruptedException e) {
-            proc.kill();
-            if (command.onTimeout().isPresent()) {
-                cleanUp(command.onTimeout().get(), env);
+            deadline.cancel(false);
+            boolean cleared = Thread.interrupted();
+            stop(proc, command, env);
+            if (cleared) {
+                Thread.currentThread().interrupt();
             }
             throw e;
+        } finally {
+            deadline.cancel(false);
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         syncOutput();
         out.close();
         err.close();
-        // joinWithTimeout kills the process when the time is up and then returns its (non-zero) exit code
-        boolean timedOut = exit != 0 && elapsed.compareTo(command.timeout()) >= 0;
-        if (timedOut && command.onTimeout().isPresent()) {
-            cleanUp(command.onTimeout().get(), env);
+        return new CommandResult(timedOut.get() ? -1 : exit, out.captured(), err.captured(), elapsed, timedOut.get());
+    }
+
+    /**
+     * Ends a command that timed out or whose step was aborted, in about a second: its clean-up (removing its
+     * container, which ends a {@code docker run} at once) starts first, then the process tree is killed, and the
+     * clean-up is waited for. Jenkins' kill waits up to five seconds for SIGTERM before SIGKILL; without the
+     * clean-up, a {@code docker run} would wait out its container's own stop grace period.
+     */
+    private void stop(Proc proc, Command command, EnvVars env) {
+        Proc cleanup = command.onTimeout().map(argv -> startCleanUp(argv, env)).orElse(null);
+        try {
+            proc.kill();
+        } catch (IOException | InterruptedException e) {
+            listener.getLogger().println(Messages.AgentCommandRunner_cleanupFailed(String.join(" ", command.argv()), e.getMessage()));
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return new CommandResult(timedOut ? -1 : exit, out.captured(), err.captured(), elapsed, timedOut);
+        if (cleanup != null) {
+            try {
+                cleanup.joinWithTimeout(CLEANUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS, listener);
+            } catch (IOException | InterruptedException e) {
+                listener.getLogger().println(Messages.AgentCommandRunner_cleanupFailed(
+                        String.join(" ", command.onTimeout().get()), e.getMessage()));
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /**
+     * The argv as Jenkins' launcher must get it to start exactly {@code argv}: the launcher expands {@code $NAME},
+     * <code>${NAME}</code> and {@code $$} in every argument with the process's environment ({@code EnvVars.expand}),
+     * so a user's test command, build argument or label holding a {@code $} would otherwise run changed (and could
+     * pull the agent's variables into argv). Doubling every {@code $} makes that expansion give back the original.
+     */
+    static List<String> literal(List<String> argv) {
+        return argv.stream().map(a -> a.replace("$", "$$")).toList();
     }
 
     /** The command line as logged: a command that reads secrets from standard input shows only its program and verb. */
@@ -100,19 +149,13 @@ final class AgentCommandRunner implements CommandRunner {
         return String.join(" ", argv.subList(0, Math.min(2, argv.size()))) + " " + Messages.AgentCommandRunner_stdinHidden();
     }
 
-    /** Best effort: the timeout is reported either way. */
-    private void cleanUp(List<String> argv, EnvVars env) {
-        boolean interrupted = Thread.interrupted();
+    /** Best effort: the timeout or abort is reported either way. */
+    private Proc startCleanUp(List<String> argv, EnvVars env) {
         try {
-            Proc p = launcher.launch().cmds(argv).envs(env).quiet(true).pwd(workDir)
-                    .stdout(TaskListener.NULL).start();
-            p.joinWithTimeout(CLEANUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS, listener);
-        } catch (IOException | InterruptedException e) {
+            return launcher.launch().cmds(literal(argv)).envs(env).quiet(true).pwd(workDir).stdout(TaskListener.NULL).start();
+        } catch (IOException e) {
             listener.getLogger().println(Messages.AgentCommandRunner_cleanupFailed(String.join(" ", argv), e.getMessage()));
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            return null;
         }
     }
 

@@ -18,7 +18,6 @@ import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +35,7 @@ import java.util.logging.Logger;
  * build wait forever. Busy executors count as capacity: they free up, and the stage then waits in the queue as
  * usual. The deadline is absolute, so the wait survives a controller restart.
  */
-public final class MultiArchAwaitAgentStep extends Step implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class MultiArchAwaitAgentStep extends Step {
     private static final Logger LOGGER = Logger.getLogger(MultiArchAwaitAgentStep.class.getName());
     static final long POLL_SECONDS = 3;
 

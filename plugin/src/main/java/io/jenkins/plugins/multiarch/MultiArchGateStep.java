@@ -11,7 +11,6 @@ import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 
-import java.io.Serializable;
 import java.util.List;
 import java.util.Set;
 
@@ -20,8 +19,7 @@ import java.util.Set;
  * through the script) whether the publish stage may run: only when every required platform passed. When not, it
  * records why on the build page and answers the message the wiring fails the build with; no agent is asked for.
  */
-public final class MultiArchGateStep extends Step implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class MultiArchGateStep extends Step {
 
     private final String plan;
 

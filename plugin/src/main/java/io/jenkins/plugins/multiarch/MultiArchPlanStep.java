@@ -1,6 +1,7 @@
 package io.jenkins.plugins.multiarch;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
@@ -37,7 +38,6 @@ import org.kohsuke.stapler.verb.POST;
 
 import hudson.model.Item;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +51,7 @@ import java.util.Set;
  * needs: the run id, the stash, and per platform its stage name, agent label and whether it is required.
  * The step's parameters are exactly the parameters of {@code multiArchImage}.
  */
-public final class MultiArchPlanStep extends Step implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class MultiArchPlanStep extends Step {
 
     private final String image;
     private List<String> tags;
@@ -314,9 +313,13 @@ public final class MultiArchPlanStep extends Step implements Serializable {
     private static List<String> canonical(List<String> values) {
         List<String> list = new ArrayList<>();
         for (String v : values) {
+            if (v == null) {
+                list.add(null);
+                continue;
+            }
             try {
                 list.add(Platform.parse(v).toString());
-            } catch (IllegalArgumentException | NullPointerException e) {
+            } catch (IllegalArgumentException e) {
                 list.add(v);
             }
         }
@@ -344,6 +347,8 @@ public final class MultiArchPlanStep extends Step implements Serializable {
      * Plans on the controller. In the caller's workspace it only reads: the context and Dockerfile must be there
      * (the stash is made from there), and the context's {@code .dockerignore} says what the stash may leave out.
      */
+    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED",
+            justification = "planning takes a moment and cannot resume after a restart: the Pipeline fails the step then")
     static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
         private final transient MultiArchPlanStep step;

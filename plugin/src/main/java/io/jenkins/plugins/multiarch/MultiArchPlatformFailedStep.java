@@ -16,7 +16,6 @@ import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 
-import java.io.Serializable;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,8 +25,7 @@ import java.util.Set;
  * on the build page. An optional platform then drops out and marks the build unstable; the wiring fails the stage of
  * a required one. Runs without a node, in a moment; answers as {@code multiArchPlatform} does.
  */
-public final class MultiArchPlatformFailedStep extends Step implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class MultiArchPlatformFailedStep extends Step {
     /** Longer reasons (a stack trace's text, say) are cut: the stage's log has the whole story. */
     static final int MAX_MESSAGE = 2000;
 
@@ -61,34 +59,41 @@ public final class MultiArchPlatformFailedStep extends Step implements Serializa
 
     private static final class Execution extends StepExecution {
         private static final long serialVersionUID = 1L;
-        private final transient MultiArchPlatformFailedStep step;
+        private final String plan;
+        private final String platform;
+        private final String message;
 
         Execution(StepContext context, MultiArchPlatformFailedStep step) {
             super(context);
-            this.step = step;
+            this.plan = step.plan;
+            this.platform = step.platform;
+            this.message = step.message;
         }
 
         @Override
         public boolean start() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
-            RunRecord record = StepSupport.record(run, step.plan);
+            RunRecord record = StepSupport.record(run, plan);
             PlanSpec spec = record.getSpec();
-            if (!spec.getPlatforms().contains(step.platform)) {
-                throw new hudson.AbortException(Messages.MultiArchPlatformStep_notPlanned(step.platform, spec.getPlatforms()));
+            if (!spec.getPlatforms().contains(platform)) {
+                throw new hudson.AbortException(Messages.MultiArchPlatformStep_notPlanned(platform, spec.getPlatforms()));
             }
-            String reason = step.message == null || step.message.isBlank() ? Messages.MultiArchPlatformFailedStep_unknown()
-                    : step.message.length() > MAX_MESSAGE ? step.message.substring(0, MAX_MESSAGE) + " …" : step.message;
-            PlatformRecord before = record.platform(step.platform);
-            PlatformResult result = PlatformResult.failed(Platform.parse(step.platform), spec.isRequired(step.platform),
-                    before != null ? before.isEmulated() : !spec.isNative(step.platform),
+            String reason = message == null || message.isBlank() ? Messages.MultiArchPlatformFailedStep_unknown()
+                    : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + " …" : message;
+            PlatformRecord before = record.platform(platform);
+            PlatformResult result = PlatformResult.failed(Platform.parse(platform), spec.isRequired(platform),
+                    before != null ? before.isEmulated() : !spec.isNative(platform),
                     before != null ? before.getAgent() : "", reason);
             PlatformRecord recorded = PlatformRecord.of(result);
             record.put(recorded);
             TaskListener listener = getContext().get(TaskListener.class);
-            listener.getLogger().println(Messages.MultiArchPlatformStep_failed(step.platform, reason));
+            listener.getLogger().println(Messages.MultiArchPlatformStep_failed(platform, reason));
+            FlowNode node = getContext().get(FlowNode.class);
+            if (!result.required() && node != null) {
+                node.addOrReplaceAction(
+                        new WarningAction(Result.UNSTABLE).withMessage(Messages.MultiArchPlatformStep_optionalFailed(platform)));
+            }
             if (!result.required()) {
-                getContext().get(FlowNode.class).addOrReplaceAction(
-                        new WarningAction(Result.UNSTABLE).withMessage(Messages.MultiArchPlatformStep_optionalFailed(step.platform)));
                 run.setResult(Result.UNSTABLE);
             }
             MultiArchImageAction.of(run).save();

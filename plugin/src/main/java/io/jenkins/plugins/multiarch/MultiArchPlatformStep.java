@@ -38,7 +38,6 @@ import org.springframework.security.core.Authentication;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -65,8 +64,7 @@ import java.util.logging.Logger;
  * the registry cache makes cheaper. An abort interrupts the work: the running command is killed, its container
  * removed, and the step fails with the abort's cause once that is done.
  */
-public final class MultiArchPlatformStep extends Step implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class MultiArchPlatformStep extends Step {
     private static final Logger LOGGER = Logger.getLogger(MultiArchPlatformStep.class.getName());
     static final String JUNIT_DIR = "multiarch-junit";
     /** How long an abort may take to stop the platform's commands before the step reports the abort anyway. */
@@ -242,7 +240,8 @@ public final class MultiArchPlatformStep extends Step implements Serializable {
             try (DockerSession session = on.docker(spec, output, privateDir, cookie, String.valueOf(starts))) {
                 Toolchain toolchain;
                 try {
-                    toolchain = ToolchainProbe.probe(session.docker());
+                    // only this stage's platform is measured (native or emulated) on the agent
+                    toolchain = ToolchainProbe.probe(session.docker(), java.util.List.of(Platform.parse(platform)));
                 } catch (IOException e) {
                     return failed(spec, agentName, Messages.MultiArchPlatformStep_noDocker(agentName, e.getMessage()));
                 }
@@ -334,8 +333,9 @@ public final class MultiArchPlatformStep extends Step implements Serializable {
             MultiArchImageAction.of(run).save();
             String junitFile = "";
             if (record.getSpec().testShell != null || record.getSpec().testExec != null) {
-                FilePath file = cwd.child(JUNIT_DIR).child(JunitReport.fileName(result));
-                file.getParent().mkdirs();
+                FilePath dir = cwd.child(JUNIT_DIR);
+                dir.mkdirs();
+                FilePath file = dir.child(JunitReport.fileName(result));
                 try (OutputStream out = file.write()) {
                     new JunitReport().write(result, out);
                 }
@@ -344,8 +344,11 @@ public final class MultiArchPlatformStep extends Step implements Serializable {
             if (!result.passed()) {
                 listener.getLogger().println(Messages.MultiArchPlatformStep_failed(platform, result.message()));
                 if (!result.required()) {
-                    getContext().get(FlowNode.class).addOrReplaceAction(
-                            new WarningAction(Result.UNSTABLE).withMessage(Messages.MultiArchPlatformStep_optionalFailed(platform)));
+                    FlowNode node = getContext().get(FlowNode.class);
+                    if (node != null) {
+                        node.addOrReplaceAction(new WarningAction(Result.UNSTABLE)
+                                .withMessage(Messages.MultiArchPlatformStep_optionalFailed(platform)));
+                    }
                     run.setResult(Result.UNSTABLE);
                 }
             }

@@ -19,7 +19,6 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.UUID;
 import java.util.List;
@@ -32,8 +31,7 @@ import java.util.Set;
  * its agent: one index of every platform that passed under every tag, only when every required platform passed,
  * read back from the registry. Fails the step when the publish was attempted and failed.
  */
-public final class MultiArchPublishStep extends Step implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class MultiArchPublishStep extends Step {
 
     private final String plan;
 
@@ -54,17 +52,17 @@ public final class MultiArchPublishStep extends Step implements Serializable {
 
     static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
-        private final transient MultiArchPublishStep step;
+        private final String plan;
 
         Execution(MultiArchPublishStep step, StepContext context) {
             super(context);
-            this.step = step;
+            this.plan = step.plan;
         }
 
         @Override
         protected Map<String, Object> run() throws Exception {
             StepSupport.OnAgent on = StepSupport.OnAgent.of(getContext());
-            RunRecord record = on.record(step.plan);
+            RunRecord record = on.record(plan);
             PlanSpec spec = record.getSpec();
             // the publish reads no build context: the request's paths are not used here
             BuildRequest request = spec.validate();
@@ -80,8 +78,13 @@ public final class MultiArchPublishStep extends Step implements Serializable {
             } finally {
                 privateDir.deleteRecursive();
             }
+            // an abort while the tags moved: the publisher put them back first, and says so in its result
+            boolean interrupted = Thread.interrupted();
             record.setPublish(PublishRecord.of(published));
             MultiArchImageAction.of(on.run()).save();
+            if (interrupted) {
+                throw new InterruptedException(published.message());
+            }
             if (!published.published()) {
                 throw new AbortException(published.message());
             }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.multiarch;
 
 import io.multiarch.platform.Platform;
 import io.multiarch.result.PublishResult;
+import io.multiarch.result.TagState;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -18,6 +19,54 @@ public final class PublishRecord implements Serializable {
     private double seconds;
     private List<String> leftovers = new ArrayList<>();
     private String message;
+    private List<TagRecord> tagStates = new ArrayList<>();
+
+    /** One tag before and after the publish, as the build stores it. */
+    public static final class TagRecord implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private String tag;
+        private String before;
+        private String after;
+        private String note;
+        private boolean unrestored;
+
+        static TagRecord of(TagState t) {
+            TagRecord r = new TagRecord();
+            r.tag = t.tag();
+            r.before = t.before();
+            r.after = t.after();
+            r.note = t.note();
+            r.unrestored = t.unrestored();
+            return r;
+        }
+
+        public String getTag() {
+            return tag;
+        }
+
+        /** The digest the tag served before, or empty when it did not exist. */
+        public String getBefore() {
+            return before == null ? "" : before;
+        }
+
+        /** The digest it serves now, or empty. */
+        public String getAfter() {
+            return after == null ? "" : after;
+        }
+
+        public String getNote() {
+            return note == null ? "" : note;
+        }
+
+        /** Whether a failed publish moved this tag and could not put it back. */
+        public boolean isUnrestored() {
+            return unrestored;
+        }
+
+        public boolean isChanged() {
+            return !getBefore().equals(getAfter());
+        }
+    }
 
     static PublishRecord of(PublishResult r) {
         PublishRecord p = new PublishRecord();
@@ -28,6 +77,7 @@ public final class PublishRecord implements Serializable {
         p.seconds = r.seconds();
         p.leftovers = new ArrayList<>(r.leftovers());
         p.message = r.message();
+        p.tagStates = new ArrayList<>(r.tagStates().stream().map(TagRecord::of).toList());
         return p;
     }
 
@@ -57,5 +107,15 @@ public final class PublishRecord implements Serializable {
 
     public String getMessage() {
         return message == null ? "" : message;
+    }
+
+    /** Each tag before and after the publish; empty when it touched no tag (or for an older record). */
+    public List<TagRecord> getTagStates() {
+        return tagStates == null ? List.of() : List.copyOf(tagStates);
+    }
+
+    /** Whether a failed publish left some tag moved: the page then names each tag and what it serves. */
+    public boolean isTagsLeftChanged() {
+        return !published && getTagStates().stream().anyMatch(TagRecord::isUnrestored);
     }
 }

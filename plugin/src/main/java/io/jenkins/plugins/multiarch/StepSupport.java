@@ -68,13 +68,16 @@ final class StepSupport {
         return action.find(planId).orElseThrow(() -> new AbortException(Messages.StepSupport_noPlan(planId)));
     }
 
-    /** Engine output, line by line, into the stage's log (each stage has its own log in Pipeline views). */
+    /**
+     * Engine output, line by line, into the stage's log (each stage has its own log in Pipeline views), with control
+     * characters made inert: a build or test must not move the cursor, forge a line or hide one.
+     */
     static OutputListener output(TaskListener listener) {
         PrintStream out = listener.getLogger();
-        return (line, error) -> {
+        return OutputListener.inert((line, error) -> {
             synchronized (out) {
                 out.println(line);
             }
-        };
+        });
     }
 }

@@ -155,4 +155,26 @@ class MultiArchImageActionTest {
         assertThat(loaded.getPlatforms()).hasSize(10).allMatch(PlatformRecord::isPassed);
         assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getBuildSeconds).containsOnly(49.0);
     }
+
+    @Test
+    void shouldNameEachTagAndWhatItServesWhenAFailedPublishLeftOneMoved(JenkinsRule r) throws Exception {
+        // Given: the publish failed on the second tag and could not move the first one back
+        FreeStyleBuild build = r.buildAndAssertSuccess(r.createFreeStyleProject());
+        RunRecord record = record();
+        String old = "sha256:" + "0".repeat(64);
+        record.setPublish(PublishRecord.of(new PublishResult(false, "", List.of("1.0", "latest"),
+                List.of(), 2.0, List.of(), "the registry refused latest; 1.0 could not be moved back",
+                List.of(new io.multiarch.result.TagState("1.0", old, INDEX, "could not be moved back: 500", true),
+                        new io.multiarch.result.TagState("latest", old, old, "", false)))));
+        MultiArchImageAction.of(build).add(record);
+        build.save();
+
+        // When
+        String text = r.createWebClient().getPage(build, MultiArchImageAction.URL_NAME + "/").asNormalizedText();
+
+        // Then
+        assertThat(record.getPublish().isTagsLeftChanged()).isTrue();
+        assertThat(text).contains("the registry refused latest", "ghcr.io/acme/app:1.0", "ghcr.io/acme/app:latest",
+                INDEX, old, "could not be moved back: 500");
+    }
 }

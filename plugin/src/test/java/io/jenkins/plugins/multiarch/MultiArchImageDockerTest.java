@@ -222,6 +222,35 @@ class MultiArchImageDockerTest {
         assertThat(riscv.getMessage()).isNotBlank();
     }
 
+    @Test
+    void shouldRunDirectlyInTheStepsOfADeclarativePipeline(JenkinsRule r) throws Exception {
+        // Given
+        MultiArchImageConfiguration.get().setEmulationLabel("emulation");
+        r.createSlave("caller-agent", "caller", null);
+        r.createSlave("emulation-agent", "emulation", null);
+        String repository = LocalToolchain.newRepository("declarative");
+        WorkflowJob job = r.createProject(WorkflowJob.class, "declarative");
+        job.setDefinition(new CpsFlowDefinition("pipeline {\n"
+                + "  agent { label 'caller' }\n"
+                + "  stages {\n"
+                + "    stage('Context') { steps { writeFile file: 'app/Dockerfile', text: '" + DOCKERFILE + "' } }\n"
+                + "    stage('Image') {\n"
+                + "      steps {\n"
+                + "        multiArchImage(image: '" + LocalToolchain.REGISTRY + "/" + repository + "', tags: ['it'],"
+                + " context: 'app', platforms: ['linux/amd64', 'linux/arm64'], test: 'cat /built-for')\n"
+                + "      }\n"
+                + "    }\n"
+                + "  }\n"
+                + "}", true));
+
+        // When
+        WorkflowRun run = r.buildAndAssertSuccess(job);
+
+        // Then
+        assertThat(LocalToolchain.platforms(repository, "it")).containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
+        r.assertLogContains("linux/arm64", run);
+    }
+
     static void waitForLog(JenkinsRule r, WorkflowRun run, String text, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!JenkinsRule.getLog(run).contains(text)) {

@@ -82,6 +82,11 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "An image label (repeatable).")
     List<String> labels = new ArrayList<>();
 
+    @Option(names = "--secret", paramLabel = "id=ID,src=FILE|env=VAR",
+            description = "A BuildKit build secret for RUN --mount=type=secret,id=ID (repeatable): read by buildx from FILE or "
+                    + "from the environment variable VAR; its value never reaches the command line, the logs, the reports or the image.")
+    List<String> secrets = new ArrayList<>();
+
     @Option(names = "--test", paramLabel = "CMD", description = "Test run with /bin/sh -c CMD inside each per-platform image.")
     String test;
 
@@ -292,6 +297,7 @@ final class BuildCommand implements Callable<Integer> {
             case "target" -> "--target";
             case "buildArgs" -> "--build-arg";
             case "labels" -> "--label";
+            case "secrets" -> "--secret";
             case "platforms" -> "--platforms";
             case "optionalPlatforms" -> "--optional-platform";
             case "test" -> "--test";
@@ -423,6 +429,7 @@ final class BuildCommand implements Callable<Integer> {
                 .registryCache(!noRegistryCache)
                 .batch(!noBatch)
                 .binfmtInstaller(binfmtInstaller)
+                .secrets(secrets)
                 .buildArgs(KeyValues.parse("buildArgs", buildArgs, violations))
                 .labels(KeyValues.parse("labels", labels, violations));
         if (timeoutMinutes > Long.MAX_VALUE / 60 || timeoutMinutes < -Long.MAX_VALUE / 60) {

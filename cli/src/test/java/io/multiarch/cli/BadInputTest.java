@@ -129,6 +129,17 @@ class BadInputTest {
                 bad("--label", "my key", "--label", "my key=1"),
                 bad("--label", "a\\x0ab", "--label", "k=a\nb"),
                 bad("--label", "=x", "--label", "=x"),
+                // --secret
+                bad("--secret", "id=token", "--secret", "id=token"),
+                bad("--secret", "src=/etc/hostname", "--secret", "src=/etc/hostname"),
+                bad("--secret", "id=a b,src=/etc/hostname", "--secret", "id=a b,src=/etc/hostname"),
+                bad("--secret", "id=t,src=/nonexistent/secret", "--secret", "id=t,src=/nonexistent/secret"),
+                bad("--secret", "id=t,env=MULTIARCH_SURELY_UNSET_VARIABLE", "--secret", "id=t,env=MULTIARCH_SURELY_UNSET_VARIABLE"),
+                bad("--secret", "id=t,env=A-B", "--secret", "id=t,env=A-B"),
+                bad("--secret", "id=t,src=/etc/hostname,env=HOME", "--secret", "id=t,src=/etc/hostname,env=HOME"),
+                bad("--secret", "id=t,mode=0400,src=/etc/hostname", "--secret", "id=t,mode=0400,src=/etc/hostname"),
+                bad("--secret", "id=t,env=HOME", "--secret", "id=t,src=/etc/hostname", "--secret", "id=t,env=HOME"),
+                bad("--secret", "id=t,src=/etc/host\\x0aname", "--secret", "id=t,src=/etc/host\nname"),
                 // --test, --test-exec
                 bad("--test", "'", "--test", ""),
                 bad("--test", "a\\x00b", "--test", "a\u0000b"),

@@ -176,6 +176,21 @@ class DryRunTest {
     }
 
     @Test
+    void shouldPassASecretByReferenceOnly() throws IOException {
+        // Given a secret in a file and one in a variable of this process
+        Path file = Files.writeString(tmp.resolve("token.txt"), "s3cr3t-value-in-file");
+        String variable = System.getenv().containsKey("HOME") ? "HOME" : System.getenv().keySet().iterator().next();
+
+        // When
+        CliRun run = dryRun("--secret", "id=token,src=" + file, "--secret", "id=home,env=" + variable);
+
+        // Then the build names the file and the variable; no value is anywhere in what it prints
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(ExitCodes.PUBLISHED);
+        assertThat(run.out()).contains(" --secret id=token,src=" + file + " --secret id=home,env=" + variable + " ")
+                .doesNotContain("s3cr3t-value-in-file").doesNotContain(System.getenv(variable));
+    }
+
+    @Test
     void shouldMarkOptionalPlatforms() {
         // When
         CliRun run = dryRun("--optional-platform", "riscv64");

@@ -76,6 +76,8 @@ public final class BuildxCommands {
         for (Map.Entry<String, String> e : request.labels().entrySet()) {
             a.addAll(List.of("--label", e.getKey() + "=" + e.getValue()));
         }
+        // the reference only (id and file or variable name): buildx reads the value, which never reaches argv
+        request.secrets().forEach(s -> a.addAll(List.of("--secret", s.argument())));
         a.add("--provenance=" + request.provenance());
         a.addAll(List.of("--progress", "plain", "--metadata-file", metadataFile));
         String repo = request.image().fullName();

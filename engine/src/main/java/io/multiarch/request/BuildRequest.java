@@ -39,7 +39,8 @@ public record BuildRequest(
         BinfmtMode binfmtMode,
         BinfmtInstaller binfmtInstaller,
         boolean registryCache,
-        boolean batch) {
+        boolean batch,
+        List<BuildSecret> secrets) {
 
     public static final Duration DEFAULT_PLATFORM_TIMEOUT = Duration.ofMinutes(60);
     public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofMinutes(10);
@@ -53,6 +54,7 @@ public record BuildRequest(
         labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         platforms = List.copyOf(platforms);
         optionalPlatforms = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(optionalPlatforms));
+        secrets = List.copyOf(secrets);
     }
 
     /**
@@ -103,6 +105,8 @@ public record BuildRequest(
         private boolean batch = true;
         private String workspace;
         private PathProbe probe = PathProbe.LOCAL;
+        private final List<String> secrets = new ArrayList<>();
+        private Map<String, String> environment;
 
         /** Two builds at a time per core, at least two: a build waits on I/O and the registry as much as on CPU. */
         public static int defaultConcurrency() {
@@ -243,6 +247,31 @@ public record BuildRequest(
         }
 
         /**
+         * A build secret in buildx's form, {@code id=ID,src=FILE} or {@code id=ID,env=VARIABLE} (see
+         * {@link BuildSecret#parse}); repeatable. Only the reference is kept: buildx reads the value.
+         */
+        public Builder secret(String spec) {
+            secrets.add(spec);
+            return this;
+        }
+
+        public Builder secrets(List<String> specs) {
+            if (specs != null) {
+                secrets.addAll(specs);
+            }
+            return this;
+        }
+
+        /**
+         * The environment buildx will run with, for checking that every {@code env=} secret's variable is set
+         * (default: this JVM's environment, which the CLI's buildx inherits).
+         */
+        public Builder environment(Map<String, String> value) {
+            this.environment = value;
+            return this;
+        }
+
+        /**
          * Validates every field and returns the request.
          *
          * @throws InvalidRequestException listing every violation, with field names and values
@@ -351,13 +380,51 @@ public record BuildRequest(
                 v.add(new Violation("binfmt", "null", "must be one of OFF, VERIFY, INSTALL"));
             }
             BinfmtInstaller installer = parse(v, "binfmtInstaller", binfmtInstaller, BinfmtInstaller::parse);
+            List<BuildSecret> secretList = checkSecrets(v);
 
             if (!v.isEmpty()) {
                 throw new InvalidRequestException(v);
             }
             return new BuildRequest(imageName, tagList, contextDir, dockerfilePath, Optional.ofNullable(target).filter(s -> !s.isEmpty()),
                     buildArgs, labels, platformList, optional, testSpec, failFast, platformTimeout, testTimeout,
-                    emulatedRetries, provenance, concurrency, binfmtMode, installer, registryCache, batch);
+                    emulatedRetries, provenance, concurrency, binfmtMode, installer, registryCache, batch, secretList);
+        }
+
+        /**
+         * Each secret parsed, its id unique, its file present on the building machine (a relative path is taken from
+         * the workspace, or this JVM's working directory) and its variable set. The values are never read here.
+         */
+        private List<BuildSecret> checkSecrets(List<Violation> v) {
+            List<BuildSecret> list = new ArrayList<>();
+            Map<String, String> env = environment != null ? environment : System.getenv();
+            for (int i = 0; i < secrets.size(); i++) {
+                String field = "secrets[" + i + "]";
+                BuildSecret s = parse(v, field, secrets.get(i), BuildSecret::parse);
+                if (s == null) {
+                    continue;
+                }
+                if (list.stream().anyMatch(o -> o.id().equals(s.id()))) {
+                    v.add(new Violation(field, secrets.get(i), "the id '" + s.id() + "' is given twice"));
+                    continue;
+                }
+                if (s.kind() == BuildSecret.Kind.ENV) {
+                    if (env.get(s.source()) == null) {
+                        v.add(new Violation(field, secrets.get(i), "the environment variable " + s.source() + " is not set"));
+                        continue;
+                    }
+                    list.add(s);
+                    continue;
+                }
+                Path p = Path.of(s.source());
+                Path resolved = (p.isAbsolute() ? p : (workspace == null ? Path.of("").toAbsolutePath() : Path.of(workspace))
+                        .resolve(p)).normalize();
+                if (!exists(v, field, secrets.get(i), resolved, false)) {
+                    v.add(new Violation(field, secrets.get(i), "no such file: " + resolved));
+                    continue;
+                }
+                list.add(BuildSecret.file(s.id(), resolved.toString()));
+            }
+            return list;
         }
 
         /** The context as an absolute path on the building machine, or null (with a violation) when it is not there. */

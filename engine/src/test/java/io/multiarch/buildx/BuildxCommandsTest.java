@@ -151,6 +151,29 @@ class BuildxCommandsTest {
     }
 
     @Test
+    void shouldPassSecretsByReferenceToEveryBuildAndNeverToTheTest() throws IOException {
+        // Given a secret in a file and one in an environment variable
+        Path file = Files.writeString(context.resolve("token"), "the-value");
+        BuildRequest request = request().secret("id=token,src=" + file).secret("id=npm,env=NPM_TOKEN")
+                .environment(Map.of("NPM_TOKEN", "npm-value")).testShell("true").build();
+
+        // When
+        Command one = commands(request).build(task(request, Platform.AMD64), false, "/tmp/m.json");
+        List<PlatformTask> tasks = List.of(task(request, Platform.AMD64), task(request, Platform.ARM_V7));
+        Command batch = commands(request).batchBuild(tasks, "multiarch-cache-set-x", "multiarch-tmp-b", false, "/tmp/m.json", true);
+        Command test = commands(request).test(Platform.AMD64, RUN_ID, DIGEST_A, request.test().orElseThrow());
+
+        // Then buildx gets where to read each value, never a value, and nothing reaches the command's environment
+        for (Command c : List.of(one, batch)) {
+            assertThat(c.argv()).containsSubsequence("--secret", "id=token,src=" + file.toAbsolutePath().normalize(),
+                    "--secret", "id=npm,env=NPM_TOKEN");
+            assertThat(String.join(" ", c.argv())).doesNotContain("the-value").doesNotContain("npm-value");
+            assertThat(c.env()).isEqualTo(ENV);
+        }
+        assertThat(test.argv()).doesNotContain("--secret");
+    }
+
+    @Test
     void shouldRunAShellTestInThePlatformsImageByDigest() {
         // Given
         BuildRequest request = request().testShell("uname -m | grep armv7l").testTimeout(Duration.ofSeconds(90)).build();

@@ -93,6 +93,14 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--test-exec", paramLabel = "JSON", description = "Test as an exec form, for images without a shell: '[\"/app/selftest\",\"--quick\"]'.")
     String testExec;
 
+    @Option(names = "--size-budget", paramLabel = "[P=]SIZE",
+            description = "Largest compressed image size (sum of its layers), e.g. 12MB or 1.5MiB, for every platform, or with P= for one "
+                    + "(repeatable); a platform over it fails, so nothing is published.")
+    List<String> sizeBudgets = new ArrayList<>();
+
+    @Option(names = "--size-budget-warn", description = "A platform over its --size-budget only gets a warning instead of failing.")
+    boolean sizeBudgetWarn;
+
     @Option(names = "--fail-fast", description = "Stop the other platforms when a required platform fails.")
     boolean failFast;
 
@@ -298,6 +306,7 @@ final class BuildCommand implements Callable<Integer> {
             case "buildArgs" -> "--build-arg";
             case "labels" -> "--label";
             case "secrets" -> "--secret";
+            case "sizeBudgets" -> "--size-budget";
             case "platforms" -> "--platforms";
             case "optionalPlatforms" -> "--optional-platform";
             case "test" -> "--test";
@@ -430,6 +439,8 @@ final class BuildCommand implements Callable<Integer> {
                 .batch(!noBatch)
                 .binfmtInstaller(binfmtInstaller)
                 .secrets(secrets)
+                .sizeBudgets(sizeBudgets)
+                .sizeBudgetWarnOnly(sizeBudgetWarn)
                 .buildArgs(KeyValues.parse("buildArgs", buildArgs, violations))
                 .labels(KeyValues.parse("labels", labels, violations));
         if (timeoutMinutes > Long.MAX_VALUE / 60 || timeoutMinutes < -Long.MAX_VALUE / 60) {

@@ -140,6 +140,12 @@ class BadInputTest {
                 bad("--secret", "id=t,mode=0400,src=/etc/hostname", "--secret", "id=t,mode=0400,src=/etc/hostname"),
                 bad("--secret", "id=t,env=HOME", "--secret", "id=t,src=/etc/hostname", "--secret", "id=t,env=HOME"),
                 bad("--secret", "id=t,src=/etc/host\\x0aname", "--secret", "id=t,src=/etc/host\nname"),
+                // --size-budget
+                bad("--size-budget", "lots", "--size-budget", "lots"),
+                bad("--size-budget", "0", "--size-budget", "0"),
+                bad("--size-budget", "linux/s390x=1MB", "--size-budget", "linux/s390x=1MB"),
+                bad("--size-budget", "linux/sparc=1MB", "--size-budget", "linux/sparc=1MB"),
+                bad("--size-budget", "2MB", "--size-budget", "1MB", "--size-budget", "2MB"),
                 // --test, --test-exec
                 bad("--test", "'", "--test", ""),
                 bad("--test", "a\\x00b", "--test", "a\u0000b"),

@@ -1,5 +1,6 @@
 package io.multiarch.report;
 
+import io.multiarch.result.ImageSize;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.PublishResult;
 import io.multiarch.result.RunResult;
@@ -33,10 +34,11 @@ public final class HtmlReport {
             dd{overflow-wrap:anywhere}
             .passed{color:#1a7f37;font-weight:bold}.failed{color:#cf222e;font-weight:bold}
             .skipped{color:#8c6d00;font-weight:bold}
+            ol.layers{margin:0;padding-left:1.4em}
             dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}dd{margin:0}
             """;
 
-    private static final int COLUMNS = 13;
+    private static final int COLUMNS = 14;
 
     /** Writes {@value #FILE_NAME} into {@code dir} (created if needed) and returns its path. */
     public Path write(RunResult run, Path dir) throws IOException {
@@ -77,13 +79,15 @@ public final class HtmlReport {
 
         sb.append("<h2>Platforms</h2>\n<table>\n<thead><tr>");
         for (String title : new String[] {"Platform", "Status", "Required", "Mode", "Binfmt s", "Build s", "Push s", "Test s",
-                "Emulation factor", "Size",
+                "Emulation factor", "Size", "Size change",
                 "Digest", "Exit", "Message"}) {
             sb.append("<th>").append(title).append("</th>");
         }
         sb.append("</tr></thead>\n<tbody>\n");
         run.platforms().forEach(p -> platform(sb, run, p));
         sb.append("</tbody>\n</table>\n");
+
+        sizes(sb, run);
 
         sb.append("<h2>Publish</h2>\n<p>");
         String message = Text.orEmpty(publish.message());
@@ -110,6 +114,43 @@ public final class HtmlReport {
         return sb.toString();
     }
 
+    /** Per platform: the size, its change, the budget and the biggest layers with the step that made each. */
+    private static void sizes(StringBuilder sb, RunResult run) {
+        if (run.platforms().stream().noneMatch(p -> p.size().known() || p.size().hasBudget())) {
+            return;
+        }
+        String tag = run.platforms().stream().map(p -> p.size().previousTag()).filter(t -> !t.isEmpty()).findFirst().orElse("");
+        sb.append("<h2 id=\"sizes\">Image size</h2>\n<p>Compressed size: the sum of the layers a pull downloads.")
+                .append(tag.isEmpty() ? "" : " Change: against the image of the same platform in the index <code>"
+                        + Text.html(tag) + "</code> served before this run (<q>-</q>: none to compare with).")
+                .append("</p>\n<table>\n<thead><tr><th>Platform</th><th>Size</th><th>Change</th><th>Budget</th>")
+                .append("<th>Biggest layers</th></tr></thead>\n<tbody>\n");
+        for (PlatformResult p : run.platforms()) {
+            ImageSize size = p.size();
+            sb.append("<tr>");
+            cell(sb, "", "<code>" + Text.html(p.platform().toString()) + "</code>");
+            cell(sb, "num", Text.html(Text.size(size.bytes())));
+            cell(sb, "num", size.change().isPresent() ? Text.html(ImageSize.formatChange(size.change().getAsLong())) : "-");
+            cell(sb, "", !size.hasBudget() ? "-" : Text.html(Text.size(size.budgetBytes())) + (!size.overBudget() ? ", within"
+                    : size.budgetWarnOnly() ? ", <span class=\"skipped\">over (a warning only)</span>"
+                    : ", <span class=\"failed\">over: failed</span>"));
+            StringBuilder layers = new StringBuilder();
+            if (!size.biggestLayers().isEmpty()) {
+                layers.append("<ol class=\"layers\">");
+                for (ImageSize.Layer l : size.biggestLayers()) {
+                    layers.append("<li>").append(Text.html(Text.size(l.bytes()))).append(' ')
+                            .append(l.createdBy().isEmpty() ? "<code>" + Text.html(Text.shortDigest(l.digest())) + "</code>"
+                                    : "<code title=\"" + Text.html(l.digest()) + "\">" + Text.html(l.createdBy()) + "</code>")
+                            .append("</li>");
+                }
+                layers.append("</ol>");
+            }
+            cell(sb, "msg", layers.length() == 0 ? "-" : layers.toString());
+            sb.append("</tr>\n");
+        }
+        sb.append("</tbody>\n</table>\n");
+    }
+
     private static void item(StringBuilder sb, String term, String escapedValue) {
         sb.append("<dt>").append(term).append("</dt><dd>").append(escapedValue).append("</dd>\n");
     }
@@ -127,7 +168,9 @@ public final class HtmlReport {
         cell(sb, "num", p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-");
         java.util.OptionalDouble factor = run.emulationFactor(p);
         cell(sb, "num", factor.isPresent() ? RunResult.formatFactor(factor.getAsDouble()) : "-");
-        cell(sb, "num", Text.html(Text.size(p.sizeBytes())));
+        cell(sb, "num", Text.html(Text.size(p.sizeBytes())) + (p.size().overBudget()
+                ? " <span class=\"" + (p.size().budgetWarnOnly() ? "skipped" : "failed") + "\">over budget</span>" : ""));
+        cell(sb, "num", p.size().change().isPresent() ? Text.html(ImageSize.formatChange(p.size().change().getAsLong())) : "-");
         // the short form is shown, the full digest is one hover away
         cell(sb, "digest", Text.orEmpty(p.digest()).isEmpty() ? "-"
                 : "<code title=\"" + Text.html(p.digest()) + "\">" + Text.html(Text.shortDigest(p.digest())) + "</code>");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.multiarch.result.ImageSize;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.PublishResult;
 import io.multiarch.result.RunResult;
@@ -76,6 +77,38 @@ public final class JsonReport {
         return Math.round(value * 1000) / 1000.0;
     }
 
+    /** The size, its change against the tag's previous index, the budget and the biggest layers; nulls for "none". */
+    private static ObjectNode size(ImageSize size) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("bytes", size.bytes());
+        node.put("previousTag", size.previousTag());
+        if (size.previousBytes() >= 0) {
+            node.put("previousBytes", size.previousBytes());
+        } else {
+            node.putNull("previousBytes");
+        }
+        if (size.change().isPresent()) {
+            node.put("changeBytes", size.change().getAsLong());
+        } else {
+            node.putNull("changeBytes");
+        }
+        if (size.hasBudget()) {
+            node.put("budgetBytes", size.budgetBytes());
+        } else {
+            node.putNull("budgetBytes");
+        }
+        node.put("overBudget", size.overBudget());
+        node.put("budgetWarnOnly", size.budgetWarnOnly());
+        ArrayNode layers = node.putArray("biggestLayers");
+        for (ImageSize.Layer l : size.biggestLayers()) {
+            ObjectNode layer = layers.addObject();
+            layer.put("digest", Text.orEmpty(l.digest()));
+            layer.put("bytes", l.bytes());
+            layer.put("createdBy", Text.orEmpty(l.createdBy()));
+        }
+        return node;
+    }
+
     private static ObjectNode platform(RunResult run, PlatformResult p) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("platform", p.platform().toString());
@@ -90,6 +123,7 @@ public final class JsonReport {
         node.put("pushSeconds", seconds(p.pushSeconds()));
         node.put("testSeconds", seconds(p.testSeconds()));
         node.put("sizeBytes", p.sizeBytes());
+        node.set("size", size(p.size()));
         java.util.OptionalDouble factor = run.emulationFactor(p);
         if (factor.isPresent()) {
             node.put("emulationFactor", Math.round(factor.getAsDouble() * 100) / 100.0);

@@ -40,7 +40,8 @@ public record BuildRequest(
         BinfmtInstaller binfmtInstaller,
         boolean registryCache,
         boolean batch,
-        List<BuildSecret> secrets) {
+        List<BuildSecret> secrets,
+        SizeBudget sizeBudget) {
 
     public static final Duration DEFAULT_PLATFORM_TIMEOUT = Duration.ofMinutes(60);
     public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofMinutes(10);
@@ -107,6 +108,8 @@ public record BuildRequest(
         private PathProbe probe = PathProbe.LOCAL;
         private final List<String> secrets = new ArrayList<>();
         private Map<String, String> environment;
+        private final List<String> sizeBudgets = new ArrayList<>();
+        private boolean sizeBudgetWarnOnly;
 
         /** Two builds at a time per core, at least two: a build waits on I/O and the registry as much as on CPU. */
         public static int defaultConcurrency() {
@@ -272,6 +275,28 @@ public record BuildRequest(
         }
 
         /**
+         * A size budget: {@code SIZE} for every platform, or {@code PLATFORM=SIZE} for one (which wins over the
+         * former); sizes as {@link SizeBudget#parseSize} reads them. Repeatable.
+         */
+        public Builder sizeBudget(String spec) {
+            sizeBudgets.add(spec);
+            return this;
+        }
+
+        public Builder sizeBudgets(List<String> specs) {
+            if (specs != null) {
+                sizeBudgets.addAll(specs);
+            }
+            return this;
+        }
+
+        /** Whether a platform over its size budget only gets a warning, instead of failing. */
+        public Builder sizeBudgetWarnOnly(boolean value) {
+            this.sizeBudgetWarnOnly = value;
+            return this;
+        }
+
+        /**
          * Validates every field and returns the request.
          *
          * @throws InvalidRequestException listing every violation, with field names and values
@@ -381,13 +406,14 @@ public record BuildRequest(
             }
             BinfmtInstaller installer = parse(v, "binfmtInstaller", binfmtInstaller, BinfmtInstaller::parse);
             List<BuildSecret> secretList = checkSecrets(v);
+            SizeBudget budget = checkSizeBudgets(v, platformList);
 
             if (!v.isEmpty()) {
                 throw new InvalidRequestException(v);
             }
             return new BuildRequest(imageName, tagList, contextDir, dockerfilePath, Optional.ofNullable(target).filter(s -> !s.isEmpty()),
                     buildArgs, labels, platformList, optional, testSpec, failFast, platformTimeout, testTimeout,
-                    emulatedRetries, provenance, concurrency, binfmtMode, installer, registryCache, batch, secretList);
+                    emulatedRetries, provenance, concurrency, binfmtMode, installer, registryCache, batch, secretList, budget);
         }
 
         /**
@@ -425,6 +451,48 @@ public record BuildRequest(
                 list.add(BuildSecret.file(s.id(), resolved.toString()));
             }
             return list;
+        }
+
+        private SizeBudget checkSizeBudgets(List<Violation> v, List<Platform> platformList) {
+            long all = 0;
+            Map<Platform, Long> per = new LinkedHashMap<>();
+            for (int i = 0; i < sizeBudgets.size(); i++) {
+                String field = "sizeBudgets[" + i + "]";
+                String spec = sizeBudgets.get(i);
+                if (isBad(v, field, spec, false)) {
+                    continue;
+                }
+                int eq = spec.indexOf('=');
+                Platform p = null;
+                if (eq >= 0) {
+                    try {
+                        p = Platform.parse(spec.substring(0, eq).strip());
+                    } catch (IllegalArgumentException e) {
+                        v.add(new Violation(field, spec, e.getMessage()));
+                        continue;
+                    }
+                    if (!platformList.isEmpty() && !platformList.contains(p)) {
+                        v.add(new Violation(field, spec, p + " is not one of the platforms " + platformList));
+                        continue;
+                    }
+                }
+                long bytes;
+                try {
+                    bytes = SizeBudget.parseSize(spec.substring(eq + 1));
+                } catch (IllegalArgumentException e) {
+                    v.add(new Violation(field, spec, e.getMessage()));
+                    continue;
+                }
+                if (p == null ? all > 0 : per.containsKey(p)) {
+                    v.add(new Violation(field, spec, (p == null ? "a budget for every platform" : "a budget for " + p)
+                            + " is given twice"));
+                } else if (p == null) {
+                    all = bytes;
+                } else {
+                    per.put(p, bytes);
+                }
+            }
+            return all == 0 && per.isEmpty() ? SizeBudget.NONE : new SizeBudget(all, per, sizeBudgetWarnOnly);
         }
 
         /** The context as an absolute path on the building machine, or null (with a violation) when it is not there. */

@@ -132,4 +132,21 @@ class HtmlReportTest {
         assertThat(html).contains("<td><code>1.2.3</code></td><td>(absent)</td><td><code>" + SampleRuns.INDEX_DIGEST
                 + "</code></td><td class=\"msg\"><span class=\"failed\">not restored</span> created by this publish</td>");
     }
+
+    @Test
+    void shouldShowEverySizeWithItsChangeBudgetAndBiggestLayersEscaped() throws IOException {
+        String html = Files.readString(new HtmlReport().write(SampleRuns.sized(), dir), StandardCharsets.UTF_8);
+
+        assertThat(html).contains("<h2 id=\"sizes\">Image size</h2>")
+                .contains("against the image of the same platform in the index <code>1.2.3</code>")
+                .contains("<td class=\"num\">+1.0 KiB</td>")
+                .contains("3.8 MiB, within")
+                .contains("<span class=\"failed\">over: failed</span>")
+                .contains("<span class=\"skipped\">over (a warning only)</span>")
+                .contains("<td class=\"num\">-97.7 KiB</td>")
+                .contains("2.9 MiB <code title=\"sha256:" + "1".repeat(64) + "\">COPY rootfs/linux/amd64/ / # buildkit</code>")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                .doesNotContain("<script>")
+                .contains("752 B <code>sha256:333333333333</code>");
+    }
 }

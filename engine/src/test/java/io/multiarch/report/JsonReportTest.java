@@ -142,4 +142,29 @@ class JsonReportTest {
         assertThat(test.get("signal").asText()).isEqualTo("SIGSEGV");
         assertThat(test.get("exitCode").asInt()).isEqualTo(139);
     }
+
+    @Test
+    void shouldWriteEachSizeWithItsChangeBudgetAndBiggestLayers() throws IOException {
+        JsonNode platforms = mapper.readTree(new JsonReport().write(SampleRuns.sized(), dir).toFile()).get("platforms");
+
+        JsonNode amd64 = platforms.get(0).get("size");
+        assertThat(platforms.get(0).get("sizeBytes").longValue()).isEqualTo(3_146_752);
+        assertThat(amd64.get("bytes").longValue()).isEqualTo(3_146_752);
+        assertThat(amd64.get("previousTag").textValue()).isEqualTo("1.2.3");
+        assertThat(amd64.get("previousBytes").longValue()).isEqualTo(3_145_728);
+        assertThat(amd64.get("changeBytes").longValue()).isEqualTo(1024);
+        assertThat(amd64.get("budgetBytes").longValue()).isEqualTo(4_000_000);
+        assertThat(amd64.get("overBudget").booleanValue()).isFalse();
+        assertThat(amd64.get("biggestLayers")).hasSize(3);
+        assertThat(amd64.get("biggestLayers").get(1).get("createdBy").textValue()).isEqualTo(SampleRuns.HOSTILE_STEP);
+        assertThat(amd64.get("biggestLayers").get(1).get("bytes").longValue()).isEqualTo(146_000);
+        JsonNode arm64 = platforms.get(1).get("size");
+        assertThat(arm64.get("previousBytes").isNull()).isTrue();
+        assertThat(arm64.get("changeBytes").isNull()).isTrue();
+        assertThat(arm64.get("overBudget").booleanValue()).isTrue();
+        assertThat(platforms.get(2).get("size").get("budgetWarnOnly").booleanValue()).isTrue();
+        JsonNode none = mapper.readTree(new JsonReport().write(SampleRuns.withheld(), dir).toFile()).get("platforms").get(0).get("size");
+        assertThat(none.get("budgetBytes").isNull()).isTrue();
+        assertThat(none.get("biggestLayers")).isEmpty();
+    }
 }

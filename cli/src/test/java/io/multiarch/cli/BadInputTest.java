@@ -146,6 +146,15 @@ class BadInputTest {
                 bad("--size-budget", "linux/s390x=1MB", "--size-budget", "linux/s390x=1MB"),
                 bad("--size-budget", "linux/sparc=1MB", "--size-budget", "linux/sparc=1MB"),
                 bad("--size-budget", "2MB", "--size-budget", "1MB", "--size-budget", "2MB"),
+                // --sbom-generator
+                bad("--sbom-generator", "Docker/Scanner", "--sbom-generator", "Docker/Scanner"),
+                bad("--sbom-generator", "scanner,push=true", "--sbom-generator", "scanner,push=true"),
+                // --variant, --all-or-nothing
+                bad("--variant", "alpine", "--variant", "alpine"),
+                bad("--variant", "=Dockerfile", "--variant", "=Dockerfile"),
+                bad("--variant variants[0].name", "Alpine", "--variant", "Alpine=Dockerfile"),
+                bad("--variant variants[0] (alpine).dockerfile", "missing.Dockerfile", "--variant", "alpine=missing.Dockerfile"),
+                bad("--variant variants[1].name", "a", "--variant", "a=Dockerfile", "--variant", "a=Dockerfile"),
                 // --test, --test-exec
                 bad("--test", "'", "--test", ""),
                 bad("--test", "a\\x00b", "--test", "a\u0000b"),

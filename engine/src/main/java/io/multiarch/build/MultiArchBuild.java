@@ -47,6 +47,7 @@ public final class MultiArchBuild {
     private Jobs jobs;
     private String stopReason;
     private Thread publishing;
+    private volatile String heldBecause;
 
     /**
      * @param agents    the machine each platform runs on (one local machine, or per-platform docker endpoints)
@@ -58,6 +59,15 @@ public final class MultiArchBuild {
         this.plan = plan;
         this.agents = agents;
         this.publisher = publisher;
+    }
+
+    /**
+     * Builds and tests without publishing: {@link #run()} then returns the publish withheld with {@code reason}, for a
+     * caller that decides later (the variants of an all-or-nothing matrix, see {@link MatrixBuild}).
+     */
+    public MultiArchBuild holdPublish(String reason) {
+        this.heldBecause = reason;
+        return this;
     }
 
     /**
@@ -129,7 +139,7 @@ public final class MultiArchBuild {
         Publisher publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"));
         PublishResult published = null;
         synchronized (lock) {
-            if (stopReason == null) {
+            if (stopReason == null && heldBecause == null) {
                 publishing = Thread.currentThread();
             }
         }
@@ -150,6 +160,9 @@ public final class MultiArchBuild {
             stop("an interrupt");
         }
         String interrupted = stopReason();
+        if (published == null && interrupted == null) {
+            published = publish.withhold(ordered, heldBecause);
+        }
         if (published == null) {
             published = publish.withhold(ordered, "interrupted by " + interrupted + ": nothing was published, no tag was "
                     + "created or moved");
@@ -392,6 +405,11 @@ public final class MultiArchBuild {
                 }
             }
         }
+    }
+
+    /** Where the run's own lines go: the publishing machine's output. */
+    public OutputListener output() {
+        return publisher.output();
     }
 
     /** Output lines prefixed with {@code [name] }, one line at a time. */

@@ -79,6 +79,9 @@ public final class BuildxCommands {
         // the reference only (id and file or variable name): buildx reads the value, which never reaches argv
         request.secrets().forEach(s -> a.addAll(List.of("--secret", s.argument())));
         a.add("--provenance=" + request.provenance());
+        if (request.sbom()) {
+            a.add("--sbom=" + request.sbomGenerator().map(g -> "generator=" + g).orElse("true"));
+        }
         a.addAll(List.of("--progress", "plain", "--metadata-file", metadataFile));
         String repo = request.image().fullName();
         for (String tag : cacheFrom) {

@@ -58,6 +58,26 @@ public final class ConsoleTable {
         return sb.toString();
     }
 
+    /** A matrix build: each variant's table under its name, then one line per variant saying what it published. */
+    public String render(io.multiarch.result.MatrixResult matrix) {
+        StringBuilder sb = new StringBuilder();
+        for (io.multiarch.result.VariantResult v : matrix.variants()) {
+            sb.append("== variant ").append(Text.oneLine(v.name())).append(" (tags ")
+                    .append(Text.oneLine(String.join(", ", v.run().tags()))).append(")\n");
+            sb.append(render(v.run())).append('\n');
+        }
+        sb.append("variants").append(matrix.allOrNothing() ? " (all or nothing)" : "").append(":\n");
+        for (io.multiarch.result.VariantResult v : matrix.variants()) {
+            PublishResult p = v.run().publish();
+            sb.append("  ").append(Text.oneLine(v.name())).append(": ")
+                    .append(p.published() ? "published " + Text.shortDigest(p.indexDigest()) + " as "
+                            + Text.oneLine(String.join(", ", v.run().tags()))
+                            : "not published: " + Text.oneLine(p.message()))
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
     private static void publish(StringBuilder sb, RunResult run) {
         PublishResult publish = run.publish();
         String tags = run.tags().isEmpty() ? "(no tags)" : String.join(", ", run.tags());

@@ -1,6 +1,8 @@
 package io.multiarch.report;
 
 import io.multiarch.result.ImageSize;
+import io.multiarch.result.MatrixResult;
+import io.multiarch.result.VariantResult;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.PublishResult;
 import io.multiarch.result.RunResult;
@@ -22,7 +24,8 @@ public final class HtmlReport {
 
     private static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222}
-            h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}
+            h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}h3{font-size:1em;margin-top:1.2em}
+            section.variant{border-top:2px solid #888;margin-top:2em}
             table{border-collapse:collapse;width:100%}
             th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
             td{white-space:nowrap}td.msg,td.digest{white-space:normal;overflow-wrap:anywhere}
@@ -50,16 +53,73 @@ public final class HtmlReport {
 
     /** The whole page. */
     public String render(RunResult run) {
-        PublishResult publish = run.publish();
         StringBuilder sb = new StringBuilder(4096);
+        head(sb, run.image());
+        sb.append("<h1>Multi-architecture build of <code>").append(Text.html(run.image())).append("</code></h1>\n");
+        body(sb, run, "h2", "");
+        sb.append("</body>\n</html>\n");
+        return sb.toString();
+    }
+
+    /** Writes a matrix build's {@value #FILE_NAME}: a summary of the variants, then a section per variant. */
+    public Path write(MatrixResult matrix, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(FILE_NAME);
+        Files.writeString(file, render(matrix), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** The page of a matrix build: which variant published what, then each variant as a run's page shows it. */
+    public String render(MatrixResult matrix) {
+        StringBuilder sb = new StringBuilder(8192);
+        String image = matrix.variants().isEmpty() ? "" : matrix.variants().get(0).run().image();
+        head(sb, image);
+        sb.append("<h1>Multi-architecture build of <code>").append(Text.html(image)).append("</code>, ")
+                .append(matrix.variants().size()).append(" variants</h1>\n<dl>\n");
+        item(sb, "Published", matrix.published() ? "<span class=\"passed\">every variant</span>"
+                : "<span class=\"failed\">not every variant</span>");
+        item(sb, "All or nothing", matrix.allOrNothing() ? "yes: no variant is published unless every one passed"
+                : "no: each variant is published when its own platforms passed");
+        if (!Text.orEmpty(matrix.interrupted()).isEmpty()) {
+            item(sb, "Interrupted", "<span class=\"failed\">by " + Text.html(matrix.interrupted()) + "</span>");
+        }
+        item(sb, "Total", Text.seconds(matrix.totalSeconds()) + " s");
+        sb.append("</dl>\n<table>\n<thead><tr><th>Variant</th><th>Tags</th><th>Platforms</th><th>Published</th>")
+                .append("<th>Message</th></tr></thead>\n<tbody>\n");
+        for (VariantResult v : matrix.variants()) {
+            RunResult run = v.run();
+            sb.append("<tr>");
+            cell(sb, "", "<a href=\"#variant-" + Text.html(v.name()) + "\"><code>" + Text.html(v.name()) + "</code></a>");
+            cell(sb, "", String.join(", ", run.tags().stream().map(t -> "<code>" + Text.html(t) + "</code>").toList()));
+            cell(sb, "", String.join(", ", run.platforms().stream().map(p -> "<code>" + Text.html(p.platform().toString())
+                    + "</code> <span class=\"" + p.status().label() + "\">" + p.status().label() + "</span>").toList()));
+            cell(sb, "", run.published() ? "<span class=\"passed\">yes</span>" : "<span class=\"failed\">no</span>");
+            cell(sb, "msg", Text.html(run.publish().message()));
+            sb.append("</tr>\n");
+        }
+        sb.append("</tbody>\n</table>\n");
+        for (VariantResult v : matrix.variants()) {
+            sb.append("<section class=\"variant\">\n<h2 id=\"variant-").append(Text.html(v.name())).append("\">Variant <code>")
+                    .append(Text.html(v.name())).append("</code></h2>\n");
+            body(sb, v.run(), "h3", "-" + v.name());
+            sb.append("</section>\n");
+        }
+        sb.append("</body>\n</html>\n");
+        return sb.toString();
+    }
+
+    private static void head(StringBuilder sb, String image) {
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 // the page must never load or run anything, even if an escape were missed
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
                 .append("style-src 'unsafe-inline'\">\n")
-                .append("<title>multiarch report: ").append(Text.html(run.image())).append("</title>\n")
+                .append("<title>multiarch report: ").append(Text.html(image)).append("</title>\n")
                 .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+    }
 
-        sb.append("<h1>Multi-architecture build of <code>").append(Text.html(run.image())).append("</code></h1>\n");
+    /** A run's summary, platforms, sizes and publish, under headings {@code h}; {@code id} keeps anchors apart. */
+    private static void body(StringBuilder sb, RunResult run, String h, String id) {
+        PublishResult publish = run.publish();
         sb.append("<dl>\n");
         item(sb, "Image", "<code>" + Text.html(run.image()) + "</code>");
         item(sb, "Tags", run.tags().isEmpty() ? "none"
@@ -77,7 +137,7 @@ public final class HtmlReport {
         item(sb, "Publish", Text.seconds(publish.seconds()) + " s");
         sb.append("</dl>\n");
 
-        sb.append("<h2>Platforms</h2>\n<table>\n<thead><tr>");
+        sb.append("<" + h + ">Platforms</" + h + ">\n<table>\n<thead><tr>");
         for (String title : new String[] {"Platform", "Status", "Required", "Mode", "Binfmt s", "Build s", "Push s", "Test s",
                 "Emulation factor", "Size", "Size change",
                 "Digest", "Exit", "Message"}) {
@@ -87,9 +147,9 @@ public final class HtmlReport {
         run.platforms().forEach(p -> platform(sb, run, p));
         sb.append("</tbody>\n</table>\n");
 
-        sizes(sb, run);
+        sizes(sb, run, h, id);
 
-        sb.append("<h2>Publish</h2>\n<p>");
+        sb.append("<" + h + ">Publish</" + h + ">\n<p>");
         String message = Text.orEmpty(publish.message());
         sb.append(publish.published() ? "Published" : "Not published").append(message.isBlank() ? "." : ": ");
         sb.append(Text.html(message)).append("</p>\n");
@@ -110,17 +170,15 @@ public final class HtmlReport {
             publish.leftovers().forEach(l -> sb.append("<li><code>").append(Text.html(l)).append("</code></li>\n"));
             sb.append("</ul>\n");
         }
-        sb.append("</body>\n</html>\n");
-        return sb.toString();
     }
 
     /** Per platform: the size, its change, the budget and the biggest layers with the step that made each. */
-    private static void sizes(StringBuilder sb, RunResult run) {
+    private static void sizes(StringBuilder sb, RunResult run, String h, String id) {
         if (run.platforms().stream().noneMatch(p -> p.size().known() || p.size().hasBudget())) {
             return;
         }
         String tag = run.platforms().stream().map(p -> p.size().previousTag()).filter(t -> !t.isEmpty()).findFirst().orElse("");
-        sb.append("<h2 id=\"sizes\">Image size</h2>\n<p>Compressed size: the sum of the layers a pull downloads.")
+        sb.append("<" + h + " id=\"sizes").append(Text.html(id)).append("\">Image size</" + h + ">\n<p>Compressed size: the sum of the layers a pull downloads.")
                 .append(tag.isEmpty() ? "" : " Change: against the image of the same platform in the index <code>"
                         + Text.html(tag) + "</code> served before this run (<q>-</q>: none to compare with).")
                 .append("</p>\n<table>\n<thead><tr><th>Platform</th><th>Size</th><th>Change</th><th>Budget</th>")

@@ -72,6 +72,34 @@ public final class JsonReport {
         return root;
     }
 
+    /**
+     * Writes a matrix build's {@value #FILE_NAME}: {@code {published, allOrNothing, interrupted, totalSeconds,
+     * tagsLeftChanged, variants: [{variant, tagSuffix, …every field of a run's report…}]}}.
+     */
+    public Path write(io.multiarch.result.MatrixResult matrix, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(FILE_NAME);
+        MAPPER.writeValue(file.toFile(), tree(matrix));
+        return file;
+    }
+
+    public ObjectNode tree(io.multiarch.result.MatrixResult matrix) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("published", matrix.published());
+        root.put("allOrNothing", matrix.allOrNothing());
+        root.put("interrupted", Text.orEmpty(matrix.interrupted()));
+        root.put("totalSeconds", seconds(matrix.totalSeconds()));
+        root.put("tagsLeftChanged", matrix.tagsLeftChanged());
+        ArrayNode variants = root.putArray("variants");
+        for (io.multiarch.result.VariantResult v : matrix.variants()) {
+            ObjectNode node = variants.addObject();
+            node.put("variant", v.name());
+            node.put("tagSuffix", v.tagSuffix());
+            node.setAll(tree(v.run()));
+        }
+        return root;
+    }
+
     /** Seconds to the millisecond: {@code 10.9}, not the {@code 10.899999999999999} a sum of doubles gives. */
     static double seconds(double value) {
         return Math.round(value * 1000) / 1000.0;

@@ -58,12 +58,36 @@ public final class JunitReport {
         return FILE_PREFIX + p.platform().slug() + ".xml";
     }
 
+    /**
+     * A matrix build's files, one per variant and platform ({@code TEST-multiarch-<variant>-<slug>.xml}, suites named
+     * {@code multiarch.<variant>.<platform>} so that a CI server groups them by variant), into {@code dir}; stale
+     * files of this report are deleted.
+     */
+    public List<Path> write(io.multiarch.result.MatrixResult matrix, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> written = new ArrayList<>();
+        for (io.multiarch.result.VariantResult v : matrix.variants()) {
+            for (PlatformResult p : v.run().platforms()) {
+                Path file = dir.resolve(FILE_PREFIX + v.name() + "-" + p.platform().slug() + ".xml");
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    write(p, "multiarch." + v.name() + "." + p.platform(), out);
+                }
+                written.add(file);
+            }
+        }
+        deleteStale(dir, new HashSet<>(written));
+        return written;
+    }
+
     /** One platform's suite, as UTF-8. */
     public void write(PlatformResult p, OutputStream out) throws IOException {
+        write(p, "multiarch." + p.platform(), out);
+    }
+
+    private void write(PlatformResult p, String suite, OutputStream out) throws IOException {
         Case build = buildCase(p);
         Case test = testCase(p);
         List<Case> cases = p.size().hasBudget() ? List.of(build, test, sizeCase(p)) : List.of(build, test);
-        String suite = "multiarch." + p.platform();
         try {
             XMLStreamWriter xml = XML.createXMLStreamWriter(out, "UTF-8");
             xml.writeStartDocument("UTF-8", "1.0");

@@ -174,6 +174,23 @@ class BuildxCommandsTest {
     }
 
     @Test
+    void shouldAskForAnSbomWithBuildKitsScannerOrTheOneNamed() {
+        BuildRequest plain = request().build();
+        BuildRequest sbom = request().sbom(true).build();
+        BuildRequest generator = request().sbomGenerator("registry.example.com/mirror/buildkit-syft-scanner:stable-1").build();
+
+        assertThat(commands(plain).build(task(plain, Platform.AMD64), false, "/tmp/m.json").argv()).noneMatch(a -> a.startsWith("--sbom"));
+        assertThat(commands(sbom).build(task(sbom, Platform.AMD64), false, "/tmp/m.json").argv()).contains("--sbom=true");
+        assertThat(commands(generator).build(task(generator, Platform.AMD64), false, "/tmp/m.json").argv())
+                .contains("--sbom=generator=registry.example.com/mirror/buildkit-syft-scanner:stable-1");
+        // an attestation reaches the published index only from per-platform builds
+        assertThat(plain.batches()).isTrue();
+        assertThat(sbom.batches()).isFalse();
+        assertThat(generator.sbom()).isTrue();
+        assertThat(generator.batches()).isFalse();
+    }
+
+    @Test
     void shouldRunAShellTestInThePlatformsImageByDigest() {
         // Given
         BuildRequest request = request().testShell("uname -m | grep armv7l").testTimeout(Duration.ofSeconds(90)).build();

@@ -123,4 +123,13 @@ class ConsoleTableTest {
                 .contains("; 752 B sha256:333333333333\n")
                 .doesNotContain("biggest layers linux/riscv64");
     }
+
+    @Test
+    void shouldShowEachVariantsTableThenWhatEachPublished() {
+        String out = table.render(SampleRuns.matrix());
+
+        assertThat(out).contains("== variant debian (tags 1.2.3, latest)\n").contains("== variant alpine (tags ")
+                .contains("variants:\n  debian: not published: withheld: required platform linux/arm/v7 failed its test (exit 1)\n")
+                .contains("  alpine: published sha256:feedfacecafe as 1.2.3, latest\n");
+    }
 }

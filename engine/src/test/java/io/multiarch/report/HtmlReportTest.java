@@ -149,4 +149,17 @@ class HtmlReportTest {
                 .doesNotContain("<script>")
                 .contains("752 B <code>sha256:333333333333</code>");
     }
+
+    @Test
+    void shouldShowAMatrixWithASummaryAndASectionPerVariant() throws IOException {
+        String html = Files.readString(new HtmlReport().write(SampleRuns.matrix(), dir), StandardCharsets.UTF_8);
+
+        assertThat(html).contains(", 2 variants</h1>")
+                .contains("<a href=\"#variant-debian\"><code>debian</code></a>")
+                .contains("<h2 id=\"variant-debian\">Variant <code>debian</code></h2>")
+                .contains("<h2 id=\"variant-alpine\">Variant <code>alpine</code></h2>")
+                .contains("<h3>Platforms</h3>")
+                .doesNotContain("<script>");
+        assertThat(html.indexOf("variant-debian\">Variant")).isLessThan(html.indexOf("variant-alpine\">Variant"));
+    }
 }

@@ -167,4 +167,19 @@ class JsonReportTest {
         assertThat(none.get("budgetBytes").isNull()).isTrue();
         assertThat(none.get("biggestLayers")).isEmpty();
     }
+
+    @Test
+    void shouldWriteAMatrixAsItsVariantsEachWithARunsFields() throws IOException {
+        JsonNode root = mapper.readTree(new JsonReport().write(SampleRuns.matrix(), dir).toFile());
+
+        assertThat(root.get("published").booleanValue()).isFalse();
+        assertThat(root.get("allOrNothing").booleanValue()).isFalse();
+        assertThat(root.get("variants")).hasSize(2);
+        JsonNode debian = root.get("variants").get(0);
+        assertThat(debian.get("variant").textValue()).isEqualTo("debian");
+        assertThat(debian.get("tagSuffix").textValue()).isEqualTo("-debian");
+        assertThat(debian.get("published").booleanValue()).isFalse();
+        assertThat(debian.get("platforms")).hasSize(3);
+        assertThat(root.get("variants").get(1).get("published").booleanValue()).isTrue();
+    }
 }

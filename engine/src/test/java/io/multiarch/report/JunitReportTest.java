@@ -218,4 +218,15 @@ class JunitReportTest {
         new JunitReport().write(SampleRuns.withheld(), dir);
         assertCounts(suite("linux-amd64"), 2, 0, 0, 1);
     }
+
+    @Test
+    void shouldWriteAMatrixWithTheVariantInEveryFileAndSuiteName() throws Exception {
+        List<Path> files = new JunitReport().write(SampleRuns.matrix(), dir);
+
+        assertThat(files).extracting(f -> f.getFileName().toString()).contains("TEST-multiarch-debian-linux-arm-v7.xml",
+                "TEST-multiarch-alpine-linux-amd64.xml");
+        Element suite = suite("debian-linux-arm64");
+        assertThat(suite.getAttribute("name")).isEqualTo("multiarch.debian.linux/arm64");
+        assertThat(testcase(suite, "build").getAttribute("classname")).isEqualTo("multiarch.debian.linux/arm64");
+    }
 }

@@ -101,4 +101,11 @@ final class SampleRuns {
                 List.of(amd64, arm64, riscv64),
                 PublishResult.withheld(List.of("1.2.3"), List.of(), "withheld: required platform linux/arm64 failed"), 20.0);
     }
+
+    /** Two variants: {@code debian} withheld (the runs of {@link #withheld()}), {@code alpine} published. */
+    static io.multiarch.result.MatrixResult matrix() {
+        return new io.multiarch.result.MatrixResult(List.of(
+                new io.multiarch.result.VariantResult("debian", "-debian", withheld()),
+                new io.multiarch.result.VariantResult("alpine", "-alpine", published())), false, 400.0, "");
+    }
 }

@@ -102,7 +102,7 @@ public final class MatrixBuild {
                     : publish.publish(platforms);
             RunResult r = v.run();
             out.add(new VariantResult(v.name(), v.tagSuffix(), new RunResult(r.runId(), r.image(), r.tags(), r.toolchain(),
-                    platforms, result, r.totalSeconds() + (System.nanoTime() - p0) / 1e9, r.interrupted())));
+                    platforms, result, r.totalSeconds() + (System.nanoTime() - p0) / 1e9, r.interrupted(), r.timeline())));
         }
         return out;
     }

@@ -143,6 +143,7 @@ public final class MultiArchBuild {
                 publishing = Thread.currentThread();
             }
         }
+        long p0 = System.nanoTime();
         if (publishing != null) {
             try {
                 published = publish.publish(ordered);
@@ -173,9 +174,17 @@ public final class MultiArchBuild {
         if (callerInterrupted) {
             Thread.currentThread().interrupt();
         }
+        Map<Platform, List<io.multiarch.result.Phase>> timeline = new LinkedHashMap<>();
+        for (Platform p : request.platforms()) {
+            List<io.multiarch.result.Phase> phases = new ArrayList<>(builds.get(p).phases(t0));
+            if (published != null && published.seconds() > 0) {
+                phases.add(new io.multiarch.result.Phase("publish", (p0 - t0) / 1e9, (p0 - t0) / 1e9 + published.seconds()));
+            }
+            timeline.put(p, phases);
+        }
         return new RunResult(plan.runId(), request.image().fullName(), request.tags().stream().map(Tag::value).toList(),
                 publisher.toolchain().describe(), ordered, published, (System.nanoTime() - t0) / 1e9,
-                interrupted == null ? "" : interrupted);
+                interrupted == null ? "" : interrupted, timeline);
     }
 
     /**

@@ -45,6 +45,9 @@ public final class PlatformBuild {
     private volatile String tempTag = "";
     /** What a successful build pushed, once it has: what a stopped platform still reports. */
     private volatile Built built;
+    /** What it did when, on {@link System#nanoTime()}'s clock: for the run's timeline. */
+    private final List<long[]> phaseTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> phaseNames = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A pushed image and what it took, before its test. */
     private record Built(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds) {
@@ -82,6 +85,7 @@ public final class PlatformBuild {
     EmulatorCheck checkEmulator() throws InterruptedException {
         long t0 = System.nanoTime();
         String failure = ensureEmulator();
+        phase("binfmt", t0, System.nanoTime());
         return new EmulatorCheck(failure, seconds(t0));
     }
 
@@ -135,6 +139,7 @@ public final class PlatformBuild {
             double wall = Math.max(seconds(b0), build.elapsed().toNanos() / 1e9);
             double pushSeconds = Math.min(progress.pushSeconds(), build.elapsed().toNanos() / 1e9);
             double buildSeconds = wall - pushSeconds;
+            buildAndPush(b0, System.nanoTime(), pushSeconds);
             if (!build.succeeded()) {
                 String why = build.timedOut()
                         ? "the build timed out after " + request.platformTimeout().toMinutes() + " min"
@@ -169,7 +174,9 @@ public final class PlatformBuild {
             Optional<TestOutcome> test = Optional.empty();
             String why = "";
             if (request.test().isPresent()) {
+                long t0 = System.nanoTime();
                 TestOutcome outcome = runTest(task.platform(), digest, request.test().get());
+                phase("test", t0, System.nanoTime());
                 test = Optional.of(outcome);
                 if (!outcome.passed()) {
                     why = outcome.timedOut()
@@ -239,6 +246,31 @@ public final class PlatformBuild {
     /** A failure before any image was pushed: the emulator check, a batch, or the build machinery itself. */
     PlatformResult failedBefore(double binfmtSeconds, String why) {
         return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, ImageSize.UNKNOWN, Optional.empty(), why);
+    }
+
+    /** Records a phase for the run's timeline. */
+    void phase(String name, long startNanos, long endNanos) {
+        phaseNames.add(name);
+        phaseTimes.add(new long[] {startNanos, endNanos});
+    }
+
+    /** A build from {@code start} to {@code end} whose last {@code pushSeconds} were its push. */
+    void buildAndPush(long start, long end, double pushSeconds) {
+        long push = Math.min(end - start, (long) (pushSeconds * 1e9));
+        phase("build", start, end - push);
+        if (push > 0) {
+            phase("push", end - push, end);
+        }
+    }
+
+    /** The phases recorded so far, in seconds since {@code runStartNanos}. */
+    List<io.multiarch.result.Phase> phases(long runStartNanos) {
+        List<io.multiarch.result.Phase> list = new ArrayList<>();
+        for (int i = 0; i < Math.min(phaseNames.size(), phaseTimes.size()); i++) {
+            long[] t = phaseTimes.get(i);
+            list.add(new io.multiarch.result.Phase(phaseNames.get(i), (t[0] - runStartNanos) / 1e9, (t[1] - runStartNanos) / 1e9));
+        }
+        return list;
     }
 
     /** Notes to show in the platform's result, e.g. how a batch built it. */

@@ -29,7 +29,7 @@ public final class HtmlReport {
             table{border-collapse:collapse;width:100%}
             th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
             td{white-space:nowrap}td.msg,td.digest{white-space:normal;overflow-wrap:anywhere}
-            td.msg{min-width:12em;width:100%}
+            td.msg{min-width:9em;width:100%}
             th{background:#f3f3f3}
             td.num{text-align:right;font-variant-numeric:tabular-nums}
             code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
@@ -38,10 +38,11 @@ public final class HtmlReport {
             .passed{color:#1a7f37;font-weight:bold}.failed{color:#cf222e;font-weight:bold}
             .skipped{color:#8c6d00;font-weight:bold}
             ol.layers{margin:0;padding-left:1.4em}
+            figure.chart{margin:.5em 0}figcaption{font-size:.85em;color:#333;max-width:70em}
             dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}dd{margin:0}
             """;
 
-    private static final int COLUMNS = 14;
+    private static final int COLUMNS = 13;
 
     /** Writes {@value #FILE_NAME} into {@code dir} (created if needed) and returns its path. */
     public Path write(RunResult run, Path dir) throws IOException {
@@ -91,7 +92,7 @@ public final class HtmlReport {
             sb.append("<tr>");
             cell(sb, "", "<a href=\"#variant-" + Text.html(v.name()) + "\"><code>" + Text.html(v.name()) + "</code></a>");
             cell(sb, "", String.join(", ", run.tags().stream().map(t -> "<code>" + Text.html(t) + "</code>").toList()));
-            cell(sb, "", String.join(", ", run.platforms().stream().map(p -> "<code>" + Text.html(p.platform().toString())
+            cell(sb, "msg", String.join(", ", run.platforms().stream().map(p -> "<code>" + Text.html(p.platform().toString())
                     + "</code> <span class=\"" + p.status().label() + "\">" + p.status().label() + "</span>").toList()));
             cell(sb, "", run.published() ? "<span class=\"passed\">yes</span>" : "<span class=\"failed\">no</span>");
             cell(sb, "msg", Text.html(run.publish().message()));
@@ -139,13 +140,17 @@ public final class HtmlReport {
 
         sb.append("<" + h + ">Platforms</" + h + ">\n<table>\n<thead><tr>");
         for (String title : new String[] {"Platform", "Status", "Required", "Mode", "Binfmt s", "Build s", "Push s", "Test s",
-                "Emulation factor", "Size", "Size change",
+                "Emulation factor", "Size",
                 "Digest", "Exit", "Message"}) {
             sb.append("<th>").append(title).append("</th>");
         }
         sb.append("</tr></thead>\n<tbody>\n");
         run.platforms().forEach(p -> platform(sb, run, p));
         sb.append("</tbody>\n</table>\n");
+        String timeline = Charts.timeline(run, id);
+        if (!timeline.isEmpty()) {
+            sb.append("<" + h + " id=\"timeline").append(Text.html(id)).append("\">Timeline</" + h + ">\n").append(timeline);
+        }
 
         sizes(sb, run, h, id);
 
@@ -178,7 +183,8 @@ public final class HtmlReport {
             return;
         }
         String tag = run.platforms().stream().map(p -> p.size().previousTag()).filter(t -> !t.isEmpty()).findFirst().orElse("");
-        sb.append("<" + h + " id=\"sizes").append(Text.html(id)).append("\">Image size</" + h + ">\n<p>Compressed size: the sum of the layers a pull downloads.")
+        sb.append("<" + h + " id=\"sizes").append(Text.html(id)).append("\">Image size</" + h + ">\n").append(Charts.sizes(run, id))
+                .append("<p>Compressed size: the sum of the layers a pull downloads.")
                 .append(tag.isEmpty() ? "" : " Change: against the image of the same platform in the index <code>"
                         + Text.html(tag) + "</code> served before this run (<q>-</q>: none to compare with).")
                 .append("</p>\n<table>\n<thead><tr><th>Platform</th><th>Size</th><th>Change</th><th>Budget</th>")
@@ -226,9 +232,11 @@ public final class HtmlReport {
         cell(sb, "num", p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-");
         java.util.OptionalDouble factor = run.emulationFactor(p);
         cell(sb, "num", factor.isPresent() ? RunResult.formatFactor(factor.getAsDouble()) : "-");
-        cell(sb, "num", Text.html(Text.size(p.sizeBytes())) + (p.size().overBudget()
-                ? " <span class=\"" + (p.size().budgetWarnOnly() ? "skipped" : "failed") + "\">over budget</span>" : ""));
-        cell(sb, "num", p.size().change().isPresent() ? Text.html(ImageSize.formatChange(p.size().change().getAsLong())) : "-");
+        // the change and the budget under the size: the table must stay within the window
+        cell(sb, "num", Text.html(Text.size(p.sizeBytes()))
+                + (p.size().change().isPresent() ? "<br>" + Text.html(ImageSize.formatChange(p.size().change().getAsLong())) : "")
+                + (p.size().overBudget() ? "<br><span class=\"" + (p.size().budgetWarnOnly() ? "skipped" : "failed")
+                + "\">over budget</span>" : ""));
         // the short form is shown, the full digest is one hover away
         cell(sb, "digest", Text.orEmpty(p.digest()).isEmpty() ? "-"
                 : "<code title=\"" + Text.html(p.digest()) + "\">" + Text.html(Text.shortDigest(p.digest())) + "</code>");

@@ -152,6 +152,13 @@ public final class JsonReport {
         node.put("testSeconds", seconds(p.testSeconds()));
         node.put("sizeBytes", p.sizeBytes());
         node.set("size", size(p.size()));
+        ArrayNode timeline = node.putArray("timeline"); // on the run's clock, seconds since it started
+        for (io.multiarch.result.Phase phase : run.phasesOf(p.platform())) {
+            ObjectNode x = timeline.addObject();
+            x.put("phase", phase.name());
+            x.put("start", seconds(phase.start()));
+            x.put("end", seconds(phase.end()));
+        }
         java.util.OptionalDouble factor = run.emulationFactor(p);
         if (factor.isPresent()) {
             node.put("emulationFactor", Math.round(factor.getAsDouble() * 100) / 100.0);

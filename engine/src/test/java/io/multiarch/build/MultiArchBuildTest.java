@@ -652,4 +652,21 @@ class MultiArchBuildTest {
         int i = argv.indexOf(flag);
         return i < 0 || i + 1 >= argv.size() ? "" : argv.get(i + 1);
     }
+
+    @Test
+    void shouldRecordEachPlatformsPhasesOnTheRunsClock() throws Exception {
+        RunResult run = run(request(FOUR).build());
+
+        for (PlatformResult p : run.platforms()) {
+            List<io.multiarch.result.Phase> phases = run.phasesOf(p.platform());
+            assertThat(phases).extracting(io.multiarch.result.Phase::name).as(p.platform().toString())
+                    .containsSubsequence("build", "test", "publish");
+            assertThat(phases).allSatisfy(x -> assertThat(x.start()).isBetween(0.0, x.end()))
+                    .allSatisfy(x -> assertThat(x.end()).isLessThanOrEqualTo(run.totalSeconds() + 1e-6));
+            double buildEnd = phases.stream().filter(x -> x.name().equals("build")).mapToDouble(io.multiarch.result.Phase::end).max().orElseThrow();
+            double testStart = phases.stream().filter(x -> x.name().equals("test")).mapToDouble(io.multiarch.result.Phase::start).min().orElseThrow();
+            assertThat(testStart).as("the test after the build").isGreaterThanOrEqualTo(buildEnd);
+        }
+        assertThat(run.phasesOf(Platform.ARM64)).extracting(io.multiarch.result.Phase::name).startsWith("binfmt");
+    }
 }

@@ -182,4 +182,14 @@ class JsonReportTest {
         assertThat(debian.get("platforms")).hasSize(3);
         assertThat(root.get("variants").get(1).get("published").booleanValue()).isTrue();
     }
+
+    @Test
+    void shouldWriteEachPlatformsTimeline() throws IOException {
+        JsonNode arm64 = mapper.readTree(new JsonReport().write(SampleRuns.timed(), dir).toFile()).get("platforms").get(1);
+
+        assertThat(arm64.get("timeline")).hasSize(5);
+        assertThat(arm64.get("timeline").get(3).get("phase").textValue()).isEqualTo("test");
+        assertThat(arm64.get("timeline").get(3).get("start").doubleValue()).isEqualTo(9.0);
+        assertThat(arm64.get("timeline").get(3).get("end").doubleValue()).isEqualTo(16.0);
+    }
 }

@@ -108,4 +108,17 @@ final class SampleRuns {
                 new io.multiarch.result.VariantResult("debian", "-debian", withheld()),
                 new io.multiarch.result.VariantResult("alpine", "-alpine", published())), false, 400.0, "");
     }
+
+    /** {@link #sized()} with its timeline: amd64 built natively while arm64 built under QEMU, then the publish. */
+    static RunResult timed() {
+        RunResult r = sized();
+        java.util.Map<Platform, List<io.multiarch.result.Phase>> timeline = new java.util.LinkedHashMap<>();
+        io.multiarch.result.Phase publish = new io.multiarch.result.Phase("publish", 17.0, 19.5);
+        timeline.put(Platform.AMD64, List.of(new io.multiarch.result.Phase("build", 0.1, 2.1),
+                new io.multiarch.result.Phase("push", 2.1, 2.6), new io.multiarch.result.Phase("test", 2.6, 4.0), publish));
+        timeline.put(Platform.ARM64, List.of(new io.multiarch.result.Phase("binfmt", 0.0, 0.1),
+                new io.multiarch.result.Phase("build", 0.1, 6.1), new io.multiarch.result.Phase("push", 6.1, 6.6),
+                new io.multiarch.result.Phase("test", 9.0, 16.0), publish));
+        return new RunResult(r.runId(), r.image(), r.tags(), r.toolchain(), r.platforms(), r.publish(), 20.0, "", timeline);
+    }
 }

@@ -69,6 +69,8 @@ public final class MultiArchPlatformStep extends Step {
     static final String JUNIT_DIR = "multiarch-junit";
     /** How long an abort may take to stop the platform's commands before the step reports the abort anyway. */
     static final Duration STOP_GRACE = Duration.ofSeconds(60);
+    /** How often a resumed stage looks whether its agent is back. */
+    static final Duration RECONNECT_POLL = Duration.ofSeconds(5);
 
     private final String plan;
     private final String platform;
@@ -197,7 +199,7 @@ public final class MultiArchPlatformStep extends Step {
         }
 
         private Map<String, Object> work(boolean resumed) throws Exception {
-            StepSupport.OnAgent on = StepSupport.OnAgent.of(getContext());
+            StepSupport.OnAgent on = resumed ? reconnected() : StepSupport.OnAgent.of(getContext());
             Run<?, ?> run = on.run();
             FilePath cwd = on.workspace();
             TaskListener listener = on.listener();
@@ -224,6 +226,33 @@ public final class MultiArchPlatformStep extends Step {
                 throw e;
             } finally {
                 deleteQuietly(privateDir, listener);
+            }
+        }
+
+        /**
+         * The stage's agent after a controller restart. An agent reconnects on its own time, after the controller
+         * (a slower machine or network): until it does, its workspace cannot be reached. Waits for it, within the
+         * plan's agent timeout, as a {@code sh} step waits for its agent; fails saying why when it does not come back.
+         */
+        private StepSupport.OnAgent reconnected() throws Exception {
+            PlanSpec spec = StepSupport.record(getContext().get(Run.class), plan).getSpec();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(spec.agentTimeoutMinutes);
+            boolean said = false;
+            while (true) {
+                try {
+                    return StepSupport.OnAgent.of(getContext());
+                } catch (IOException offline) { // AgentOfflineException: the node is known, its channel is not back
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new AbortException(Messages.MultiArchPlatformStep_agentNotBack(platform,
+                                spec.agentTimeoutMinutes, offline.getMessage()));
+                    }
+                    if (!said) {
+                        getContext().get(TaskListener.class).getLogger().println(Messages.MultiArchPlatformStep_waitingForAgent(
+                                platform, spec.agentTimeoutMinutes, offline.getMessage()));
+                        said = true;
+                    }
+                    Thread.sleep(RECONNECT_POLL.toMillis());
+                }
             }
         }
 
@@ -318,8 +347,13 @@ public final class MultiArchPlatformStep extends Step {
          * on (tests that restart Jenkins in one JVM) leaves such an attempt behind; its resumed successor owns the
          * build.
          */
+        /**
+         * Whether this attempt may still touch the build: not once its controller stops (it disconnects the agents
+         * then, so the attempt fails for a reason of no interest; the next controller resumes the stage).
+         */
         private boolean sameController() {
-            return Jenkins.getInstanceOrNull() == controller;
+            Jenkins current = Jenkins.getInstanceOrNull();
+            return current == controller && current != null && !current.isTerminating();
         }
 
         /** Records the result, writes its JUnit file, marks an optional failure unstable, and answers the wiring. */

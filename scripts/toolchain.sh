@@ -6,7 +6,9 @@
 #   scripts/toolchain.sh [all]      install + start + base-images (default)
 #   scripts/toolchain.sh install    apt packages (docker from trixie, pinned low), daemon.json, binfmt
 #   scripts/toolchain.sh start      containerd, dockerd, registry on 127.0.0.1:5000 (background)
-#   scripts/toolchain.sh base-images  127.0.0.1:5000/library/busybox:latest for 10 platforms
+#   scripts/toolchain.sh base-images  127.0.0.1:5000/library/busybox:latest for 10 platforms, and
+#                                   127.0.0.1:5000/library/debian-base:bookworm (Debian's own libc6, dash,
+#                                   busybox and base-files) for amd64, arm64, arm/v7 and s390x
 #   scripts/toolchain.sh stop       stops what this script started (pid files in /run/multiarch)
 #   scripts/toolchain.sh status     prints what is installed / running
 #   scripts/toolchain.sh second-start|second-stop  a second dockerd (own socket) for --endpoint tests
@@ -18,6 +20,7 @@ set -euo pipefail
 REGISTRY_ADDR=127.0.0.1:5000
 REGISTRY_URL="http://${REGISTRY_ADDR}"
 BUSYBOX_REF="${REGISTRY_ADDR}/library/busybox:latest"
+DEBIAN_BASE_REF="${REGISTRY_ADDR}/library/debian-base:bookworm"
 RUN_DIR=/run/multiarch
 LOG_PREFIX=/var/log/multiarch
 REGISTRY_ROOT=/var/lib/multiarch-registry
@@ -798,11 +801,69 @@ cmd_base_images() {
   log "base-images: done in $((SECONDS - t0)) s"
 }
 
+# A small Debian base image made from Debian's bookworm packages, for tests of images on a base other than busybox
+# (the variants): Debian's dynamic libc6 and dash as /bin/sh, Debian's busybox for the usual commands, base-files
+# for /etc/debian_version and /etc/os-release. Not debian:bookworm-slim (no apt, no dpkg database): a stand-in that
+# builds offline, under its own name so that nothing mistakes it for the real one.
+DEBIAN_BASE_PLATFORMS=(linux/amd64 linux/arm64 linux/arm/v7 linux/s390x)
+DEBIAN_BASE_PACKAGES=(libc6 libgcc-s1 dash busybox base-files)
+DEBIAN_BASE_CONTEXT=$CACHE_DIR/debian-base-image
+
+registry_has_debian_base() {
+  local raw have want
+  raw=$(dk buildx imagetools inspect --raw "$DEBIAN_BASE_REF" 2>/dev/null) || return 1
+  have=$(jq -r '.manifests[]?.platform | select(. != null) | .os + "/" + .architecture + (if .variant then "/" + .variant else "" end)' <<<"$raw" | sort -u)
+  want=$(printf '%s\n' "${DEBIAN_BASE_PLATFORMS[@]}" | sort -u)
+  [[ $(comm -13 <(echo "$have") <(echo "$want") | wc -l) -eq 0 ]]
+}
+
+cmd_debian_base() {
+  need_root
+  if registry_has_debian_base; then
+    log "debian-base: $DEBIAN_BASE_REF already has ${DEBIAN_BASE_PLATFORMS[*]}"
+    return 0
+  fi
+  setup_private_apt
+  local p arch tmp deb root want applets
+  [[ -x $BUSYBOX_CACHE/amd64/busybox ]] || die "run scripts/toolchain.sh base-images first (the amd64 busybox lists the applets)"
+  applets=$("$BUSYBOX_CACHE/amd64/busybox" --list | grep -vx 'sh\|busybox')
+  rm -rf "$DEBIAN_BASE_CONTEXT"; mkdir -p "$DEBIAN_BASE_CONTEXT"
+  for p in "${DEBIAN_BASE_PLATFORMS[@]}"; do
+    arch=${DEB_ARCH[$p]}
+    want=(); for deb in "${DEBIAN_BASE_PACKAGES[@]}"; do want+=("$deb:$arch/bookworm"); done
+    tmp=$(mktemp -d)
+    log "debian-base: apt-get download ${want[*]}"
+    (cd "$tmp" && papt apt-get download -q "${want[@]}" >/dev/null) || die "apt-get download ${want[*]} failed"
+    root="$DEBIAN_BASE_CONTEXT/rootfs/$p"
+    mkdir -p "$root"
+    for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$root"; done
+    rm -rf "$tmp"
+    ln -sf dash "$root/bin/sh"
+    mkdir -p "$root/usr/local/bin" "$root/tmp" "$root/root" && chmod 1777 "$root/tmp"
+    for a in $applets; do [[ -e $root/bin/$a || -e $root/usr/bin/$a ]] || ln -sf /bin/busybox "$root/usr/local/bin/$a"; done
+    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+    printf 'root:x:0:\n' >"$root/etc/group"
+  done
+  printf '%s\n' 'FROM scratch' 'ARG TARGETPLATFORM' 'COPY rootfs/${TARGETPLATFORM}/ /' \
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'CMD ["sh"]' >"$DEBIAN_BASE_CONTEXT/Dockerfile"
+  local plats
+  plats=$(IFS=,; echo "${DEBIAN_BASE_PLATFORMS[*]}")
+  log "debian-base: docker buildx build --platform $plats --provenance=false --push -t $DEBIAN_BASE_REF"
+  dk buildx build --platform "$plats" --provenance=false --push -t "$DEBIAN_BASE_REF" "$DEBIAN_BASE_CONTEXT"
+  registry_has_debian_base || die "$DEBIAN_BASE_REF was pushed but does not list ${DEBIAN_BASE_PLATFORMS[*]}"
+  for p in "${DEBIAN_BASE_PLATFORMS[@]}"; do
+    log "debian-base: $p runs: $(dk run --rm --pull always --platform "$p" --network none "$DEBIAN_BASE_REF" \
+      sh -c 'echo "debian $(cat /etc/debian_version) $(uname -m) $(readlink /bin/sh)"' | tr -d '\n')" \
+      || die "$DEBIAN_BASE_REF does not run for $p"
+  done
+}
+
 cmd_all() {
   local t0=$SECONDS
   cmd_install
   cmd_start
   cmd_base_images
+  cmd_debian_base
   log "all: done in $((SECONDS - t0)) s (docker client: $(docker_cli))"
 }
 
@@ -812,10 +873,11 @@ case "${1:-all}" in
   install) cmd_install ;;
   start) cmd_start ;;
   base-images) cmd_base_images ;;
+  debian-base) cmd_debian_base ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   second-start) cmd_second_start ;;
   second-stop) cmd_second_stop ;;
   -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown subcommand '$1' (all|install|start|base-images|stop|status|second-start|second-stop)" ;;
+  *) die "unknown subcommand '$1' (all|install|start|base-images|debian-base|stop|status|second-start|second-stop)" ;;
 esac

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.multiarch.binfmt.BinfmtTable;
 import io.multiarch.build.AgentContext;
+import io.multiarch.build.MatrixBuild;
 import io.multiarch.build.MultiArchBuild;
 import io.multiarch.docker.Json;
 import io.multiarch.docker.DockerCli;
@@ -23,7 +24,10 @@ import io.multiarch.report.ReportWriter;
 import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.InvalidRequestException;
+import io.multiarch.request.VariantRequest;
+import io.multiarch.request.VariantSpec;
 import io.multiarch.request.Violation;
+import io.multiarch.result.MatrixResult;
 import io.multiarch.result.RunResult;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -82,11 +86,37 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "An image label (repeatable).")
     List<String> labels = new ArrayList<>();
 
+    @Option(names = "--secret", paramLabel = "id=ID,src=FILE|env=VAR",
+            description = "A BuildKit build secret for RUN --mount=type=secret,id=ID (repeatable): read by buildx from FILE or "
+                    + "from the environment variable VAR; its value never reaches the command line, the logs, the reports or the image.")
+    List<String> secrets = new ArrayList<>();
+
     @Option(names = "--test", paramLabel = "CMD", description = "Test run with /bin/sh -c CMD inside each per-platform image.")
     String test;
 
     @Option(names = "--test-exec", paramLabel = "JSON", description = "Test as an exec form, for images without a shell: '[\"/app/selftest\",\"--quick\"]'.")
     String testExec;
+
+    @Option(names = "--size-budget", paramLabel = "[P=]SIZE",
+            description = "Largest compressed image size (sum of its layers), e.g. 12MB or 1.5MiB, for every platform, or with P= for one "
+                    + "(repeatable); a platform over it fails, so nothing is published.")
+    List<String> sizeBudgets = new ArrayList<>();
+
+    @Option(names = "--size-budget-warn", description = "A platform over its --size-budget only gets a warning instead of failing.")
+    boolean sizeBudgetWarn;
+
+    @Option(names = "--variant", paramLabel = "NAME=DOCKERFILE",
+            description = "A variant built from its own Dockerfile (relative to CONTEXT) and published with the tag suffix -NAME, "
+                    + "e.g. alpine=Dockerfile.alpine (repeatable; see --variants for more).")
+    List<String> variantOptions = new ArrayList<>();
+
+    @Option(names = "--variants", paramLabel = "FILE",
+            description = "Variants as JSON: [{\"name\", \"tagSuffix\", \"dockerfile\", \"target\", \"buildArgs\", \"platforms\", "
+                    + "\"optionalPlatforms\", \"sizeBudgets\"}, …]: the matrix of variants × platforms, each gated and published on its own.")
+    Path variantsFile;
+
+    @Option(names = "--all-or-nothing", description = "With variants: publish no variant unless every variant's required platforms passed.")
+    boolean allOrNothing;
 
     @Option(names = "--fail-fast", description = "Stop the other platforms when a required platform fails.")
     boolean failFast;
@@ -102,6 +132,13 @@ final class BuildCommand implements Callable<Integer> {
 
     @Option(names = "--provenance", description = "Attach buildx provenance attestations (default: off, see docs).")
     boolean provenance;
+
+    @Option(names = "--sbom", description = "Attach an SBOM attestation to every image (BuildKit's --sbom; default: off).")
+    boolean sbom;
+
+    @Option(names = "--sbom-generator", paramLabel = "IMAGE",
+            description = "The SBOM scanner image BuildKit runs (implies --sbom), e.g. a mirror of docker/buildkit-syft-scanner.")
+    String sbomGenerator;
 
     @Option(names = "--concurrency", paramLabel = "N", description = "Platforms built at once (default: twice the cores, at least 2).")
     Integer concurrency;
@@ -143,6 +180,7 @@ final class BuildCommand implements Callable<Integer> {
         try {
             request = toRequest();
             endpointMap = parseEndpoints(request);
+
         } catch (InvalidRequestException e) {
             err.println("multiarch: invalid input, nothing was run:");
             e.violations().forEach(v -> err.println("  " + describe(v)));
@@ -158,18 +196,26 @@ final class BuildCommand implements Callable<Integer> {
             }
         });
         if (dryRun) {
-            return dryRun(request, dockerCli, out);
+            if (variants == null) {
+                return dryRun(request, "", dockerCli, out);
+            }
+            for (VariantRequest v : variants) {
+                out.println("== variant " + v.name() + " (tags " + String.join(", ", v.request().tags().stream().map(Object::toString).toList())
+                        + ")" + (allOrNothing ? ", published only when every variant passed" : ""));
+                dryRun(v.request(), v.name(), dockerCli, out);
+            }
+            return ExitCodes.PUBLISHED;
         }
-        AtomicReference<MultiArchBuild> current = new AtomicReference<>();
+        AtomicReference<java.util.function.Consumer<String>> current = new AtomicReference<>();
         Thread onExit = new Thread(runner::stopAll, "multiarch-exit"); // a JVM going down otherwise leaves nothing running
         Runtime.getRuntime().addShutdownHook(onExit);
         try (Signals signals = new Signals(signal -> {
             err.println("multiarch: " + signal + ": stopping the builds and tests and removing their containers; nothing "
                     + "will be published (the same signal again stops at once)");
             err.flush();
-            MultiArchBuild build = current.get();
+            java.util.function.Consumer<String> build = current.get();
             if (build != null) {
-                build.stop(signal);
+                build.accept(signal);
             } else {
                 runner.stopAll();
             }
@@ -188,7 +234,8 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private int build(BuildRequest request, LocalCommandRunner runner, DockerCli dockerCli, OutputListener console,
-                      PrintWriter out, PrintWriter err, Signals signals, AtomicReference<MultiArchBuild> current) {
+                      PrintWriter out, PrintWriter err, Signals signals,
+                      AtomicReference<java.util.function.Consumer<String>> current) {
         Toolchain toolchain;
         try {
             toolchain = ToolchainProbe.probe(dockerCli, request.platforms().stream().filter(p -> !endpointMap.containsKey(p)).toList());
@@ -245,11 +292,14 @@ final class BuildCommand implements Callable<Integer> {
                 nativePlatforms.add(p);
             }
         }
+        if (variants != null) {
+            return buildVariants(p -> agents.getOrDefault(p, local), local, console, out, err, signals, current);
+        }
         RunPlan plan = RunPlan.of(request, nativePlatforms, RunPlan.newRunId());
         out.println("run " + plan.runId() + ": " + plan.tasks().size() + " platform(s), "
                 + (request.batches() ? "built together per docker endpoint, tests" : "builds and tests") + " at most " + request.concurrency() + " at once");
         MultiArchBuild build = new MultiArchBuild(request, plan, p -> agents.getOrDefault(p, local), local);
-        current.set(build);
+        current.set(build::stop);
         if (signals.received() != null) {
             build.stop(signals.received());
         }
@@ -280,6 +330,52 @@ final class BuildCommand implements Callable<Integer> {
         return result.publish().tagsLeftChanged() ? ExitCodes.TAGS_LEFT_CHANGED : ExitCodes.FAILED;
     }
 
+    /** The matrix: each variant a run of its own on the same machines, then the reports of all of them. */
+    private int buildVariants(java.util.function.Function<Platform, AgentContext> agents, AgentContext local, OutputListener console,
+                              PrintWriter out, PrintWriter err, Signals signals,
+                              AtomicReference<java.util.function.Consumer<String>> current) {
+        MatrixBuild matrix = new MatrixBuild(variants, v -> {
+            Set<Platform> nativePlatforms = new java.util.HashSet<>();
+            for (Platform p : v.request().platforms()) {
+                if (agents.apply(p).toolchain().nativePlatforms().contains(p)) {
+                    nativePlatforms.add(p);
+                }
+            }
+            RunPlan plan = RunPlan.of(v.request(), nativePlatforms, RunPlan.newRunId(), v.name());
+            out.println("run " + plan.runId() + " (variant " + v.name() + "): " + plan.tasks().size() + " platform(s)");
+            return new MultiArchBuild(v.request(), plan, agents, local.withOutput(MultiArchBuild.prefixed(console, v.name())));
+        }, local, allOrNothing);
+        current.set(matrix::stop);
+        if (signals.received() != null) {
+            matrix.stop(signals.received());
+        }
+        MatrixResult result;
+        try {
+            result = matrix.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("multiarch: interrupted");
+            return ExitCodes.FAILED;
+        }
+        Thread.interrupted();
+        out.println();
+        out.print(new ConsoleTable().render(result));
+        try {
+            ReportFiles written = new ReportWriter().writeAll(result, reportDir);
+            out.println("reports: " + written.json() + ", " + written.html() + ", " + written.junitDir() + "/");
+        } catch (IOException e) {
+            err.println("multiarch: could not write the reports to " + reportDir + ": " + e.getMessage());
+        }
+        out.flush();
+        if (!result.interrupted().isEmpty() && signals.received() != null) {
+            return Signals.exitCode(signals.received());
+        }
+        if (result.published()) {
+            return ExitCodes.PUBLISHED;
+        }
+        return result.tagsLeftChanged() ? ExitCodes.TAGS_LEFT_CHANGED : ExitCodes.FAILED;
+    }
+
     /** A violation as the user wrote it: the option's name and the value as typed, not the request's field. */
     String describe(Violation v) {
         String field = v.field();
@@ -292,6 +388,11 @@ final class BuildCommand implements Callable<Integer> {
             case "target" -> "--target";
             case "buildArgs" -> "--build-arg";
             case "labels" -> "--label";
+            case "secrets" -> "--secret";
+            case "sizeBudgets" -> "--size-budget";
+            case "variants" -> (variantsFile != null ? "--variants " : "--variant ") + field;
+            case "variant" -> "--variant";
+            case "sbomGenerator" -> "--sbom-generator";
             case "platforms" -> "--platforms";
             case "optionalPlatforms" -> "--optional-platform";
             case "test" -> "--test";
@@ -317,7 +418,7 @@ final class BuildCommand implements Callable<Integer> {
         return new Violation(option, value, problem).describe().replaceFirst("^field ", option.startsWith("--") ? "option " : "argument ");
     }
 
-    private int dryRun(BuildRequest request, DockerCli dockerCli, PrintWriter out) {
+    private int dryRun(BuildRequest request, String variant, DockerCli dockerCli, PrintWriter out) {
         // nothing is run, so nothing is measured: the machine's own platform is expected to be native, 386 and 32-bit
         // ARM (which a kernel may or may not run itself) are shown as emulated; a real run measures each
         Set<Platform> nativePlatforms = Toolchain.nativeCandidates(System.getProperty("os.arch")).stream().limit(1)
@@ -325,7 +426,7 @@ final class BuildCommand implements Callable<Integer> {
         Toolchain assumed = new Toolchain("?", "?", "?", "default", dryRunPushByDigest ? "docker-container" : "docker",
                 System.getProperty("os.arch"), nativePlatforms, true, dryRunPushByDigest);
         AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), assumed, localBinfmtDir(), OutputListener.NONE);
-        RunPlan plan = RunPlan.of(request, nativePlatforms, "DRYRUN");
+        RunPlan plan = RunPlan.of(request, nativePlatforms, "DRYRUN", variant);
         out.println("dry run: nothing is executed. Builder assumed: driver " + assumed.driver()
                 + (dryRunPushByDigest ? " (push by digest)" : " (temporary tags; --push-by-digest shows the other form)")
                 + "; native or emulated as expected here (a real run measures it)");
@@ -407,6 +508,49 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
+    /** The variants of a matrix build, once validated; null without variants. */
+    private List<VariantRequest> variants;
+
+    /** {@code --variant NAME=DOCKERFILE} and {@code --variants FILE}; null when neither is given. */
+    private List<VariantSpec> variantSpecs(List<Violation> violations) {
+        if (variantOptions.isEmpty() && variantsFile == null) {
+            return null;
+        }
+        List<VariantSpec> specs = new ArrayList<>();
+        if (variantsFile != null) {
+            try {
+                JsonNode root = Json.MAPPER.readTree(variantsFile.toFile());
+                JsonNode list = root != null && root.isObject() ? root.get("variants") : root;
+                if (list == null || !list.isArray()) {
+                    violations.add(new Violation("variants", variantsFile.toString(), "expected a JSON array of variants, or {\"variants\": [...]}"));
+                } else {
+                    com.fasterxml.jackson.databind.ObjectReader reader = Json.MAPPER.readerFor(VariantSpec.class)
+                            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                    for (int i = 0; i < list.size(); i++) {
+                        try {
+                            specs.add(reader.readValue(list.get(i)));
+                        } catch (IOException e) {
+                            violations.add(new Violation("variants[" + i + "]", list.get(i).toString(),
+                                    "not a variant: " + e.getMessage().lines().findFirst().orElse("")));
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                violations.add(new Violation("variants", variantsFile.toString(), "cannot be read as JSON: "
+                        + e.getMessage().lines().findFirst().orElse("")));
+            }
+        }
+        for (String option : variantOptions) {
+            int eq = option.indexOf('=');
+            if (eq <= 0 || eq == option.length() - 1) {
+                violations.add(new Violation("variant", option, "expected NAME=DOCKERFILE, e.g. alpine=Dockerfile.alpine"));
+            } else {
+                specs.add(VariantSpec.ofDockerfile(option.substring(0, eq), option.substring(eq + 1)));
+            }
+        }
+        return specs;
+    }
+
     BuildRequest toRequest() {
         List<Violation> violations = new ArrayList<>();
         BuildRequest.Builder b = BuildRequest.builder()
@@ -420,9 +564,14 @@ final class BuildCommand implements Callable<Integer> {
                 .testTimeout(Duration.ofSeconds(testTimeoutSeconds))
                 .emulatedRetries(retries)
                 .provenance(provenance)
+                .sbom(sbom)
+                .sbomGenerator(sbomGenerator)
                 .registryCache(!noRegistryCache)
                 .batch(!noBatch)
                 .binfmtInstaller(binfmtInstaller)
+                .secrets(secrets)
+                .sizeBudgets(sizeBudgets)
+                .sizeBudgetWarnOnly(sizeBudgetWarn)
                 .buildArgs(KeyValues.parse("buildArgs", buildArgs, violations))
                 .labels(KeyValues.parse("labels", labels, violations));
         if (timeoutMinutes > Long.MAX_VALUE / 60 || timeoutMinutes < -Long.MAX_VALUE / 60) {
@@ -452,11 +601,20 @@ final class BuildCommand implements Callable<Integer> {
                 b.testExec(argv);
             }
         }
+        List<VariantSpec> specs = variantSpecs(violations);
+        b.dockerfilesFrom(specs);
         BuildRequest request = null;
         try {
             request = b.build();
         } catch (InvalidRequestException e) {
             violations.addAll(e.violations());
+        }
+        if (request != null && specs != null) {
+            try {
+                variants = b.buildVariants(specs);
+            } catch (InvalidRequestException e) {
+                violations.addAll(e.violations());
+            }
         }
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);

@@ -129,6 +129,32 @@ class BadInputTest {
                 bad("--label", "my key", "--label", "my key=1"),
                 bad("--label", "a\\x0ab", "--label", "k=a\nb"),
                 bad("--label", "=x", "--label", "=x"),
+                // --secret
+                bad("--secret", "id=token", "--secret", "id=token"),
+                bad("--secret", "src=/etc/hostname", "--secret", "src=/etc/hostname"),
+                bad("--secret", "id=a b,src=/etc/hostname", "--secret", "id=a b,src=/etc/hostname"),
+                bad("--secret", "id=t,src=/nonexistent/secret", "--secret", "id=t,src=/nonexistent/secret"),
+                bad("--secret", "id=t,env=MULTIARCH_SURELY_UNSET_VARIABLE", "--secret", "id=t,env=MULTIARCH_SURELY_UNSET_VARIABLE"),
+                bad("--secret", "id=t,env=A-B", "--secret", "id=t,env=A-B"),
+                bad("--secret", "id=t,src=/etc/hostname,env=HOME", "--secret", "id=t,src=/etc/hostname,env=HOME"),
+                bad("--secret", "id=t,mode=0400,src=/etc/hostname", "--secret", "id=t,mode=0400,src=/etc/hostname"),
+                bad("--secret", "id=t,env=HOME", "--secret", "id=t,src=/etc/hostname", "--secret", "id=t,env=HOME"),
+                bad("--secret", "id=t,src=/etc/host\\x0aname", "--secret", "id=t,src=/etc/host\nname"),
+                // --size-budget
+                bad("--size-budget", "lots", "--size-budget", "lots"),
+                bad("--size-budget", "0", "--size-budget", "0"),
+                bad("--size-budget", "linux/s390x=1MB", "--size-budget", "linux/s390x=1MB"),
+                bad("--size-budget", "linux/sparc=1MB", "--size-budget", "linux/sparc=1MB"),
+                bad("--size-budget", "2MB", "--size-budget", "1MB", "--size-budget", "2MB"),
+                // --sbom-generator
+                bad("--sbom-generator", "Docker/Scanner", "--sbom-generator", "Docker/Scanner"),
+                bad("--sbom-generator", "scanner,push=true", "--sbom-generator", "scanner,push=true"),
+                // --variant, --all-or-nothing
+                bad("--variant", "alpine", "--variant", "alpine"),
+                bad("--variant", "=Dockerfile", "--variant", "=Dockerfile"),
+                bad("--variant variants[0].name", "Alpine", "--variant", "Alpine=Dockerfile"),
+                bad("--variant variants[0] (alpine).dockerfile", "missing.Dockerfile", "--variant", "alpine=missing.Dockerfile"),
+                bad("--variant variants[1].name", "a", "--variant", "a=Dockerfile", "--variant", "a=Dockerfile"),
                 // --test, --test-exec
                 bad("--test", "'", "--test", ""),
                 bad("--test", "a\\x00b", "--test", "a\u0000b"),

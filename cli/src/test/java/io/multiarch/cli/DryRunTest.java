@@ -176,6 +176,60 @@ class DryRunTest {
     }
 
     @Test
+    void shouldPassASecretByReferenceOnly() throws IOException {
+        // Given a secret in a file and one in a variable of this process
+        Path file = Files.writeString(tmp.resolve("token.txt"), "s3cr3t-value-in-file");
+        String variable = System.getenv().containsKey("HOME") ? "HOME" : System.getenv().keySet().iterator().next();
+
+        // When
+        CliRun run = dryRun("--secret", "id=token,src=" + file, "--secret", "id=home,env=" + variable);
+
+        // Then the build names the file and the variable; no value is anywhere in what it prints
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(ExitCodes.PUBLISHED);
+        assertThat(run.out()).contains(" --secret id=token,src=" + file + " --secret id=home,env=" + variable + " ")
+                .doesNotContain("s3cr3t-value-in-file").doesNotContain(System.getenv(variable));
+    }
+
+    @Test
+    void shouldPrintEachVariantsBuildAndPublishWithItsOwnDockerfileTagsAndCache() throws IOException {
+        // Given a variant file narrowing Debian to two platforms, and an Alpine variant given on the command line
+        Files.writeString(context.resolve("Dockerfile.debian"), "FROM debian\n");
+        Files.writeString(context.resolve("Dockerfile.alpine"), "FROM alpine\n");
+        Path variants = Files.writeString(tmp.resolve("variants.json"), """
+                [{"name": "debian", "tagSuffix": "-debian", "dockerfile": "Dockerfile.debian",
+                  "buildArgs": {"BASE": "debian:bookworm-slim"}, "platforms": ["linux/amd64", "linux/arm64"]}]
+                """);
+
+        // When
+        CliRun run = dryRun("--variants", variants.toString(), "--variant", "alpine=Dockerfile.alpine", "--all-or-nothing");
+
+        // Then
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(ExitCodes.PUBLISHED);
+        assertThat(run.out()).contains("== variant debian (tags v1-debian, latest-debian), published only when every variant passed")
+                .contains("== variant alpine (tags v1-alpine, latest-alpine)");
+        List<String> builds = run.out().lines().filter(l -> l.startsWith("  ") && l.contains(" buildx build ")).toList();
+        assertThat(builds).hasSize(2);
+        assertThat(builds.get(0)).contains("--platform linux/amd64,linux/arm64 --file " + context.resolve("Dockerfile.debian"))
+                .contains("--build-arg BASE=debian:bookworm-slim").contains(":multiarch-cache-debian-linux-arm64 ")
+                .containsPattern(":multiarch-cache-debian-set-[0-9a-f]{12},");
+        assertThat(builds.get(1)).contains("--platform linux/amd64,linux/riscv64,linux/arm64 --file " + context.resolve("Dockerfile.alpine"))
+                .doesNotContain("BASE=").contains(":multiarch-cache-alpine-linux-riscv64 ");
+        assertThat(run.out()).contains("imagetools create --tag " + REPO + ":v1-debian ")
+                .contains("imagetools create --tag " + REPO + ":latest-alpine ");
+        assertThat(docker.wasCalled()).isFalse();
+    }
+
+    @Test
+    void shouldBuildEachPlatformAloneWithAnSbom() {
+        CliRun run = dryRun("--sbom-generator", "127.0.0.1:5000/mirror/buildkit-syft-scanner:stable-1");
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(ExitCodes.PUBLISHED);
+        assertThat(run.out()).contains("one buildx build per platform");
+        assertThat(run.out().lines().filter(l -> l.startsWith("  ") && l.contains(" buildx build ")))
+                .hasSize(3).allMatch(l -> l.contains(" --sbom=generator=127.0.0.1:5000/mirror/buildkit-syft-scanner:stable-1 "));
+    }
+
+    @Test
     void shouldMarkOptionalPlatforms() {
         // When
         CliRun run = dryRun("--optional-platform", "riscv64");

@@ -98,6 +98,25 @@ final class RegistryClient {
         return json.readTree(r.body());
     }
 
+    /** A blob's bytes, as stored (compressed layers stay compressed). */
+    byte[] blob(String repository, String digest) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/" + repository + "/blobs/" + digest))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET blob " + repository + "@" + digest + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** A manifest's bytes exactly as the registry serves them. */
+    byte[] rawManifest(String repository, String reference) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(request(repository, reference).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + repository + ":" + reference + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
     private HttpRequest.Builder request(String repository, String reference) {
         return HttpRequest.newBuilder(URI.create("http://" + host + "/v2/" + repository + "/manifests/" + reference))
                 .header("Accept", ACCEPT);

@@ -145,6 +145,8 @@ final class BatchBuild {
             String indexDigest = BuildMetadata.parse(agent.files().read(metadataFile)).digest();
             Manifest index = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(indexDigest))));
             double push = Math.min(progress.pushSeconds(), wall);
+            long end = System.nanoTime();
+            runnable.keySet().forEach(m -> m.buildAndPush(b0, end, push));
             Map<PlatformBuild, Built> built = new LinkedHashMap<>();
             for (Map.Entry<PlatformBuild, Double> e : runnable.entrySet()) {
                 PlatformBuild m = e.getKey();

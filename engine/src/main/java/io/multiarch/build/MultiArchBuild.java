@@ -47,6 +47,7 @@ public final class MultiArchBuild {
     private Jobs jobs;
     private String stopReason;
     private Thread publishing;
+    private volatile String heldBecause;
 
     /**
      * @param agents    the machine each platform runs on (one local machine, or per-platform docker endpoints)
@@ -58,6 +59,15 @@ public final class MultiArchBuild {
         this.plan = plan;
         this.agents = agents;
         this.publisher = publisher;
+    }
+
+    /**
+     * Builds and tests without publishing: {@link #run()} then returns the publish withheld with {@code reason}, for a
+     * caller that decides later (the variants of an all-or-nothing matrix, see {@link MatrixBuild}).
+     */
+    public MultiArchBuild holdPublish(String reason) {
+        this.heldBecause = reason;
+        return this;
     }
 
     /**
@@ -129,10 +139,11 @@ public final class MultiArchBuild {
         Publisher publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"));
         PublishResult published = null;
         synchronized (lock) {
-            if (stopReason == null) {
+            if (stopReason == null && heldBecause == null) {
                 publishing = Thread.currentThread();
             }
         }
+        long p0 = System.nanoTime();
         if (publishing != null) {
             try {
                 published = publish.publish(ordered);
@@ -150,6 +161,9 @@ public final class MultiArchBuild {
             stop("an interrupt");
         }
         String interrupted = stopReason();
+        if (published == null && interrupted == null) {
+            published = publish.withhold(ordered, heldBecause);
+        }
         if (published == null) {
             published = publish.withhold(ordered, "interrupted by " + interrupted + ": nothing was published, no tag was "
                     + "created or moved");
@@ -160,9 +174,17 @@ public final class MultiArchBuild {
         if (callerInterrupted) {
             Thread.currentThread().interrupt();
         }
+        Map<Platform, List<io.multiarch.result.Phase>> timeline = new LinkedHashMap<>();
+        for (Platform p : request.platforms()) {
+            List<io.multiarch.result.Phase> phases = new ArrayList<>(builds.get(p).phases(t0));
+            if (published != null && published.seconds() > 0) {
+                phases.add(new io.multiarch.result.Phase("publish", (p0 - t0) / 1e9, (p0 - t0) / 1e9 + published.seconds()));
+            }
+            timeline.put(p, phases);
+        }
         return new RunResult(plan.runId(), request.image().fullName(), request.tags().stream().map(Tag::value).toList(),
                 publisher.toolchain().describe(), ordered, published, (System.nanoTime() - t0) / 1e9,
-                interrupted == null ? "" : interrupted);
+                interrupted == null ? "" : interrupted, timeline);
     }
 
     /**
@@ -392,6 +414,11 @@ public final class MultiArchBuild {
                 }
             }
         }
+    }
+
+    /** Where the run's own lines go: the publishing machine's output. */
+    public OutputListener output() {
+        return publisher.output();
     }
 
     /** Output lines prefixed with {@code [name] }, one line at a time. */

@@ -9,6 +9,7 @@ import io.multiarch.buildx.BuildMetadata;
 import io.multiarch.buildx.BuildProgress;
 import io.multiarch.buildx.BuildxCommands;
 import io.multiarch.buildx.Descriptor;
+import io.multiarch.buildx.ImageConfig;
 import io.multiarch.buildx.Manifest;
 import io.multiarch.plan.PlatformTask;
 import io.multiarch.platform.Platform;
@@ -17,6 +18,7 @@ import io.multiarch.process.CommandResult;
 import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.TestSpec;
+import io.multiarch.result.ImageSize;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.Status;
 import io.multiarch.result.TestOutcome;
@@ -43,6 +45,9 @@ public final class PlatformBuild {
     private volatile String tempTag = "";
     /** What a successful build pushed, once it has: what a stopped platform still reports. */
     private volatile Built built;
+    /** What it did when, on {@link System#nanoTime()}'s clock: for the run's timeline. */
+    private final List<long[]> phaseTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> phaseNames = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A pushed image and what it took, before its test. */
     private record Built(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds) {
@@ -80,6 +85,7 @@ public final class PlatformBuild {
     EmulatorCheck checkEmulator() throws InterruptedException {
         long t0 = System.nanoTime();
         String failure = ensureEmulator();
+        phase("binfmt", t0, System.nanoTime());
         return new EmulatorCheck(failure, seconds(t0));
     }
 
@@ -133,12 +139,13 @@ public final class PlatformBuild {
             double wall = Math.max(seconds(b0), build.elapsed().toNanos() / 1e9);
             double pushSeconds = Math.min(progress.pushSeconds(), build.elapsed().toNanos() / 1e9);
             double buildSeconds = wall - pushSeconds;
+            buildAndPush(b0, System.nanoTime(), pushSeconds);
             if (!build.succeeded()) {
                 String why = build.timedOut()
                         ? "the build timed out after " + request.platformTimeout().toMinutes() + " min"
                         : "the build failed (exit " + build.exitCode() + ", " + attempts + " attempt" + (attempts > 1 ? "s" : "") + "): "
                         + lastLine(build);
-                return result(Status.FAILED, "", attempts, binfmtSeconds, buildSeconds, pushSeconds, 0, Optional.empty(), why);
+                return result(Status.FAILED, "", attempts, binfmtSeconds, buildSeconds, pushSeconds, ImageSize.UNKNOWN, Optional.empty(), why);
             }
             String digest = BuildMetadata.parse(agent.files().read(metadataFile)).digest();
             boolean tagged = !agent.toolchain().pushByDigest();
@@ -162,27 +169,56 @@ public final class PlatformBuild {
     PlatformResult finish(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds,
                           String tempTag) throws InterruptedException {
         pushed(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, tempTag);
-        CompletableFuture<Long> size = sizeLookup(digest);
+        CompletableFuture<ImageSize> size = sizeLookup(digest);
         try {
             Optional<TestOutcome> test = Optional.empty();
+            String why = "";
             if (request.test().isPresent()) {
+                long t0 = System.nanoTime();
                 TestOutcome outcome = runTest(task.platform(), digest, request.test().get());
+                phase("test", t0, System.nanoTime());
                 test = Optional.of(outcome);
                 if (!outcome.passed()) {
-                    String why = outcome.timedOut()
+                    why = outcome.timedOut()
                             ? "the test timed out after " + request.testTimeout().toSeconds() + " s"
                             : outcome.signal().map(sig -> "the test was killed by " + sig + " (exit code "
                                     + outcome.exitCode() + ")").orElse("the test failed with exit code " + outcome.exitCode());
-                    return result(Status.FAILED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, join(size), test, why);
                 }
             }
-            return result(Status.PASSED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, join(size), test, "");
+            ImageSize measured = budgeted(join(size));
+            String overBudget = overBudget(measured);
+            boolean fails = !why.isEmpty() || !overBudget.isEmpty() && !measured.budgetWarnOnly();
+            if (!overBudget.isEmpty()) {
+                agent.output().line(overBudget, true);
+                why = why.isEmpty() ? overBudget : why + "; " + overBudget;
+            }
+            return result(fails ? Status.FAILED : Status.PASSED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds,
+                    measured, test, why);
         } catch (IOException | RuntimeException e) {
-            return result(Status.FAILED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, join(size),
+            return result(Status.FAILED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, budgeted(join(size)),
                     Optional.empty(), e.getMessage());
         } finally {
             size.cancel(true);
         }
+    }
+
+    /** The size with this platform's budget, if it has one. */
+    private ImageSize budgeted(ImageSize size) {
+        java.util.OptionalLong budget = request.sizeBudget().forPlatform(task.platform());
+        return budget.isPresent() ? size.withBudget(budget.getAsLong(), request.sizeBudget().warnOnly()) : size;
+    }
+
+    /** What is wrong with the size against the budget, {@code ""} when nothing is. */
+    static String overBudget(ImageSize size) {
+        if (!size.overBudget()) {
+            return "";
+        }
+        String budget = "the size budget of " + ImageSize.format(size.budgetBytes());
+        String what = !size.known()
+                ? "the image size could not be read, so " + budget + " could not be checked"
+                : "the image is " + ImageSize.format(size.bytes()) + " compressed, over " + budget
+                + " by " + ImageSize.format(size.bytes() - size.budgetBytes());
+        return what + (size.budgetWarnOnly() ? " (a warning only)" : "");
     }
 
     /** Records that the platform's image is pushed (by a build of its own or a batch), before its test. */
@@ -203,13 +239,38 @@ public final class PlatformBuild {
         if (b == null) {
             return PlatformResult.skipped(task.platform(), task.required(), emulated(), (started ? "stopped: " : "not started: ") + why);
         }
-        return result(Status.SKIPPED, b.digest(), b.attempts(), b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), 0,
+        return result(Status.SKIPPED, b.digest(), b.attempts(), b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), ImageSize.UNKNOWN,
                 Optional.empty(), "built and pushed, but its test " + (started ? "was stopped: " : "never started: ") + why);
     }
 
     /** A failure before any image was pushed: the emulator check, a batch, or the build machinery itself. */
     PlatformResult failedBefore(double binfmtSeconds, String why) {
-        return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, 0, Optional.empty(), why);
+        return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, ImageSize.UNKNOWN, Optional.empty(), why);
+    }
+
+    /** Records a phase for the run's timeline. */
+    void phase(String name, long startNanos, long endNanos) {
+        phaseNames.add(name);
+        phaseTimes.add(new long[] {startNanos, endNanos});
+    }
+
+    /** A build from {@code start} to {@code end} whose last {@code pushSeconds} were its push. */
+    void buildAndPush(long start, long end, double pushSeconds) {
+        long push = Math.min(end - start, (long) (pushSeconds * 1e9));
+        phase("build", start, end - push);
+        if (push > 0) {
+            phase("push", end - push, end);
+        }
+    }
+
+    /** The phases recorded so far, in seconds since {@code runStartNanos}. */
+    List<io.multiarch.result.Phase> phases(long runStartNanos) {
+        List<io.multiarch.result.Phase> list = new ArrayList<>();
+        for (int i = 0; i < Math.min(phaseNames.size(), phaseTimes.size()); i++) {
+            long[] t = phaseTimes.get(i);
+            list.add(new io.multiarch.result.Phase(phaseNames.get(i), (t[0] - runStartNanos) / 1e9, (t[1] - runStartNanos) / 1e9));
+        }
+        return list;
     }
 
     /** Notes to show in the platform's result, e.g. how a batch built it. */
@@ -251,13 +312,13 @@ public final class PlatformBuild {
     }
 
     /** Starts the size look-up on its own thread, so that it costs nothing next to the test. */
-    private CompletableFuture<Long> sizeLookup(String digest) {
-        CompletableFuture<Long> f = new CompletableFuture<>();
+    private CompletableFuture<ImageSize> sizeLookup(String digest) {
+        CompletableFuture<ImageSize> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                f.complete(imageSize(digest, task.platform()));
+                f.complete(measure(digest));
             } catch (InterruptedException e) {
-                f.complete(0L);
+                f.complete(ImageSize.UNKNOWN);
             } catch (RuntimeException e) {
                 f.completeExceptionally(e);
             }
@@ -267,30 +328,79 @@ public final class PlatformBuild {
         return f;
     }
 
-    private long join(CompletableFuture<Long> size) throws InterruptedException {
+    private ImageSize join(CompletableFuture<ImageSize> size) throws InterruptedException {
         try {
             return size.get();
         } catch (ExecutionException e) {
             agent.output().line("could not read the image size: " + e.getCause().getMessage(), true);
-            return 0;
+            return ImageSize.UNKNOWN;
         }
     }
 
-    /** Compressed size from the registry: the image manifest's config and layers (inside the index with provenance). */
-    private long imageSize(String digest, Platform platform) throws InterruptedException {
+    /**
+     * The image's size from the registry: the sum of the layer sizes of its manifest (the image entry inside the
+     * small index that provenance makes), its biggest layers named by the build step in the config's history, and the
+     * same platform's size in the index the run's first tag serves now, before the publish.
+     */
+    private ImageSize measure(String digest) throws InterruptedException {
+        Platform platform = task.platform();
+        Manifest m;
+        String reference = request.image().withDigest(digest);
         try {
-            Manifest m = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(digest))));
+            m = Manifest.parse(agent.docker().query(commands.inspectRaw(reference)));
             if (m.isIndex()) {
                 Optional<Descriptor> image = m.imageFor(platform);
                 if (image.isEmpty()) {
-                    return 0;
+                    return ImageSize.UNKNOWN;
                 }
-                m = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(image.get().digest()))));
+                reference = request.image().withDigest(image.get().digest());
+                m = Manifest.parse(agent.docker().query(commands.inspectRaw(reference)));
             }
-            return m.imageSize();
         } catch (IOException e) {
             agent.output().line("could not read the image size: " + e.getMessage(), true);
-            return 0;
+            return ImageSize.UNKNOWN;
+        }
+        io.multiarch.request.Tag tag = request.tags().get(0);
+        return new ImageSize(m.layersSize(), previousSize(tag), tag.value(), 0, false, biggestLayers(m, reference));
+    }
+
+    /** The biggest layers, biggest first, each with the step that made it (empty when the config cannot be read). */
+    private List<ImageSize.Layer> biggestLayers(Manifest m, String reference) throws InterruptedException {
+        if (m.layers() == null || m.layers().isEmpty()) {
+            return List.of();
+        }
+        List<String> steps = List.of();
+        try {
+            steps = ImageConfig.parse(agent.docker().query(commands.inspectConfig(reference))).layerSteps();
+        } catch (IOException e) {
+            agent.output().line("could not read the image config, layers are named by digest only: " + e.getMessage(), true);
+        }
+        List<ImageSize.Layer> layers = new ArrayList<>();
+        for (int i = 0; i < m.layers().size(); i++) {
+            Descriptor d = m.layers().get(i);
+            // the history lists a step for every layer, in order, when it is complete; otherwise no step is named
+            String step = steps.size() == m.layers().size() ? steps.get(i) : "";
+            layers.add(new ImageSize.Layer(d.digest(), d.size(), step));
+        }
+        layers.sort(java.util.Comparator.comparingLong(ImageSize.Layer::bytes).reversed());
+        return layers.subList(0, Math.min(ImageSize.BIGGEST_LAYERS, layers.size()));
+    }
+
+    /** This platform's size in the index {@code tag} serves; -1 when the tag, or the platform in it, is not there. */
+    private long previousSize(io.multiarch.request.Tag tag) throws InterruptedException {
+        try {
+            Manifest previous = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withTag(tag))));
+            if (!previous.isIndex()) {
+                return -1; // a single image: which platform it is would need its config; not compared
+            }
+            Optional<Descriptor> entry = previous.imageFor(task.platform());
+            if (entry.isEmpty()) {
+                return -1;
+            }
+            return Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(entry.get().digest()))))
+                    .layersSize();
+        } catch (IOException e) {
+            return -1; // a new tag ("not found"), or unreadable: nothing to compare with
         }
     }
 
@@ -303,7 +413,7 @@ public final class PlatformBuild {
     }
 
     private PlatformResult result(Status status, String digest, int attempts, double binfmtSeconds, double buildSeconds,
-                                  double pushSeconds, long size, Optional<TestOutcome> test, String message) {
+                                  double pushSeconds, ImageSize size, Optional<TestOutcome> test, String message) {
         List<String> all = new ArrayList<>();
         if (!message.isEmpty()) {
             all.add(message);

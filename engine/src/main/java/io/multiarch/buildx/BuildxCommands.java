@@ -76,7 +76,12 @@ public final class BuildxCommands {
         for (Map.Entry<String, String> e : request.labels().entrySet()) {
             a.addAll(List.of("--label", e.getKey() + "=" + e.getValue()));
         }
+        // the reference only (id and file or variable name): buildx reads the value, which never reaches argv
+        request.secrets().forEach(s -> a.addAll(List.of("--secret", s.argument())));
         a.add("--provenance=" + request.provenance());
+        if (request.sbom()) {
+            a.add("--sbom=" + request.sbomGenerator().map(g -> "generator=" + g).orElse("true"));
+        }
         a.addAll(List.of("--progress", "plain", "--metadata-file", metadataFile));
         String repo = request.image().fullName();
         for (String tag : cacheFrom) {
@@ -129,6 +134,15 @@ public final class BuildxCommands {
     /** {@code imagetools inspect --raw}: the manifest or index exactly as the registry serves it. */
     public Command inspectRaw(String reference) {
         return docker.command("buildx", "imagetools", "inspect", "--raw", reference).withTimeout(Duration.ofMinutes(2));
+    }
+
+    /**
+     * {@code imagetools inspect --format '{{json .Image}}'} of one image manifest: its config, whose history names the
+     * build step of each layer.
+     */
+    public Command inspectConfig(String reference) {
+        return docker.command("buildx", "imagetools", "inspect", "--format", "{{json .Image}}", reference)
+                .withTimeout(Duration.ofMinutes(2));
     }
 
     /**

@@ -48,6 +48,11 @@ public record Manifest(int schemaVersion, String mediaType, List<Descriptor> man
         return size;
     }
 
+    /** Compressed size the sum of the layer sizes, the config left out. */
+    public long layersSize() {
+        return layers == null ? 0 : layers.stream().mapToLong(Descriptor::size).sum();
+    }
+
     /** The {@code sha256:} digest of exactly these bytes, as a registry computes it. */
     public static String digestOf(String raw) {
         try {

@@ -33,12 +33,22 @@ public record RunPlan(String runId, List<PlatformTask> tasks) implements Seriali
     }
 
     public static RunPlan of(BuildRequest request, Set<Platform> nativePlatforms, String runId) {
+        return of(request, nativePlatforms, runId, "");
+    }
+
+    /**
+     * The plan of one variant of a matrix build: its registry cache tags carry the variant's name
+     * ({@code multiarch-cache-alpine-linux-arm64}), so that variants built on other bases do not overwrite each
+     * other's cache.
+     */
+    public static RunPlan of(BuildRequest request, Set<Platform> nativePlatforms, String runId, String variant) {
+        String cache = "multiarch-cache-" + (variant.isEmpty() ? "" : variant + "-");
         Comparator<PlatformTask> order = Comparator.comparing((PlatformTask t) -> !t.nativePlatform())
                 .thenComparing(t -> -t.platform().emulationCost())
                 .thenComparing(PlatformTask::platform);
         List<PlatformTask> tasks = request.platforms().stream()
                 .map(p -> new PlatformTask(p, request.isRequired(p), nativePlatforms.contains(p),
-                        "multiarch-tmp-" + runId + "-" + p.slug(), "multiarch-cache-" + p.slug()))
+                        "multiarch-tmp-" + runId + "-" + p.slug(), cache + p.slug()))
                 .sorted(order)
                 .toList();
         return new RunPlan(runId, tasks);
@@ -51,13 +61,16 @@ public record RunPlan(String runId, List<PlatformTask> tasks) implements Seriali
 
     /**
      * The registry cache tag of a set of platforms built together: {@code multiarch-cache-set-} and a hash of the
-     * sorted set, so that a run of another set of platforms never overwrites it.
+     * sorted set, so that a run of another set of platforms never overwrites it; a variant's
+     * ({@code multiarch-cache-alpine-set-…}) carries its name, as its per-platform cache tags do.
      */
     public static String batchCacheTag(List<PlatformTask> tasks) {
         String set = String.join(",", tasks.stream().map(t -> t.platform().toString()).sorted().toList());
+        PlatformTask first = tasks.get(0);
+        String prefix = first.cacheTag().substring(0, first.cacheTag().length() - first.platform().slug().length());
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(set.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "multiarch-cache-set-" + HexFormat.of().formatHex(d, 0, 6);
+            return prefix + "set-" + HexFormat.of().formatHex(d, 0, 6);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

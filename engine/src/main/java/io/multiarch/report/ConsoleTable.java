@@ -25,6 +25,7 @@ public final class ConsoleTable {
             new Column("PUSH s", 7, true),
             new Column("TEST s", 8, true),
             new Column("SIZE", 10, true),
+            new Column("CHANGE", 10, true),
             new Column("DIGEST", 19, false),
             new Column("EXIT", 7, true),
             new Column("MESSAGE", MESSAGE_WIDTH, false));
@@ -48,11 +49,32 @@ public final class ConsoleTable {
                     Text.seconds(p.pushSeconds()),
                     p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-",
                     Text.size(p.sizeBytes()),
+                    p.size().change().isPresent() ? io.multiarch.result.ImageSize.formatChange(p.size().change().getAsLong()) : "-",
                     Text.shortDigest(p.digest()),
                     Text.exit(p),
                     Text.oneLine(p.message())));
         }
         publish(sb, run);
+        return sb.toString();
+    }
+
+    /** A matrix build: each variant's table under its name, then one line per variant saying what it published. */
+    public String render(io.multiarch.result.MatrixResult matrix) {
+        StringBuilder sb = new StringBuilder();
+        for (io.multiarch.result.VariantResult v : matrix.variants()) {
+            sb.append("== variant ").append(Text.oneLine(v.name())).append(" (tags ")
+                    .append(Text.oneLine(String.join(", ", v.run().tags()))).append(")\n");
+            sb.append(render(v.run())).append('\n');
+        }
+        sb.append("variants").append(matrix.allOrNothing() ? " (all or nothing)" : "").append(":\n");
+        for (io.multiarch.result.VariantResult v : matrix.variants()) {
+            PublishResult p = v.run().publish();
+            sb.append("  ").append(Text.oneLine(v.name())).append(": ")
+                    .append(p.published() ? "published " + Text.shortDigest(p.indexDigest()) + " as "
+                            + Text.oneLine(String.join(", ", v.run().tags()))
+                            : "not published: " + Text.oneLine(p.message()))
+                    .append('\n');
+        }
         return sb.toString();
     }
 
@@ -84,11 +106,40 @@ public final class ConsoleTable {
             sb.append("emulation factor (build time against the native builds of this run): ")
                     .append(String.join(", ", factors)).append('\n');
         }
+        sizes(sb, run);
         if (!publish.leftovers().isEmpty()) {
             sb.append("left in the registry: ")
                     .append(Text.oneLine(String.join(", ", publish.leftovers()))).append('\n');
         }
     }
+
+    /** What the size columns cannot say: what the change is against, the budgets, and each image's biggest layers. */
+    private static void sizes(StringBuilder sb, RunResult run) {
+        run.platforms().stream().map(p -> p.size().previousTag()).filter(t -> !t.isEmpty()).findFirst().ifPresent(tag ->
+                sb.append("size change: against the image of the same platform in the index '").append(Text.oneLine(tag))
+                        .append("' served before this run ('-': none to compare with)\n"));
+        for (PlatformResult p : run.platforms()) {
+            io.multiarch.result.ImageSize size = p.size();
+            if (size.hasBudget()) {
+                sb.append("size budget ").append(p.platform()).append(": ").append(Text.size(size.bytes())).append(" of ")
+                        .append(Text.size(size.budgetBytes()))
+                        .append(!size.overBudget() ? ", within" : size.budgetWarnOnly() ? ", OVER (a warning only)" : ", OVER: failed")
+                        .append('\n');
+            }
+        }
+        for (PlatformResult p : run.platforms()) {
+            if (p.size().biggestLayers().isEmpty()) {
+                continue;
+            }
+            sb.append("biggest layers ").append(p.platform()).append(": ").append(String.join("; ", p.size().biggestLayers().stream()
+                    .map(l -> Text.size(l.bytes()) + (l.createdBy().isEmpty() ? " " + Text.shortDigest(l.digest())
+                            : " " + Text.cut(Text.oneLine(l.createdBy()), LAYER_STEP_WIDTH)))
+                    .toList())).append('\n');
+        }
+    }
+
+    /** A layer's build step is cut to this many characters in the console; report.json has all of it. */
+    private static final int LAYER_STEP_WIDTH = 50;
 
     private static void row(StringBuilder sb, List<String> cells) {
         StringBuilder line = new StringBuilder();

@@ -1,5 +1,8 @@
 package io.multiarch.report;
 
+import io.multiarch.result.ImageSize;
+import io.multiarch.result.MatrixResult;
+import io.multiarch.result.VariantResult;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.PublishResult;
 import io.multiarch.result.RunResult;
@@ -21,11 +24,12 @@ public final class HtmlReport {
 
     private static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222}
-            h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}
+            h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}h3{font-size:1em;margin-top:1.2em}
+            section.variant{border-top:2px solid #888;margin-top:2em}
             table{border-collapse:collapse;width:100%}
             th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
             td{white-space:nowrap}td.msg,td.digest{white-space:normal;overflow-wrap:anywhere}
-            td.msg{min-width:12em;width:100%}
+            td.msg{min-width:9em;width:100%}
             th{background:#f3f3f3}
             td.num{text-align:right;font-variant-numeric:tabular-nums}
             code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
@@ -33,6 +37,8 @@ public final class HtmlReport {
             dd{overflow-wrap:anywhere}
             .passed{color:#1a7f37;font-weight:bold}.failed{color:#cf222e;font-weight:bold}
             .skipped{color:#8c6d00;font-weight:bold}
+            ol.layers{margin:0;padding-left:1.4em}
+            figure.chart{margin:.5em 0}figcaption{font-size:.85em;color:#333;max-width:70em}
             dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}dd{margin:0}
             """;
 
@@ -48,16 +54,73 @@ public final class HtmlReport {
 
     /** The whole page. */
     public String render(RunResult run) {
-        PublishResult publish = run.publish();
         StringBuilder sb = new StringBuilder(4096);
+        head(sb, run.image());
+        sb.append("<h1>Multi-architecture build of <code>").append(Text.html(run.image())).append("</code></h1>\n");
+        body(sb, run, "h2", "");
+        sb.append("</body>\n</html>\n");
+        return sb.toString();
+    }
+
+    /** Writes a matrix build's {@value #FILE_NAME}: a summary of the variants, then a section per variant. */
+    public Path write(MatrixResult matrix, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(FILE_NAME);
+        Files.writeString(file, render(matrix), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** The page of a matrix build: which variant published what, then each variant as a run's page shows it. */
+    public String render(MatrixResult matrix) {
+        StringBuilder sb = new StringBuilder(8192);
+        String image = matrix.variants().isEmpty() ? "" : matrix.variants().get(0).run().image();
+        head(sb, image);
+        sb.append("<h1>Multi-architecture build of <code>").append(Text.html(image)).append("</code>, ")
+                .append(matrix.variants().size()).append(" variants</h1>\n<dl>\n");
+        item(sb, "Published", matrix.published() ? "<span class=\"passed\">every variant</span>"
+                : "<span class=\"failed\">not every variant</span>");
+        item(sb, "All or nothing", matrix.allOrNothing() ? "yes: no variant is published unless every one passed"
+                : "no: each variant is published when its own platforms passed");
+        if (!Text.orEmpty(matrix.interrupted()).isEmpty()) {
+            item(sb, "Interrupted", "<span class=\"failed\">by " + Text.html(matrix.interrupted()) + "</span>");
+        }
+        item(sb, "Total", Text.seconds(matrix.totalSeconds()) + " s");
+        sb.append("</dl>\n<table>\n<thead><tr><th>Variant</th><th>Tags</th><th>Platforms</th><th>Published</th>")
+                .append("<th>Message</th></tr></thead>\n<tbody>\n");
+        for (VariantResult v : matrix.variants()) {
+            RunResult run = v.run();
+            sb.append("<tr>");
+            cell(sb, "", "<a href=\"#variant-" + Text.html(v.name()) + "\"><code>" + Text.html(v.name()) + "</code></a>");
+            cell(sb, "", String.join(", ", run.tags().stream().map(t -> "<code>" + Text.html(t) + "</code>").toList()));
+            cell(sb, "msg", String.join(", ", run.platforms().stream().map(p -> "<code>" + Text.html(p.platform().toString())
+                    + "</code> <span class=\"" + p.status().label() + "\">" + p.status().label() + "</span>").toList()));
+            cell(sb, "", run.published() ? "<span class=\"passed\">yes</span>" : "<span class=\"failed\">no</span>");
+            cell(sb, "msg", Text.html(run.publish().message()));
+            sb.append("</tr>\n");
+        }
+        sb.append("</tbody>\n</table>\n");
+        for (VariantResult v : matrix.variants()) {
+            sb.append("<section class=\"variant\">\n<h2 id=\"variant-").append(Text.html(v.name())).append("\">Variant <code>")
+                    .append(Text.html(v.name())).append("</code></h2>\n");
+            body(sb, v.run(), "h3", "-" + v.name());
+            sb.append("</section>\n");
+        }
+        sb.append("</body>\n</html>\n");
+        return sb.toString();
+    }
+
+    private static void head(StringBuilder sb, String image) {
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 // the page must never load or run anything, even if an escape were missed
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
                 .append("style-src 'unsafe-inline'\">\n")
-                .append("<title>multiarch report: ").append(Text.html(run.image())).append("</title>\n")
+                .append("<title>multiarch report: ").append(Text.html(image)).append("</title>\n")
                 .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+    }
 
-        sb.append("<h1>Multi-architecture build of <code>").append(Text.html(run.image())).append("</code></h1>\n");
+    /** A run's summary, platforms, sizes and publish, under headings {@code h}; {@code id} keeps anchors apart. */
+    private static void body(StringBuilder sb, RunResult run, String h, String id) {
+        PublishResult publish = run.publish();
         sb.append("<dl>\n");
         item(sb, "Image", "<code>" + Text.html(run.image()) + "</code>");
         item(sb, "Tags", run.tags().isEmpty() ? "none"
@@ -75,7 +138,7 @@ public final class HtmlReport {
         item(sb, "Publish", Text.seconds(publish.seconds()) + " s");
         sb.append("</dl>\n");
 
-        sb.append("<h2>Platforms</h2>\n<table>\n<thead><tr>");
+        sb.append("<" + h + ">Platforms</" + h + ">\n<table>\n<thead><tr>");
         for (String title : new String[] {"Platform", "Status", "Required", "Mode", "Binfmt s", "Build s", "Push s", "Test s",
                 "Emulation factor", "Size",
                 "Digest", "Exit", "Message"}) {
@@ -84,8 +147,14 @@ public final class HtmlReport {
         sb.append("</tr></thead>\n<tbody>\n");
         run.platforms().forEach(p -> platform(sb, run, p));
         sb.append("</tbody>\n</table>\n");
+        String timeline = Charts.timeline(run, id);
+        if (!timeline.isEmpty()) {
+            sb.append("<" + h + " id=\"timeline").append(Text.html(id)).append("\">Timeline</" + h + ">\n").append(timeline);
+        }
 
-        sb.append("<h2>Publish</h2>\n<p>");
+        sizes(sb, run, h, id);
+
+        sb.append("<" + h + ">Publish</" + h + ">\n<p>");
         String message = Text.orEmpty(publish.message());
         sb.append(publish.published() ? "Published" : "Not published").append(message.isBlank() ? "." : ": ");
         sb.append(Text.html(message)).append("</p>\n");
@@ -106,8 +175,44 @@ public final class HtmlReport {
             publish.leftovers().forEach(l -> sb.append("<li><code>").append(Text.html(l)).append("</code></li>\n"));
             sb.append("</ul>\n");
         }
-        sb.append("</body>\n</html>\n");
-        return sb.toString();
+    }
+
+    /** Per platform: the size, its change, the budget and the biggest layers with the step that made each. */
+    private static void sizes(StringBuilder sb, RunResult run, String h, String id) {
+        if (run.platforms().stream().noneMatch(p -> p.size().known() || p.size().hasBudget())) {
+            return;
+        }
+        String tag = run.platforms().stream().map(p -> p.size().previousTag()).filter(t -> !t.isEmpty()).findFirst().orElse("");
+        sb.append("<" + h + " id=\"sizes").append(Text.html(id)).append("\">Image size</" + h + ">\n").append(Charts.sizes(run, id))
+                .append("<p>Compressed size: the sum of the layers a pull downloads.")
+                .append(tag.isEmpty() ? "" : " Change: against the image of the same platform in the index <code>"
+                        + Text.html(tag) + "</code> served before this run (<q>-</q>: none to compare with).")
+                .append("</p>\n<table>\n<thead><tr><th>Platform</th><th>Size</th><th>Change</th><th>Budget</th>")
+                .append("<th>Biggest layers</th></tr></thead>\n<tbody>\n");
+        for (PlatformResult p : run.platforms()) {
+            ImageSize size = p.size();
+            sb.append("<tr>");
+            cell(sb, "", "<code>" + Text.html(p.platform().toString()) + "</code>");
+            cell(sb, "num", Text.html(Text.size(size.bytes())));
+            cell(sb, "num", size.change().isPresent() ? Text.html(ImageSize.formatChange(size.change().getAsLong())) : "-");
+            cell(sb, "", !size.hasBudget() ? "-" : Text.html(Text.size(size.budgetBytes())) + (!size.overBudget() ? ", within"
+                    : size.budgetWarnOnly() ? ", <span class=\"skipped\">over (a warning only)</span>"
+                    : ", <span class=\"failed\">over: failed</span>"));
+            StringBuilder layers = new StringBuilder();
+            if (!size.biggestLayers().isEmpty()) {
+                layers.append("<ol class=\"layers\">");
+                for (ImageSize.Layer l : size.biggestLayers()) {
+                    layers.append("<li>").append(Text.html(Text.size(l.bytes()))).append(' ')
+                            .append(l.createdBy().isEmpty() ? "<code>" + Text.html(Text.shortDigest(l.digest())) + "</code>"
+                                    : "<code title=\"" + Text.html(l.digest()) + "\">" + Text.html(l.createdBy()) + "</code>")
+                            .append("</li>");
+                }
+                layers.append("</ol>");
+            }
+            cell(sb, "msg", layers.length() == 0 ? "-" : layers.toString());
+            sb.append("</tr>\n");
+        }
+        sb.append("</tbody>\n</table>\n");
     }
 
     private static void item(StringBuilder sb, String term, String escapedValue) {
@@ -127,7 +232,11 @@ public final class HtmlReport {
         cell(sb, "num", p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-");
         java.util.OptionalDouble factor = run.emulationFactor(p);
         cell(sb, "num", factor.isPresent() ? RunResult.formatFactor(factor.getAsDouble()) : "-");
-        cell(sb, "num", Text.html(Text.size(p.sizeBytes())));
+        // the change and the budget under the size: the table must stay within the window
+        cell(sb, "num", Text.html(Text.size(p.sizeBytes()))
+                + (p.size().change().isPresent() ? "<br>" + Text.html(ImageSize.formatChange(p.size().change().getAsLong())) : "")
+                + (p.size().overBudget() ? "<br><span class=\"" + (p.size().budgetWarnOnly() ? "skipped" : "failed")
+                + "\">over budget</span>" : ""));
         // the short form is shown, the full digest is one hover away
         cell(sb, "digest", Text.orEmpty(p.digest()).isEmpty() ? "-"
                 : "<code title=\"" + Text.html(p.digest()) + "\">" + Text.html(Text.shortDigest(p.digest())) + "</code>");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.multiarch.result.ImageSize;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.PublishResult;
 import io.multiarch.result.RunResult;
@@ -71,9 +72,69 @@ public final class JsonReport {
         return root;
     }
 
+    /**
+     * Writes a matrix build's {@value #FILE_NAME}: {@code {published, allOrNothing, interrupted, totalSeconds,
+     * tagsLeftChanged, variants: [{variant, tagSuffix, …every field of a run's report…}]}}.
+     */
+    public Path write(io.multiarch.result.MatrixResult matrix, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(FILE_NAME);
+        MAPPER.writeValue(file.toFile(), tree(matrix));
+        return file;
+    }
+
+    public ObjectNode tree(io.multiarch.result.MatrixResult matrix) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("published", matrix.published());
+        root.put("allOrNothing", matrix.allOrNothing());
+        root.put("interrupted", Text.orEmpty(matrix.interrupted()));
+        root.put("totalSeconds", seconds(matrix.totalSeconds()));
+        root.put("tagsLeftChanged", matrix.tagsLeftChanged());
+        ArrayNode variants = root.putArray("variants");
+        for (io.multiarch.result.VariantResult v : matrix.variants()) {
+            ObjectNode node = variants.addObject();
+            node.put("variant", v.name());
+            node.put("tagSuffix", v.tagSuffix());
+            node.setAll(tree(v.run()));
+        }
+        return root;
+    }
+
     /** Seconds to the millisecond: {@code 10.9}, not the {@code 10.899999999999999} a sum of doubles gives. */
     static double seconds(double value) {
         return Math.round(value * 1000) / 1000.0;
+    }
+
+    /** The size, its change against the tag's previous index, the budget and the biggest layers; nulls for "none". */
+    private static ObjectNode size(ImageSize size) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("bytes", size.bytes());
+        node.put("previousTag", size.previousTag());
+        if (size.previousBytes() >= 0) {
+            node.put("previousBytes", size.previousBytes());
+        } else {
+            node.putNull("previousBytes");
+        }
+        if (size.change().isPresent()) {
+            node.put("changeBytes", size.change().getAsLong());
+        } else {
+            node.putNull("changeBytes");
+        }
+        if (size.hasBudget()) {
+            node.put("budgetBytes", size.budgetBytes());
+        } else {
+            node.putNull("budgetBytes");
+        }
+        node.put("overBudget", size.overBudget());
+        node.put("budgetWarnOnly", size.budgetWarnOnly());
+        ArrayNode layers = node.putArray("biggestLayers");
+        for (ImageSize.Layer l : size.biggestLayers()) {
+            ObjectNode layer = layers.addObject();
+            layer.put("digest", Text.orEmpty(l.digest()));
+            layer.put("bytes", l.bytes());
+            layer.put("createdBy", Text.orEmpty(l.createdBy()));
+        }
+        return node;
     }
 
     private static ObjectNode platform(RunResult run, PlatformResult p) {
@@ -90,6 +151,14 @@ public final class JsonReport {
         node.put("pushSeconds", seconds(p.pushSeconds()));
         node.put("testSeconds", seconds(p.testSeconds()));
         node.put("sizeBytes", p.sizeBytes());
+        node.set("size", size(p.size()));
+        ArrayNode timeline = node.putArray("timeline"); // on the run's clock, seconds since it started
+        for (io.multiarch.result.Phase phase : run.phasesOf(p.platform())) {
+            ObjectNode x = timeline.addObject();
+            x.put("phase", phase.name());
+            x.put("start", seconds(phase.start()));
+            x.put("end", seconds(phase.end()));
+        }
         java.util.OptionalDouble factor = run.emulationFactor(p);
         if (factor.isPresent()) {
             node.put("emulationFactor", Math.round(factor.getAsDouble() * 100) / 100.0);

@@ -58,12 +58,36 @@ public final class JunitReport {
         return FILE_PREFIX + p.platform().slug() + ".xml";
     }
 
+    /**
+     * A matrix build's files, one per variant and platform ({@code TEST-multiarch-<variant>-<slug>.xml}, suites named
+     * {@code multiarch.<variant>.<platform>} so that a CI server groups them by variant), into {@code dir}; stale
+     * files of this report are deleted.
+     */
+    public List<Path> write(io.multiarch.result.MatrixResult matrix, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> written = new ArrayList<>();
+        for (io.multiarch.result.VariantResult v : matrix.variants()) {
+            for (PlatformResult p : v.run().platforms()) {
+                Path file = dir.resolve(FILE_PREFIX + v.name() + "-" + p.platform().slug() + ".xml");
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    write(p, "multiarch." + v.name() + "." + p.platform(), out);
+                }
+                written.add(file);
+            }
+        }
+        deleteStale(dir, new HashSet<>(written));
+        return written;
+    }
+
     /** One platform's suite, as UTF-8. */
     public void write(PlatformResult p, OutputStream out) throws IOException {
+        write(p, "multiarch." + p.platform(), out);
+    }
+
+    private void write(PlatformResult p, String suite, OutputStream out) throws IOException {
         Case build = buildCase(p);
         Case test = testCase(p);
-        List<Case> cases = List.of(build, test);
-        String suite = "multiarch." + p.platform();
+        List<Case> cases = p.size().hasBudget() ? List.of(build, test, sizeCase(p)) : List.of(build, test);
         try {
             XMLStreamWriter xml = XML.createXMLStreamWriter(out, "UTF-8");
             xml.writeStartDocument("UTF-8", "1.0");
@@ -103,7 +127,7 @@ public final class JunitReport {
         }
         Optional<TestOutcome> test = p.test();
         // a failed platform whose test passed (or never ran) failed outside the test: emulator, build or push
-        if (p.status() == Status.FAILED && test.map(TestOutcome::passed).orElse(true)) {
+        if (p.status() == Status.FAILED && test.map(TestOutcome::passed).orElse(true) && !failedOnSize(p)) {
             return Case.failure("build", seconds, "build", Text.orEmpty(p.message()), "");
         }
         return Case.passed("build", seconds, "");
@@ -128,6 +152,24 @@ public final class JunitReport {
         return Case.failure("test", t.seconds(), t.timedOut() ? "timeout" : "exit-code", message, t.output());
     }
 
+    /** A platform that failed only because it is over its size budget: its build and test passed. */
+    private static boolean failedOnSize(PlatformResult p) {
+        return p.size().overBudget() && !p.size().budgetWarnOnly() && !Text.orEmpty(p.digest()).isEmpty();
+    }
+
+    /** The size against the budget, when one applies: fails over it, unless the budget only warns. */
+    private static Case sizeCase(PlatformResult p) {
+        io.multiarch.result.ImageSize size = p.size();
+        if (Text.orEmpty(p.digest()).isEmpty()) {
+            return Case.skipped("size", 0, "no image was pushed");
+        }
+        String text = "compressed size " + Text.size(size.bytes()) + ", budget " + Text.size(size.budgetBytes());
+        if (size.overBudget() && !size.budgetWarnOnly()) {
+            return Case.failure("size", 0, "size-budget", text + ": over the budget", "");
+        }
+        return Case.passed("size", 0, text + (size.overBudget() ? ": over the budget (a warning only)" : ""));
+    }
+
     private static void properties(XMLStreamWriter xml, PlatformResult p) throws XMLStreamException {
         newline(xml, 1);
         xml.writeStartElement("properties");
@@ -137,6 +179,12 @@ public final class JunitReport {
         property(xml, "digest", Text.orEmpty(p.digest()));
         property(xml, "attempts", Integer.toString(p.attempts()));
         property(xml, "sizeBytes", Long.toString(p.sizeBytes()));
+        if (p.size().change().isPresent()) {
+            property(xml, "sizeChangeBytes", Long.toString(p.size().change().getAsLong()));
+        }
+        if (p.size().hasBudget()) {
+            property(xml, "sizeBudgetBytes", Long.toString(p.size().budgetBytes()));
+        }
         newline(xml, 1);
         xml.writeEndElement();
     }

@@ -23,4 +23,10 @@ public final class ReportWriter {
         Path junitDir = dir.resolve(JUNIT_DIR);
         return new ReportFiles(json.write(run, dir), html.write(run, dir), junitDir, junit.write(run, junitDir));
     }
+
+    /** A matrix build's reports into {@code dir}: one JSON and one HTML file for every variant, JUnit per variant. */
+    public ReportFiles writeAll(io.multiarch.result.MatrixResult matrix, Path dir) throws IOException {
+        Path junitDir = dir.resolve(JUNIT_DIR);
+        return new ReportFiles(json.write(matrix, dir), html.write(matrix, dir), junitDir, junit.write(matrix, junitDir));
+    }
 }

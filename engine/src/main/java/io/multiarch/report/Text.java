@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
  * sizes, short digests, one-line messages, and the escaping that keeps hostile tool output inert.
  */
 final class Text {
-    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
     private static final int SHORT_DIGEST_HEX = 12;
     /** ANSI CSI sequences (colours, cursor moves) and OSC sequences (titles, links) that tools print. */
     private static final Pattern ANSI = Pattern.compile("\u001b\\[[0-?]*[ -/]*[@-~]|\u001b\\][^\u0007\u001b]*(\u0007|\u001b\\\\)?");
@@ -30,19 +29,7 @@ final class Text {
 
     /** {@code 0} (unknown) as {@code -}, else bytes in binary units with one decimal: {@code 12.3 MiB}. */
     static String size(long bytes) {
-        if (bytes <= 0) {
-            return "-";
-        }
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < UNITS.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+        return bytes <= 0 ? "-" : io.multiarch.result.ImageSize.format(bytes);
     }
 
     /** {@code sha256:} and the first twelve hex digits, as {@code docker images} shows them; {@code -} when empty. */

@@ -39,7 +39,11 @@ public record BuildRequest(
         BinfmtMode binfmtMode,
         BinfmtInstaller binfmtInstaller,
         boolean registryCache,
-        boolean batch) {
+        boolean batch,
+        List<BuildSecret> secrets,
+        SizeBudget sizeBudget,
+        boolean sbom,
+        Optional<String> sbomGenerator) {
 
     public static final Duration DEFAULT_PLATFORM_TIMEOUT = Duration.ofMinutes(60);
     public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofMinutes(10);
@@ -53,15 +57,16 @@ public record BuildRequest(
         labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         platforms = List.copyOf(platforms);
         optionalPlatforms = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(optionalPlatforms));
+        secrets = List.copyOf(secrets);
     }
 
     /**
      * Whether platforms sharing a docker endpoint are built in one {@code buildx build}: asked for, and not ruled out
-     * by {@code concurrency} 1 (one platform at a time) or by provenance (the publish keeps each platform's
-     * attestation only from per-platform builds, whose digests are small indexes of image and attestation).
+     * by {@code concurrency} 1 (one platform at a time) or by attestations, provenance or SBOM (the publish keeps each
+     * platform's attestation only from per-platform builds, whose digests are small indexes of image and attestation).
      */
     public boolean batches() {
-        return batch && concurrency > 1 && !provenance;
+        return batch && concurrency > 1 && !provenance && !sbom;
     }
 
     /** Whether a platform may fail without blocking the publish. */
@@ -79,6 +84,9 @@ public record BuildRequest(
         private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]*");
         private static final Pattern STAGE = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
         private static final int MAX_KEY = 256;
+        private static final Pattern GENERATOR = Pattern.compile("[a-z0-9][a-z0-9._:/-]{0,254}(@sha256:[0-9a-f]{64})?");
+        private static final Pattern VARIANT_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+        private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9_.-]{0,64}");
 
         private String image;
         private List<String> tags = List.of("latest");
@@ -103,6 +111,13 @@ public record BuildRequest(
         private boolean batch = true;
         private String workspace;
         private PathProbe probe = PathProbe.LOCAL;
+        private final List<String> secrets = new ArrayList<>();
+        private Map<String, String> environment;
+        private final List<String> sizeBudgets = new ArrayList<>();
+        private boolean sizeBudgetWarnOnly;
+        private boolean dockerfilePerVariant;
+        private boolean sbom;
+        private String sbomGenerator;
 
         /** Two builds at a time per core, at least two: a build waits on I/O and the registry as much as on CPU. */
         public static int defaultConcurrency() {
@@ -243,6 +258,223 @@ public record BuildRequest(
         }
 
         /**
+         * A build secret in buildx's form, {@code id=ID,src=FILE} or {@code id=ID,env=VARIABLE} (see
+         * {@link BuildSecret#parse}); repeatable. Only the reference is kept: buildx reads the value.
+         */
+        public Builder secret(String spec) {
+            secrets.add(spec);
+            return this;
+        }
+
+        public Builder secrets(List<String> specs) {
+            if (specs != null) {
+                secrets.addAll(specs);
+            }
+            return this;
+        }
+
+        /**
+         * The environment buildx will run with, for checking that every {@code env=} secret's variable is set
+         * (default: this JVM's environment, which the CLI's buildx inherits).
+         */
+        public Builder environment(Map<String, String> value) {
+            this.environment = value;
+            return this;
+        }
+
+        /**
+         * A size budget: {@code SIZE} for every platform, or {@code PLATFORM=SIZE} for one (which wins over the
+         * former); sizes as {@link SizeBudget#parseSize} reads them. Repeatable.
+         */
+        public Builder sizeBudget(String spec) {
+            sizeBudgets.add(spec);
+            return this;
+        }
+
+        public Builder sizeBudgets(List<String> specs) {
+            if (specs != null) {
+                sizeBudgets.addAll(specs);
+            }
+            return this;
+        }
+
+        /** Whether a platform over its size budget only gets a warning, instead of failing. */
+        public Builder sizeBudgetWarnOnly(boolean value) {
+            this.sizeBudgetWarnOnly = value;
+            return this;
+        }
+
+        /**
+         * The requests of a matrix build: this builder's request once per variant, with the variant's tag suffix,
+         * Dockerfile, target, build arguments, platforms (a subset of this request's) and size budgets. Every problem
+         * is named, a variant's as {@code variants[i] (NAME).field}, before anything runs.
+         *
+         * @throws InvalidRequestException listing every violation
+         */
+        public List<VariantRequest> buildVariants(List<VariantSpec> variants) {
+            dockerfilesFrom(variants);
+            BuildRequest base = build();
+            List<Violation> v = new ArrayList<>();
+            List<VariantRequest> out = new ArrayList<>();
+            if (variants.isEmpty()) {
+                v.add(new Violation("variants", "[]", "at least one variant is needed"));
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            java.util.Set<String> suffixes = new java.util.HashSet<>();
+            for (int i = 0; i < variants.size(); i++) {
+                VariantSpec spec = variants.get(i);
+                String at = "variants[" + i + "]";
+                if (spec == null) {
+                    v.add(new Violation(at, "null", "is missing"));
+                    continue;
+                }
+                String name = spec.name();
+                if (isBad(v, at + ".name", name, false)) {
+                    continue;
+                }
+                if (!VARIANT_NAME.matcher(name).matches()) {
+                    v.add(new Violation(at + ".name", name, "a variant name is lower-case letters, digits, '_', '.', '-', "
+                            + "starting with a letter or digit, at most 64"));
+                    continue;
+                }
+                if (!names.add(name)) {
+                    v.add(new Violation(at + ".name", name, "names another variant already"));
+                    continue;
+                }
+                String prefix = at + " (" + name + ")";
+                String suffix = spec.tagSuffix() == null ? "" : spec.tagSuffix();
+                if (!isBad(v, prefix + ".tagSuffix", suffix, false) && !SUFFIX.matcher(suffix).matches()) {
+                    v.add(new Violation(prefix + ".tagSuffix", suffix, "a tag suffix is letters, digits, '_', '.', '-', at most 64"));
+                    continue;
+                } else if (!suffixes.add(suffix)) {
+                    v.add(new Violation(prefix + ".tagSuffix", suffix, suffix.isEmpty()
+                            ? "another variant has no suffix already: they would publish the same tags"
+                            : "another variant has this suffix already: they would publish the same tags"));
+                    continue;
+                }
+                Builder b = copy();
+                b.tags = new ArrayList<>();
+                for (Tag t : base.tags()) {
+                    b.tags.add(t.value() + suffix);
+                }
+                if (spec.dockerfile() != null && !spec.dockerfile().isEmpty()) {
+                    b.dockerfile = spec.dockerfile();
+                }
+                if (spec.target() != null && !spec.target().isEmpty()) {
+                    b.target = spec.target();
+                }
+                b.buildArgs.putAll(spec.buildArgs());
+                if (!spec.platforms().isEmpty()) {
+                    b.platforms = new ArrayList<>(spec.platforms());
+                    for (int j = 0; j < spec.platforms().size(); j++) {
+                        try {
+                            Platform p = Platform.parse(spec.platforms().get(j));
+                            if (!base.platforms().contains(p)) {
+                                v.add(new Violation(prefix + ".platforms[" + j + "]", spec.platforms().get(j),
+                                        p + " is not one of the run's platforms " + base.platforms() + ": a variant narrows them"));
+                            }
+                        } catch (IllegalArgumentException e) {
+                            // named by the variant's own build below
+                        }
+                    }
+                }
+                if (spec.optionalPlatforms() != null) {
+                    b.optionalPlatforms = new ArrayList<>(spec.optionalPlatforms());
+                } else if (!spec.platforms().isEmpty()) {
+                    List<String> kept = new ArrayList<>();
+                    for (Platform p : base.optionalPlatforms()) {
+                        if (spec.platforms().stream().anyMatch(x -> parsesTo(x, p))) {
+                            kept.add(p.toString());
+                        }
+                    }
+                    b.optionalPlatforms = kept;
+                }
+                if (spec.sizeBudgets() != null) {
+                    b.sizeBudgets.clear();
+                    b.sizeBudgets.addAll(spec.sizeBudgets());
+                }
+                try {
+                    out.add(new VariantRequest(name, suffix, b.build()));
+                } catch (InvalidRequestException e) {
+                    e.violations().forEach(x -> v.add(new Violation(prefix + "." + x.field(), x.value(), x.problem())));
+                }
+            }
+            if (!v.isEmpty()) {
+                throw new InvalidRequestException(v);
+            }
+            return out;
+        }
+
+        private static boolean parsesTo(String text, Platform p) {
+            try {
+                return Platform.parse(text).equals(p);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        /**
+         * When every variant names its own Dockerfile and none was given for the run, the run's default
+         * {@code Dockerfile} need not exist: no variant builds it.
+         */
+        public Builder dockerfilesFrom(List<VariantSpec> variants) {
+            dockerfilePerVariant = variants != null && !variants.isEmpty() && variants.stream()
+                    .allMatch(v -> v != null && v.dockerfile() != null && !v.dockerfile().isEmpty());
+            return this;
+        }
+
+        /** A builder with the same values, changed independently of this one. */
+        private Builder copy() {
+            Builder b = new Builder();
+            b.image = image;
+            b.tags = new ArrayList<>(tags);
+            b.context = context;
+            b.dockerfile = dockerfile;
+            b.target = target;
+            b.buildArgs.putAll(buildArgs);
+            b.labels.putAll(labels);
+            b.platforms = new ArrayList<>(platforms);
+            b.optionalPlatforms = new ArrayList<>(optionalPlatforms);
+            b.testShell = testShell;
+            b.testExec = testExec == null ? null : new ArrayList<>(testExec);
+            b.failFast = failFast;
+            b.platformTimeout = platformTimeout;
+            b.testTimeout = testTimeout;
+            b.emulatedRetries = emulatedRetries;
+            b.provenance = provenance;
+            b.concurrency = concurrency;
+            b.binfmtMode = binfmtMode;
+            b.binfmtInstaller = binfmtInstaller;
+            b.registryCache = registryCache;
+            b.batch = batch;
+            b.workspace = workspace;
+            b.probe = probe;
+            b.secrets.addAll(secrets);
+            b.environment = environment;
+            b.sizeBudgets.addAll(sizeBudgets);
+            b.sizeBudgetWarnOnly = sizeBudgetWarnOnly;
+            b.dockerfilePerVariant = dockerfilePerVariant;
+            b.sbom = sbom;
+            b.sbomGenerator = sbomGenerator;
+            return b;
+        }
+
+        /** Whether each image gets an SBOM attestation (BuildKit's {@code --sbom}). */
+        public Builder sbom(boolean value) {
+            this.sbom = value;
+            return this;
+        }
+
+        /**
+         * The SBOM generator image ({@code --sbom=generator=IMAGE}) instead of BuildKit's default
+         * ({@code docker/buildkit-syft-scanner}, from Docker Hub); implies {@link #sbom}.
+         */
+        public Builder sbomGenerator(String image) {
+            this.sbomGenerator = image;
+            return this;
+        }
+
+        /**
          * Validates every field and returns the request.
          *
          * @throws InvalidRequestException listing every violation, with field names and values
@@ -275,7 +507,10 @@ public record BuildRequest(
             if (!isBad(v, "dockerfile", df, false) && contextDir != null) {
                 Path p = Path.of(df);
                 Path resolved = (p.isAbsolute() ? p : contextDir.resolve(p)).normalize();
-                if (!exists(v, "dockerfile", df, resolved, false)) {
+                boolean unused = dockerfilePerVariant && (dockerfile == null || dockerfile.isEmpty());
+                if (unused) {
+                    dockerfilePath = resolved; // every variant builds its own
+                } else if (!exists(v, "dockerfile", df, resolved, false)) {
                     v.add(new Violation("dockerfile", df, "no such file" + (p.isAbsolute() ? "" : " in the context " + contextDir)));
                 } else {
                     dockerfilePath = resolved;
@@ -351,13 +586,103 @@ public record BuildRequest(
                 v.add(new Violation("binfmt", "null", "must be one of OFF, VERIFY, INSTALL"));
             }
             BinfmtInstaller installer = parse(v, "binfmtInstaller", binfmtInstaller, BinfmtInstaller::parse);
+            List<BuildSecret> secretList = checkSecrets(v);
+            SizeBudget budget = checkSizeBudgets(v, platformList);
+            Optional<String> generator = Optional.empty();
+            if (sbomGenerator != null && !sbomGenerator.isEmpty() && !isBad(v, "sbomGenerator", sbomGenerator, false)) {
+                if (!GENERATOR.matcher(sbomGenerator).matches()) {
+                    v.add(new Violation("sbomGenerator", sbomGenerator, "not an image reference (REGISTRY/REPO[:TAG][@sha256:…]); "
+                            + "no ',' or '='"));
+                } else {
+                    generator = Optional.of(sbomGenerator);
+                }
+            }
 
             if (!v.isEmpty()) {
                 throw new InvalidRequestException(v);
             }
             return new BuildRequest(imageName, tagList, contextDir, dockerfilePath, Optional.ofNullable(target).filter(s -> !s.isEmpty()),
                     buildArgs, labels, platformList, optional, testSpec, failFast, platformTimeout, testTimeout,
-                    emulatedRetries, provenance, concurrency, binfmtMode, installer, registryCache, batch);
+                    emulatedRetries, provenance, concurrency, binfmtMode, installer, registryCache, batch, secretList, budget, sbom || generator.isPresent(), generator);
+        }
+
+        /**
+         * Each secret parsed, its id unique, its file present on the building machine (a relative path is taken from
+         * the workspace, or this JVM's working directory) and its variable set. The values are never read here.
+         */
+        private List<BuildSecret> checkSecrets(List<Violation> v) {
+            List<BuildSecret> list = new ArrayList<>();
+            Map<String, String> env = environment != null ? environment : System.getenv();
+            for (int i = 0; i < secrets.size(); i++) {
+                String field = "secrets[" + i + "]";
+                BuildSecret s = parse(v, field, secrets.get(i), BuildSecret::parse);
+                if (s == null) {
+                    continue;
+                }
+                if (list.stream().anyMatch(o -> o.id().equals(s.id()))) {
+                    v.add(new Violation(field, secrets.get(i), "the id '" + s.id() + "' is given twice"));
+                    continue;
+                }
+                if (s.kind() == BuildSecret.Kind.ENV) {
+                    if (env.get(s.source()) == null) {
+                        v.add(new Violation(field, secrets.get(i), "the environment variable " + s.source() + " is not set"));
+                        continue;
+                    }
+                    list.add(s);
+                    continue;
+                }
+                Path p = Path.of(s.source());
+                Path resolved = (p.isAbsolute() ? p : (workspace == null ? Path.of("").toAbsolutePath() : Path.of(workspace))
+                        .resolve(p)).normalize();
+                if (!exists(v, field, secrets.get(i), resolved, false)) {
+                    v.add(new Violation(field, secrets.get(i), "no such file: " + resolved));
+                    continue;
+                }
+                list.add(BuildSecret.file(s.id(), resolved.toString()));
+            }
+            return list;
+        }
+
+        private SizeBudget checkSizeBudgets(List<Violation> v, List<Platform> platformList) {
+            long all = 0;
+            Map<Platform, Long> per = new LinkedHashMap<>();
+            for (int i = 0; i < sizeBudgets.size(); i++) {
+                String field = "sizeBudgets[" + i + "]";
+                String spec = sizeBudgets.get(i);
+                if (isBad(v, field, spec, false)) {
+                    continue;
+                }
+                int eq = spec.indexOf('=');
+                Platform p = null;
+                if (eq >= 0) {
+                    try {
+                        p = Platform.parse(spec.substring(0, eq).strip());
+                    } catch (IllegalArgumentException e) {
+                        v.add(new Violation(field, spec, e.getMessage()));
+                        continue;
+                    }
+                    if (!platformList.isEmpty() && !platformList.contains(p)) {
+                        v.add(new Violation(field, spec, p + " is not one of the platforms " + platformList));
+                        continue;
+                    }
+                }
+                long bytes;
+                try {
+                    bytes = SizeBudget.parseSize(spec.substring(eq + 1));
+                } catch (IllegalArgumentException e) {
+                    v.add(new Violation(field, spec, e.getMessage()));
+                    continue;
+                }
+                if (p == null ? all > 0 : per.containsKey(p)) {
+                    v.add(new Violation(field, spec, (p == null ? "a budget for every platform" : "a budget for " + p)
+                            + " is given twice"));
+                } else if (p == null) {
+                    all = bytes;
+                } else {
+                    per.put(p, bytes);
+                }
+            }
+            return all == 0 && per.isEmpty() ? SizeBudget.NONE : new SizeBudget(all, per, sizeBudgetWarnOnly);
         }
 
         /** The context as an absolute path on the building machine, or null (with a violation) when it is not there. */

@@ -16,15 +16,33 @@ import java.util.Optional;
  * @param binfmtSeconds time spent checking or registering the emulator
  * @param buildSeconds the build, push excluded (in a batch: the platform's own steps, see {@code BuildProgress})
  * @param pushSeconds  pushing the image to the registry, as BuildKit timed it (in a batch: the batch's whole push)
- * @param sizeBytes    compressed size of the image (config and layers), 0 when unknown
+ * @param size         the image's compressed size (the sum of its layers), its change against the tag's previous
+ *                     index, its budget and its biggest layers
  * @param tempTag      the temporary tag the image was pushed under, when the driver cannot push by digest
  * @param test         the test outcome, empty when no test was configured or the build failed
  * @param message      for failures and skips: what went wrong, in a sentence a user can act on
  */
 public record PlatformResult(Platform platform, boolean required, Status status, String digest, boolean emulated,
                              String agent, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds,
-                             long sizeBytes,
+                             ImageSize size,
                              String tempTag, Optional<TestOutcome> test, String message) implements Serializable {
+
+    public PlatformResult {
+        size = size == null ? ImageSize.UNKNOWN : size;
+    }
+
+    /** With only the size known, nothing compared. */
+    public PlatformResult(Platform platform, boolean required, Status status, String digest, boolean emulated,
+                          String agent, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds,
+                          long sizeBytes, String tempTag, Optional<TestOutcome> test, String message) {
+        this(platform, required, status, digest, emulated, agent, attempts, binfmtSeconds, buildSeconds, pushSeconds,
+                ImageSize.of(sizeBytes), tempTag, test, message);
+    }
+
+    /** Compressed size of the image, the sum of its layers; 0 when unknown. */
+    public long sizeBytes() {
+        return size.bytes();
+    }
 
     public double testSeconds() {
         return test.map(TestOutcome::seconds).orElse(0.0);
@@ -46,7 +64,7 @@ public record PlatformResult(Platform platform, boolean required, Status status,
     }
 
     private static final class SerialForm implements Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         private final Platform platform;
         private final boolean required;
         private final Status status;
@@ -57,7 +75,7 @@ public record PlatformResult(Platform platform, boolean required, Status status,
         private final double binfmtSeconds;
         private final double buildSeconds;
         private final double pushSeconds;
-        private final long sizeBytes;
+        private final ImageSize size;
         private final String tempTag;
         private final TestOutcome test;
         private final String message;
@@ -73,7 +91,7 @@ public record PlatformResult(Platform platform, boolean required, Status status,
             binfmtSeconds = r.binfmtSeconds;
             buildSeconds = r.buildSeconds;
             pushSeconds = r.pushSeconds;
-            sizeBytes = r.sizeBytes;
+            size = r.size;
             tempTag = r.tempTag;
             test = r.test.orElse(null);
             message = r.message;
@@ -81,7 +99,7 @@ public record PlatformResult(Platform platform, boolean required, Status status,
 
         private Object readResolve() {
             return new PlatformResult(platform, required, status, digest, emulated, agent, attempts, binfmtSeconds,
-                    buildSeconds, pushSeconds, sizeBytes, tempTag, Optional.ofNullable(test), message);
+                    buildSeconds, pushSeconds, size, tempTag, Optional.ofNullable(test), message);
         }
     }
 

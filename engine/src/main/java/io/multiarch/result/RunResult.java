@@ -10,19 +10,32 @@ import java.util.List;
  *                    {@code ""} when it ran to its end; an interrupted run publishes nothing
  */
 public record RunResult(String runId, String image, List<String> tags, String toolchain,
-                        List<PlatformResult> platforms, PublishResult publish, double totalSeconds, String interrupted)
+                        List<PlatformResult> platforms, PublishResult publish, double totalSeconds, String interrupted,
+                        java.util.Map<io.multiarch.platform.Platform, List<Phase>> timeline)
         implements Serializable {
 
     public RunResult {
         tags = List.copyOf(tags);
         platforms = List.copyOf(platforms);
         interrupted = interrupted == null ? "" : interrupted;
+        timeline = timeline == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timeline));
+    }
+
+    /** Without a timeline: a run reported by parts (the Jenkins plugin), or built by hand. */
+    public RunResult(String runId, String image, List<String> tags, String toolchain, List<PlatformResult> platforms,
+                     PublishResult publish, double totalSeconds, String interrupted) {
+        this(runId, image, tags, toolchain, platforms, publish, totalSeconds, interrupted, java.util.Map.of());
     }
 
     /** A run that was not interrupted. */
     public RunResult(String runId, String image, List<String> tags, String toolchain, List<PlatformResult> platforms,
                      PublishResult publish, double totalSeconds) {
         this(runId, image, tags, toolchain, platforms, publish, totalSeconds, "");
+    }
+
+    /** The phases of a platform on the run's clock (empty when not recorded), the publish under {@code publish}. */
+    public List<Phase> phasesOf(io.multiarch.platform.Platform platform) {
+        return timeline.getOrDefault(platform, List.of());
     }
 
     public boolean published() {

@@ -57,6 +57,7 @@ final class FakeDocker {
     FakeDocker() {
         runner.on(List.of("buildx", "build"), this::build)
                 .on(List.of("buildx", "imagetools", "inspect", "--raw"), this::inspect)
+                .on(List.of("buildx", "imagetools", "inspect", "--format"), this::config)
                 .on(List.of("buildx", "imagetools", "create"), this::create)
                 .on(argv -> argv.size() > 2 && argv.get(1).equals("run") && argv.contains("--entrypoint"), this::test);
     }
@@ -66,9 +67,14 @@ final class FakeDocker {
         return Manifest.digestOf(imageManifest(p));
     }
 
-    /** Compressed size of a platform's image: config plus layers, as {@link #imageManifest} lists them. */
+    /** Compressed size of a platform's image: the sum of the layers {@link #imageManifest} lists. */
     static long sizeOf(Platform p) {
-        return 1_469 + 2_000_000 + 10L * p.emulationCost();
+        return 2_000_000 + 10L * p.emulationCost();
+    }
+
+    /** The step the image config's history names for the image's one layer. */
+    static String stepOf(Platform p) {
+        return "COPY rootfs/" + p.slug() + "/ / # buildkit";
     }
 
     static String imageManifest(Platform p) {
@@ -274,6 +280,21 @@ final class FakeDocker {
         String text = ref.contains("@") ? blobs.get(ref.substring(ref.indexOf('@') + 1))
                 : ref.startsWith(REPO + ":") ? tags.get(ref.substring(REPO.length() + 1)) : null;
         return text == null ? fail(1, "ERROR: " + ref + ": not found") : ok(text + "\n");
+    }
+
+    /** {@code imagetools inspect --format '{{json .Image}}'} of an image by digest: its config, with its history. */
+    private CommandResult config(Command c) {
+        String ref = c.argv().get(c.argv().size() - 1);
+        Platform p = Platform.SUPPORTED.stream().filter(x -> ref.endsWith("@" + digestOf(x))).findFirst().orElse(null);
+        if (p == null) {
+            return fail(1, "ERROR: " + ref + ": not found");
+        }
+        return ok("""
+                {"architecture": "%s", "os": "linux", "history": [
+                  {"created_by": "ARG TARGETPLATFORM", "empty_layer": true},
+                  {"created_by": "%s"},
+                  {"created_by": "CMD [\\"sh\\"]", "empty_layer": true}]}
+                """.formatted(p.architecture(), stepOf(p)));
     }
 
     private CommandResult create(Command c) throws IOException {

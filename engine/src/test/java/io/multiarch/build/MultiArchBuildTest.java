@@ -80,7 +80,9 @@ class MultiArchBuildTest {
 
         // and what the registry serves under each tag is one index listing exactly those platforms
         for (String tag : List.of("1.0", "latest")) {
-            assertThat(docker.runner.callsWith("--raw", REPO + ":" + tag)).as("read before and back " + tag).hasSize(2);
+            // read before and back by the publish; the first tag also by each platform's size look-up, for its change
+            assertThat(docker.runner.callsWith("--raw", REPO + ":" + tag)).as("read before and back " + tag)
+                    .hasSize(tag.equals("1.0") ? 2 + FOUR.size() : 2);
             assertThat(docker.served(tag)).isEqualTo(indexOf(List.of(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64)));
         }
         assertThat(run.publish().tagStates()).extracting(t -> t.tag() + " " + t.before() + " -> " + t.after())
@@ -100,7 +102,9 @@ class MultiArchBuildTest {
         run(request(FOUR).build());
 
         // Then the publish is: create --dry-run, where each tag is now, then per tag a create and its read-back
-        List<List<String>> publish = docker.runner.argvs().stream()
+        List<List<String>> all = docker.runner.argvs();
+        int firstCreate = java.util.stream.IntStream.range(0, all.size()).filter(i -> all.get(i).contains("create")).findFirst().orElseThrow();
+        List<List<String>> publish = all.subList(firstCreate, all.size()).stream() // the size look-ups come before
                 .filter(a -> a.contains("imagetools") && (a.contains("create") || a.contains(REPO + ":1.0") || a.contains(REPO + ":latest")))
                 .toList();
         List<String> digests = FOUR.stream().map(p -> REPO + "@" + FakeDocker.digestOf(Platform.parse(p))).toList();
@@ -647,5 +651,22 @@ class MultiArchBuildTest {
     private static String argAfterOrEmpty(List<String> argv, String flag) {
         int i = argv.indexOf(flag);
         return i < 0 || i + 1 >= argv.size() ? "" : argv.get(i + 1);
+    }
+
+    @Test
+    void shouldRecordEachPlatformsPhasesOnTheRunsClock() throws Exception {
+        RunResult run = run(request(FOUR).build());
+
+        for (PlatformResult p : run.platforms()) {
+            List<io.multiarch.result.Phase> phases = run.phasesOf(p.platform());
+            assertThat(phases).extracting(io.multiarch.result.Phase::name).as(p.platform().toString())
+                    .containsSubsequence("build", "test", "publish");
+            assertThat(phases).allSatisfy(x -> assertThat(x.start()).isBetween(0.0, x.end()))
+                    .allSatisfy(x -> assertThat(x.end()).isLessThanOrEqualTo(run.totalSeconds() + 1e-6));
+            double buildEnd = phases.stream().filter(x -> x.name().equals("build")).mapToDouble(io.multiarch.result.Phase::end).max().orElseThrow();
+            double testStart = phases.stream().filter(x -> x.name().equals("test")).mapToDouble(io.multiarch.result.Phase::start).min().orElseThrow();
+            assertThat(testStart).as("the test after the build").isGreaterThanOrEqualTo(buildEnd);
+        }
+        assertThat(run.phasesOf(Platform.ARM64)).extracting(io.multiarch.result.Phase::name).startsWith("binfmt");
     }
 }

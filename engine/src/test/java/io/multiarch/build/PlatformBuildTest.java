@@ -91,12 +91,12 @@ class PlatformBuildTest {
         // When
         run(request(Platform.ARM64).build(), Platform.ARM64);
 
-        // Then the build comes first; the size look-up runs beside the test; and the test runs the pushed digest in
-        // that architecture
+        // Then the build comes first; the size look-up (the manifest, the config, the tag's index) runs beside the
+        // test; and the test runs the pushed digest in that architecture
         List<List<String>> argvs = docker.runner.argvs();
-        assertThat(argvs).hasSize(3);
+        assertThat(argvs).hasSize(5);
         assertThat(argvs.get(0)).startsWith("docker", "buildx", "build", "--platform", "linux/arm64");
-        assertThat(argvs.subList(1, 3)).contains(List.of("docker", "buildx", "imagetools", "inspect", "--raw",
+        assertThat(argvs.subList(1, 5)).contains(List.of("docker", "buildx", "imagetools", "inspect", "--raw",
                 REPO + "@" + FakeDocker.digestOf(Platform.ARM64)));
         Command test = docker.runner.calls().stream().filter(c -> c.argv().get(1).equals("run")).findFirst().orElseThrow();
         assertThat(test.argv()).containsSubsequence("--platform", "linux/arm64")
@@ -418,7 +418,8 @@ class PlatformBuildTest {
         assertThat(r.status()).isEqualTo(Status.PASSED);
         assertThat(r.digest()).isNotEqualTo(FakeDocker.digestOf(Platform.ARM64));
         assertThat(r.sizeBytes()).isEqualTo(FakeDocker.sizeOf(Platform.ARM64));
-        assertThat(docker.runner.callsWith("imagetools", "inspect")).hasSize(2);
+        // the index, the image in it, its config, and the index the tag served before
+        assertThat(docker.runner.callsWith("imagetools", "inspect")).hasSize(4);
     }
 
     @Test
@@ -501,4 +502,109 @@ class PlatformBuildTest {
         assertThat(docker.runner.calls()).isEmpty();
     }
 
+
+    /** An index whose {@code platform} entry is an image of one layer of {@code layerBytes}, served under {@code tag}. */
+    private void previousIndex(String tag, Platform platform, long layerBytes) {
+        String image = """
+                {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                 "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": "sha256:%s", "size": 900},
+                 "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": "sha256:%s", "size": %d}]}
+                """.formatted("c".repeat(64), "d".repeat(64), layerBytes);
+        docker.serveTag("old-image-" + platform.slug(), image);
+        docker.serveTag(tag, """
+                {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
+                  {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "%s", "size": 300, "platform": %s}]}
+                """.formatted(io.multiarch.buildx.Manifest.digestOf(image), FakeDocker.platformJson(platform)));
+    }
+
+    @Test
+    void shouldMeasureTheLayersNameTheBiggestAndCompareWithTheTagsPreviousIndex() throws Exception {
+        // Given the tag 1.0 served an arm64 image 1000 bytes smaller
+        previousIndex("1.0", Platform.ARM64, FakeDocker.sizeOf(Platform.ARM64) - 1000);
+
+        // When
+        PlatformResult r = run(request(Platform.ARM64).build(), Platform.ARM64);
+
+        // Then
+        io.multiarch.result.ImageSize size = r.size();
+        assertThat(size.bytes()).isEqualTo(FakeDocker.sizeOf(Platform.ARM64));
+        assertThat(size.previousTag()).isEqualTo("1.0");
+        assertThat(size.previousBytes()).isEqualTo(FakeDocker.sizeOf(Platform.ARM64) - 1000);
+        assertThat(size.change()).hasValue(1000);
+        assertThat(size.biggestLayers()).singleElement().satisfies(l -> {
+            assertThat(l.bytes()).isEqualTo(FakeDocker.sizeOf(Platform.ARM64));
+            assertThat(l.createdBy()).isEqualTo(FakeDocker.stepOf(Platform.ARM64));
+            assertThat(l.digest()).startsWith("sha256:");
+        });
+        assertThat(size.hasBudget()).isFalse();
+        assertThat(docker.runner.unexpected()).isEmpty();
+    }
+
+    @Test
+    void shouldCompareWithNothingForANewTagOrAPlatformTheIndexDidNotList() throws Exception {
+        // Given the tag lists amd64 only
+        previousIndex("1.0", Platform.AMD64, 5);
+
+        // When
+        PlatformResult arm64 = run(request(Platform.ARM64).build(), Platform.ARM64);
+        PlatformResult newTag = run(request(Platform.ARM64).tags(List.of("2.0")).build(), Platform.ARM64);
+
+        // Then
+        assertThat(arm64.size().previousBytes()).isEqualTo(-1);
+        assertThat(arm64.size().change()).isEmpty();
+        assertThat(newTag.size().change()).isEmpty();
+        assertThat(newTag.size().bytes()).isPositive();
+    }
+
+    @Test
+    void shouldFailAPlatformOverItsSizeBudgetAndNameSizeAndBudget() throws Exception {
+        // Given a budget 10 bytes under the image's size for arm64, and a generous one for the others
+        long size = FakeDocker.sizeOf(Platform.ARM64);
+        BuildRequest request = request(Platform.ARM64).sizeBudget("10MB").sizeBudget("linux/arm64=" + (size - 10)).build();
+
+        // When
+        PlatformResult r = run(request, Platform.ARM64);
+
+        // Then the test passed, but the platform failed on its size
+        assertThat(r.test()).hasValueSatisfying(t -> assertThat(t.passed()).isTrue());
+        assertThat(r.status()).isEqualTo(Status.FAILED);
+        assertThat(r.size().budgetBytes()).isEqualTo(size - 10);
+        assertThat(r.size().overBudget()).isTrue();
+        assertThat(r.message()).startsWith("the image is 1.9 MiB compressed, over the size budget of 1.9 MiB by 10 B");
+        assertThat(docker.output).anyMatch(l -> l.contains("over the size budget"));
+    }
+
+    @Test
+    void shouldPassAPlatformWithinItsBudget() throws Exception {
+        PlatformResult r = run(request(Platform.ARM64).sizeBudget("linux/arm64=" + FakeDocker.sizeOf(Platform.ARM64)).build(), Platform.ARM64);
+
+        assertThat(r.status()).isEqualTo(Status.PASSED);
+        assertThat(r.size().overBudget()).isFalse();
+        assertThat(r.size().budgetBytes()).isEqualTo(FakeDocker.sizeOf(Platform.ARM64));
+        assertThat(r.message()).isEmpty();
+    }
+
+    @Test
+    void shouldOnlyWarnOverTheBudgetWhenAskedTo() throws Exception {
+        PlatformResult r = run(request(Platform.ARM64).sizeBudget("1MB").sizeBudgetWarnOnly(true).build(), Platform.ARM64);
+
+        assertThat(r.status()).isEqualTo(Status.PASSED);
+        assertThat(r.size().overBudget()).isTrue();
+        assertThat(r.message()).contains("over the size budget of 976.6 KiB").endsWith("(a warning only)");
+    }
+
+    @Test
+    void shouldFailABudgetThatCannotBeCheckedAndKeepATestFailureFirst() throws Exception {
+        // Given a registry that cannot serve the manifest, and a test that fails
+        docker.runner.on(a -> a.contains("--raw") && a.get(a.size() - 1).contains("@"), c -> fail(1, "ERROR: unavailable"));
+        docker.testExit(Platform.ARM64, 3);
+
+        // When
+        PlatformResult r = run(request(Platform.ARM64).sizeBudget("10MB").build(), Platform.ARM64);
+
+        // Then
+        assertThat(r.status()).isEqualTo(Status.FAILED);
+        assertThat(r.message()).startsWith("the test failed with exit code 3; the image size could not be read, so the "
+                + "size budget of 9.5 MiB could not be checked");
+    }
 }

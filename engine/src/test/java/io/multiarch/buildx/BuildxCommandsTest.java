@@ -151,6 +151,46 @@ class BuildxCommandsTest {
     }
 
     @Test
+    void shouldPassSecretsByReferenceToEveryBuildAndNeverToTheTest() throws IOException {
+        // Given a secret in a file and one in an environment variable
+        Path file = Files.writeString(context.resolve("token"), "the-value");
+        BuildRequest request = request().secret("id=token,src=" + file).secret("id=npm,env=NPM_TOKEN")
+                .environment(Map.of("NPM_TOKEN", "npm-value")).testShell("true").build();
+
+        // When
+        Command one = commands(request).build(task(request, Platform.AMD64), false, "/tmp/m.json");
+        List<PlatformTask> tasks = List.of(task(request, Platform.AMD64), task(request, Platform.ARM_V7));
+        Command batch = commands(request).batchBuild(tasks, "multiarch-cache-set-x", "multiarch-tmp-b", false, "/tmp/m.json", true);
+        Command test = commands(request).test(Platform.AMD64, RUN_ID, DIGEST_A, request.test().orElseThrow());
+
+        // Then buildx gets where to read each value, never a value, and nothing reaches the command's environment
+        for (Command c : List.of(one, batch)) {
+            assertThat(c.argv()).containsSubsequence("--secret", "id=token,src=" + file.toAbsolutePath().normalize(),
+                    "--secret", "id=npm,env=NPM_TOKEN");
+            assertThat(String.join(" ", c.argv())).doesNotContain("the-value").doesNotContain("npm-value");
+            assertThat(c.env()).isEqualTo(ENV);
+        }
+        assertThat(test.argv()).doesNotContain("--secret");
+    }
+
+    @Test
+    void shouldAskForAnSbomWithBuildKitsScannerOrTheOneNamed() {
+        BuildRequest plain = request().build();
+        BuildRequest sbom = request().sbom(true).build();
+        BuildRequest generator = request().sbomGenerator("registry.example.com/mirror/buildkit-syft-scanner:stable-1").build();
+
+        assertThat(commands(plain).build(task(plain, Platform.AMD64), false, "/tmp/m.json").argv()).noneMatch(a -> a.startsWith("--sbom"));
+        assertThat(commands(sbom).build(task(sbom, Platform.AMD64), false, "/tmp/m.json").argv()).contains("--sbom=true");
+        assertThat(commands(generator).build(task(generator, Platform.AMD64), false, "/tmp/m.json").argv())
+                .contains("--sbom=generator=registry.example.com/mirror/buildkit-syft-scanner:stable-1");
+        // an attestation reaches the published index only from per-platform builds
+        assertThat(plain.batches()).isTrue();
+        assertThat(sbom.batches()).isFalse();
+        assertThat(generator.sbom()).isTrue();
+        assertThat(generator.batches()).isFalse();
+    }
+
+    @Test
     void shouldRunAShellTestInThePlatformsImageByDigest() {
         // Given
         BuildRequest request = request().testShell("uname -m | grep armv7l").testTimeout(Duration.ofSeconds(90)).build();

@@ -106,4 +106,30 @@ class ConsoleTableTest {
                 + "  tag latest: sha256:0123456789ab");
         assertThat(out).contains("(restored after the failed publish)");
     }
+
+    @Test
+    void shouldShowTheSizeChangeTheBudgetsAndTheBiggestLayers() {
+        String out = table.render(SampleRuns.sized());
+
+        assertThat(out.lines().filter(l -> l.startsWith("linux/amd64 "))).singleElement().asString()
+                .contains("  3.0 MiB    +1.0 KiB  ");
+        assertThat(out.lines().filter(l -> l.startsWith("linux/arm64 "))).singleElement().asString()
+                .containsPattern("4\\.8 MiB +- {2}");
+        assertThat(out).contains("size change: against the image of the same platform in the index '1.2.3' served before this run")
+                .contains("size budget linux/amd64: 3.0 MiB of 3.8 MiB, within\n")
+                .contains("size budget linux/arm64: 4.8 MiB of 3.8 MiB, OVER: failed\n")
+                .contains("size budget linux/riscv64: 3.9 MiB of 3.8 MiB, OVER (a warning only)\n")
+                .contains("biggest layers linux/amd64: 2.9 MiB COPY rootfs/linux/amd64/ / # buildkit; 142.6 KiB RUN echo")
+                .contains("; 752 B sha256:333333333333\n")
+                .doesNotContain("biggest layers linux/riscv64");
+    }
+
+    @Test
+    void shouldShowEachVariantsTableThenWhatEachPublished() {
+        String out = table.render(SampleRuns.matrix());
+
+        assertThat(out).contains("== variant debian (tags 1.2.3, latest)\n").contains("== variant alpine (tags ")
+                .contains("variants:\n  debian: not published: withheld: required platform linux/arm/v7 failed its test (exit 1)\n")
+                .contains("  alpine: published sha256:feedfacecafe as 1.2.3, latest\n");
+    }
 }

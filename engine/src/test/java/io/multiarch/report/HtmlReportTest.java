@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -131,5 +132,72 @@ class HtmlReportTest {
         assertThat(html).contains("<dt>Interrupted</dt><dd><span class=\"failed\">by SIGTERM</span></dd>");
         assertThat(html).contains("<td><code>1.2.3</code></td><td>(absent)</td><td><code>" + SampleRuns.INDEX_DIGEST
                 + "</code></td><td class=\"msg\"><span class=\"failed\">not restored</span> created by this publish</td>");
+    }
+
+    @Test
+    void shouldShowEverySizeWithItsChangeBudgetAndBiggestLayersEscaped() throws IOException {
+        String html = Files.readString(new HtmlReport().write(SampleRuns.sized(), dir), StandardCharsets.UTF_8);
+
+        assertThat(html).contains("<h2 id=\"sizes\">Image size</h2>")
+                .contains("against the image of the same platform in the index <code>1.2.3</code>")
+                .contains("<td class=\"num\">+1.0 KiB</td>")
+                .contains("3.8 MiB, within")
+                .contains("<span class=\"failed\">over: failed</span>")
+                .contains("<span class=\"skipped\">over (a warning only)</span>")
+                .contains("<td class=\"num\">-97.7 KiB</td>")
+                .contains("<td class=\"num\">3.0 MiB<br>+1.0 KiB</td>")
+                .contains("<td class=\"num\">4.8 MiB<br><span class=\"failed\">over budget</span></td>")
+                .contains("2.9 MiB <code title=\"sha256:" + "1".repeat(64) + "\">COPY rootfs/linux/amd64/ / # buildkit</code>")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                .doesNotContain("<script>")
+                .contains("752 B <code>sha256:333333333333</code>");
+    }
+
+    @Test
+    void shouldShowAMatrixWithASummaryAndASectionPerVariant() throws IOException {
+        String html = Files.readString(new HtmlReport().write(SampleRuns.matrix(), dir), StandardCharsets.UTF_8);
+
+        assertThat(html).contains(", 2 variants</h1>")
+                .contains("<a href=\"#variant-debian\"><code>debian</code></a>")
+                .contains("<h2 id=\"variant-debian\">Variant <code>debian</code></h2>")
+                .contains("<h2 id=\"variant-alpine\">Variant <code>alpine</code></h2>")
+                .contains("<h3>Platforms</h3>")
+                .doesNotContain("<script>");
+        assertThat(html.indexOf("variant-debian\">Variant")).isLessThan(html.indexOf("variant-alpine\">Variant"));
+    }
+
+    @Test
+    void shouldDrawTheTimelineAndTheSizeChartAsInlineSvgWithTheirNumbersWritten() throws IOException {
+        String html = Files.readString(new HtmlReport().write(SampleRuns.timed(), dir), StandardCharsets.UTF_8);
+
+        // the timeline: one row per platform that recorded phases, then the publish; names and seconds on the bars
+        int timeline = html.indexOf("<h2 id=\"timeline\">Timeline</h2>");
+        assertThat(timeline).isPositive();
+        String svg = html.substring(timeline, html.indexOf("</figure>", timeline));
+        assertThat(svg).contains("<svg role=\"img\"").contains(">linux/amd64</text>").contains(">linux/arm64</text>")
+                .contains(">publish</text>").contains(">build 6 s</text>").contains(">test 7 s</text>")
+                .contains("<title>linux/arm64 test: 9 s to 16 s (7 s)</title>")
+                .contains("url(#hatch)")
+                .doesNotContain(">linux/riscv64</text>"); // no phases recorded for it
+        // the size chart: a bar per platform, the numbers written beside it, over budget hatched
+        int sizes = html.indexOf("<h2 id=\"sizes\">Image size</h2>");
+        String chart = html.substring(sizes, html.indexOf("</figure>", sizes));
+        assertThat(chart).contains(">3.0 MiB (+1.0 KiB), budget 3.8 MiB</text>")
+                .contains(">4.8 MiB, OVER the budget of 3.8 MiB</text>")
+                .contains("fill=\"url(#over)\"")
+                .contains("<title>before: 3.0 MiB</title>");
+        // still nothing that runs or loads
+        assertThat(html).doesNotContain("<script").doesNotContain("href=\"http").doesNotContain("xlink:href");
+    }
+
+    @Test
+    void shouldKeepTheChartIdsOfEachVariantApart() throws IOException {
+        io.multiarch.result.MatrixResult m = new io.multiarch.result.MatrixResult(List.of(
+                new io.multiarch.result.VariantResult("debian", "-debian", SampleRuns.timed()),
+                new io.multiarch.result.VariantResult("alpine", "-alpine", SampleRuns.timed())), false, 40, "");
+
+        String html = new HtmlReport().render(m);
+
+        assertThat(html).contains("id=\"hatch-debian\"", "id=\"hatch-alpine\"", "url(#over-alpine)", "id=\"timeline-debian\"");
     }
 }

@@ -142,4 +142,54 @@ class JsonReportTest {
         assertThat(test.get("signal").asText()).isEqualTo("SIGSEGV");
         assertThat(test.get("exitCode").asInt()).isEqualTo(139);
     }
+
+    @Test
+    void shouldWriteEachSizeWithItsChangeBudgetAndBiggestLayers() throws IOException {
+        JsonNode platforms = mapper.readTree(new JsonReport().write(SampleRuns.sized(), dir).toFile()).get("platforms");
+
+        JsonNode amd64 = platforms.get(0).get("size");
+        assertThat(platforms.get(0).get("sizeBytes").longValue()).isEqualTo(3_146_752);
+        assertThat(amd64.get("bytes").longValue()).isEqualTo(3_146_752);
+        assertThat(amd64.get("previousTag").textValue()).isEqualTo("1.2.3");
+        assertThat(amd64.get("previousBytes").longValue()).isEqualTo(3_145_728);
+        assertThat(amd64.get("changeBytes").longValue()).isEqualTo(1024);
+        assertThat(amd64.get("budgetBytes").longValue()).isEqualTo(4_000_000);
+        assertThat(amd64.get("overBudget").booleanValue()).isFalse();
+        assertThat(amd64.get("biggestLayers")).hasSize(3);
+        assertThat(amd64.get("biggestLayers").get(1).get("createdBy").textValue()).isEqualTo(SampleRuns.HOSTILE_STEP);
+        assertThat(amd64.get("biggestLayers").get(1).get("bytes").longValue()).isEqualTo(146_000);
+        JsonNode arm64 = platforms.get(1).get("size");
+        assertThat(arm64.get("previousBytes").isNull()).isTrue();
+        assertThat(arm64.get("changeBytes").isNull()).isTrue();
+        assertThat(arm64.get("overBudget").booleanValue()).isTrue();
+        assertThat(platforms.get(2).get("size").get("budgetWarnOnly").booleanValue()).isTrue();
+        JsonNode none = mapper.readTree(new JsonReport().write(SampleRuns.withheld(), dir).toFile()).get("platforms").get(0).get("size");
+        assertThat(none.get("budgetBytes").isNull()).isTrue();
+        assertThat(none.get("biggestLayers")).isEmpty();
+    }
+
+    @Test
+    void shouldWriteAMatrixAsItsVariantsEachWithARunsFields() throws IOException {
+        JsonNode root = mapper.readTree(new JsonReport().write(SampleRuns.matrix(), dir).toFile());
+
+        assertThat(root.get("published").booleanValue()).isFalse();
+        assertThat(root.get("allOrNothing").booleanValue()).isFalse();
+        assertThat(root.get("variants")).hasSize(2);
+        JsonNode debian = root.get("variants").get(0);
+        assertThat(debian.get("variant").textValue()).isEqualTo("debian");
+        assertThat(debian.get("tagSuffix").textValue()).isEqualTo("-debian");
+        assertThat(debian.get("published").booleanValue()).isFalse();
+        assertThat(debian.get("platforms")).hasSize(3);
+        assertThat(root.get("variants").get(1).get("published").booleanValue()).isTrue();
+    }
+
+    @Test
+    void shouldWriteEachPlatformsTimeline() throws IOException {
+        JsonNode arm64 = mapper.readTree(new JsonReport().write(SampleRuns.timed(), dir).toFile()).get("platforms").get(1);
+
+        assertThat(arm64.get("timeline")).hasSize(5);
+        assertThat(arm64.get("timeline").get(3).get("phase").textValue()).isEqualTo("test");
+        assertThat(arm64.get("timeline").get(3).get("start").doubleValue()).isEqualTo(9.0);
+        assertThat(arm64.get("timeline").get(3).get("end").doubleValue()).isEqualTo(16.0);
+    }
 }

@@ -200,4 +200,33 @@ class JunitReportTest {
         }
         throw new AssertionError("no property " + name);
     }
+
+    @Test
+    void shouldAddASizeCaseWhereABudgetApplies() throws Exception {
+        new JunitReport().write(SampleRuns.sized(), dir);
+
+        // over its budget: build and test passed, size failed
+        Element arm64 = suite("linux-arm64");
+        assertCounts(arm64, 3, 1, 0, 1);
+        assertThat(testcase(arm64, "build").getElementsByTagName("*").getLength()).isZero();
+        assertThat(child(testcase(arm64, "size"), "failure").getAttribute("message"))
+                .isEqualTo("compressed size 4.8 MiB, budget 3.8 MiB: over the budget");
+        // within, and over as a warning only: the size case passes
+        assertCounts(suite("linux-amd64"), 3, 0, 0, 1);
+        assertCounts(suite("linux-riscv64"), 3, 0, 0, 1);
+        // no budget, no size case
+        new JunitReport().write(SampleRuns.withheld(), dir);
+        assertCounts(suite("linux-amd64"), 2, 0, 0, 1);
+    }
+
+    @Test
+    void shouldWriteAMatrixWithTheVariantInEveryFileAndSuiteName() throws Exception {
+        List<Path> files = new JunitReport().write(SampleRuns.matrix(), dir);
+
+        assertThat(files).extracting(f -> f.getFileName().toString()).contains("TEST-multiarch-debian-linux-arm-v7.xml",
+                "TEST-multiarch-alpine-linux-amd64.xml");
+        Element suite = suite("debian-linux-arm64");
+        assertThat(suite.getAttribute("name")).isEqualTo("multiarch.debian.linux/arm64");
+        assertThat(testcase(suite, "build").getAttribute("classname")).isEqualTo("multiarch.debian.linux/arm64");
+    }
 }

@@ -444,4 +444,47 @@ class BuildRequestTest {
                     assertThat(v.describe()).hasSizeLessThan(300);
                 });
     }
+
+    @Test
+    void shouldKeepSecretsByReferenceWithTheirFileMadeAbsolute() throws IOException {
+        // Given a secret file in the context's parent and a variable that is set
+        Path file = Files.writeString(context.resolve("token.txt"), "value");
+
+        // When
+        BuildRequest request = valid().secret("id=token,src=" + file).secret("id=npm,env=NPM_TOKEN")
+                .environment(Map.of("NPM_TOKEN", "npm-value")).build();
+
+        // Then
+        assertThat(request.secrets()).containsExactly(BuildSecret.file("token", file.toAbsolutePath().normalize().toString()),
+                BuildSecret.env("npm", "NPM_TOKEN"));
+        assertThat(request.toString()).doesNotContain("npm-value");
+    }
+
+    @Test
+    void shouldTakeARelativeSecretFileFromTheWorkspace() throws IOException {
+        Files.writeString(context.resolve("token.txt"), "value");
+
+        BuildRequest request = valid().on(context.toString(), PathProbe.LOCAL).context(".").secret("id=t,src=token.txt").build();
+
+        assertThat(request.secrets()).containsExactly(BuildSecret.file("t", context.resolve("token.txt").toString()));
+    }
+
+    @Test
+    void shouldNameEverySecretThatCannotBeUsed() {
+        // When
+        List<Violation> violations = violationsOf(b -> b.environment(Map.of("SET", "x"))
+                .secret("id=missing,src=/nonexistent/secret")
+                .secret("id=unset,env=NOT_SET")
+                .secret("id=ok,env=SET")
+                .secret("id=ok,env=SET")
+                .secret("nonsense"));
+
+        // Then each is named by its index, with its value and what is wrong
+        assertThat(violations).extracting(Violation::field)
+                .containsExactly("secrets[0]", "secrets[1]", "secrets[3]", "secrets[4]");
+        assertThat(violations.get(0).problem()).isEqualTo("no such file: /nonexistent/secret");
+        assertThat(violations.get(1).problem()).isEqualTo("the environment variable NOT_SET is not set");
+        assertThat(violations.get(2).problem()).isEqualTo("the id 'ok' is given twice");
+        assertThat(violations.get(3).value()).isEqualTo("nonsense");
+    }
 }

@@ -1,0 +1,28 @@
+package io.multiarch.buildx;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.multiarch.docker.Json;
+
+import java.util.List;
+
+/**
+ * The parts of an image config ({@code imagetools inspect --format '{{json .Image}}'}) that say which build step made
+ * each layer: its {@code history}, one entry per step, where steps that made no layer are marked {@code empty_layer}.
+ */
+public record ImageConfig(List<History> history) {
+
+    /** One step of the image's history. */
+    public record History(@JsonProperty("created_by") String createdBy, @JsonProperty("empty_layer") boolean emptyLayer) {
+    }
+
+    public static ImageConfig parse(String json) throws JsonProcessingException {
+        return Json.MAPPER.readValue(json, ImageConfig.class);
+    }
+
+    /** The step of each layer, in layer order ({@code ""} where the history does not say). */
+    public List<String> layerSteps() {
+        return history == null ? List.of()
+                : history.stream().filter(h -> !h.emptyLayer()).map(h -> h.createdBy() == null ? "" : h.createdBy()).toList();
+    }
+}

@@ -1,7 +1,7 @@
 package io.multiarch.cli;
 
+import io.multiarch.cli.InProcessCli.Run;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -11,9 +11,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +31,6 @@ class MultiArchBuildIT {
     private static final String ALL_TEN = "linux/amd64,linux/386,linux/arm64,linux/arm/v7,linux/arm/v6,"
             + "linux/ppc64le,linux/s390x,linux/mips64,linux/mips64le,linux/riscv64";
     private static final String BINFMT = "/proc/sys/fs/binfmt_misc/";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RegistryClient registry = new RegistryClient();
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
@@ -67,7 +63,7 @@ class MultiArchBuildIT {
                 "--platforms", ALL_TEN, "--test", "arch-test");
 
         // Then it exits 0, both tags name one index listing exactly the ten platforms
-        assertThat(run.exit).as(run.output()).isZero();
+        assertThat(run.exit()).as(run.output()).isZero();
         assertThat(registry.platforms(repo, "v1")).containsExactlyInAnyOrder(ALL_TEN.split(","));
         assertThat(registry.digest(repo, "latest")).isEqualTo(registry.digest(repo, "v1"));
         JsonNode report = run.report();
@@ -127,7 +123,7 @@ class MultiArchBuildIT {
                 "--test", "cat /machine", "--retries", "0");
 
         // Then the batch failed, each platform was built alone, and the index lists the two that built
-        assertThat(run.exit).as(run.output()).isZero();
+        assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains("the batched build failed (exit 1)", "building each of its platforms on its own");
         assertThat(registry.platforms(repo, "v1")).containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
         JsonNode s390x = platform(run.report(), "linux/s390x");
@@ -146,7 +142,7 @@ class MultiArchBuildIT {
         Run run = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
                 "--platforms", "linux/amd64,linux/arm64,linux/riscv64", "--test", "arch-test", "--no-batch");
 
-        assertThat(run.exit).as(run.output()).isZero();
+        assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).doesNotContain("[batch ").contains("builds and tests at most");
         assertThat(registry.platforms(repo, "v1")).containsExactlyInAnyOrder("linux/amd64", "linux/arm64", "linux/riscv64");
         assertThat(registry.tags(repo)).filteredOn(t -> t.startsWith("multiarch-tmp-")).hasSize(3);
@@ -164,7 +160,7 @@ class MultiArchBuildIT {
                 "--platforms", "linux/amd64,linux/arm64,linux/riscv64",
                 "--test", "if [ \"$MULTIARCH_ARCH\" = riscv64 ]; then MULTIARCH_PLATFORM=linux/arm64 arch-test; else arch-test; fi");
 
-        assertThat(run.exit).as(run.output()).isEqualTo(1);
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
         assertThat(registry.digest(repo, "v1")).isEmpty();
         JsonNode riscv = platform(run.report(), "linux/riscv64");
         assertThat(riscv.path("status").asText()).isEqualTo("failed");
@@ -179,7 +175,7 @@ class MultiArchBuildIT {
         String repo = "it/keep-" + RUN;
         Run first = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "stable",
                 "--platforms", "linux/amd64,linux/arm/v7", "--test", "arch-test", "--build-arg", "GREETING=first");
-        assertThat(first.exit).as(first.output()).isZero();
+        assertThat(first.exit()).as(first.output()).isZero();
         String before = registry.digest(repo, "stable").orElseThrow();
         String firstAmd64 = platform(first.report(), "linux/amd64").path("digest").asText();
 
@@ -188,7 +184,7 @@ class MultiArchBuildIT {
                 "--platforms", "linux/amd64,linux/arm/v7", "--build-arg", "GREETING=second",
                 "--test", "[ \"$MULTIARCH_VARIANT\" != v7 ] && arch-test");
 
-        assertThat(second.exit).as(second.output()).isEqualTo(1);
+        assertThat(second.exit()).as(second.output()).isEqualTo(1);
         assertThat(registry.digest(repo, "stable")).contains(before);
         // the second run did build a different image (and pushed it under its temporary tag): only the tag stayed
         assertThat(platform(second.report(), "linux/amd64").path("digest").asText()).isNotEqualTo(firstAmd64);
@@ -203,7 +199,7 @@ class MultiArchBuildIT {
                 "--platforms", "linux/amd64,linux/arm64,linux/s390x", "--optional-platform", "linux/s390x",
                 "--test", "[ \"$MULTIARCH_ARCH\" != s390x ] && arch-test");
 
-        assertThat(run.exit).as(run.output()).isZero();
+        assertThat(run.exit()).as(run.output()).isZero();
         assertThat(registry.platforms(repo, "v1")).containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
         JsonNode s390x = platform(run.report(), "linux/s390x");
         assertThat(s390x.path("status").asText()).isEqualTo("failed");
@@ -219,7 +215,7 @@ class MultiArchBuildIT {
         Run run = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
                 "--platforms", "linux/amd64,linux/ppc64le", "--provenance", "--test", "arch-test");
 
-        assertThat(run.exit).as(run.output()).isZero();
+        assertThat(run.exit()).as(run.output()).isZero();
         // the registry's index holds the two images and an attestation manifest for each
         JsonNode index = registry.manifest(repo, "v1");
         List<String> kinds = new ArrayList<>();
@@ -242,7 +238,7 @@ class MultiArchBuildIT {
             Run run = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
                     "--platforms", "linux/amd64,linux/riscv64", "--test", "arch-test", "--binfmt", "install");
 
-            assertThat(run.exit).as(run.output()).isEqualTo(1);
+            assertThat(run.exit()).as(run.output()).isEqualTo(1);
             JsonNode riscv = platform(run.report(), "linux/riscv64");
             assertThat(riscv.path("status").asText()).isEqualTo("failed");
             assertThat(riscv.path("message").asText()).contains("qemu-riscv64").contains("disabled")
@@ -268,14 +264,14 @@ class MultiArchBuildIT {
             assertThat(entry).doesNotExist();
             Run verify = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
                     "--platforms", "linux/mips64", "--test", "arch-test", "--binfmt", "verify");
-            assertThat(verify.exit).as(verify.output()).isEqualTo(1);
+            assertThat(verify.exit()).as(verify.output()).isEqualTo(1);
             assertThat(platform(verify.report(), "linux/mips64").path("message").asText())
                     .contains("no QEMU emulator for linux/mips64 is registered");
 
             Run install = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
                     "--platforms", "linux/mips64", "--test", "arch-test", "--binfmt", "install");
 
-            assertThat(install.exit).as(install.output()).isZero();
+            assertThat(install.exit()).as(install.output()).isZero();
             assertThat(install.output()).contains("update-binfmts --enable qemu-mips64");
             assertThat(Files.readString(entry)).startsWith("enabled").contains("flags: ").containsPattern("flags: \\w*F");
             assertThat(registry.platforms(repo, "v1")).containsExactly("linux/mips64");
@@ -313,23 +309,7 @@ class MultiArchBuildIT {
 
     private int runs;
 
-    private Run cli(String... args) throws IOException {
-        Path reportDir = work.resolve("report-" + (++runs));
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--report", reportDir.toString()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString(), reportDir);
-    }
-
-    private record Run(int exit, String stdout, String stderr, Path reportDir) {
-        String output() {
-            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-        }
-
-        JsonNode report() throws IOException {
-            return JSON.readTree(Files.readString(reportDir.resolve("report.json"), StandardCharsets.UTF_8));
-        }
+    private Run cli(String... args) {
+        return InProcessCli.run(work.resolve("report-" + (++runs)), args);
     }
 }

@@ -1,12 +1,11 @@
 package io.multiarch.cli;
 
+import io.multiarch.cli.InProcessCli.Run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +65,8 @@ class SbomIT {
                 "--platforms", "linux/amd64,linux/arm64", "--sbom-generator", scannerRef, "--test", "cat /run-id");
 
         // Then it published without batching, and the index lists the two platforms and two attestation manifests
-        assertThat(run.exit).as(run.output()).isZero();
-        assertThat(run.stdout).doesNotContain("[batch ").contains("builds and tests at most");
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.stdout()).doesNotContain("[batch ").contains("builds and tests at most");
         assertThat(registry.platforms(repo, "v1")).containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
         JsonNode index = registry.manifest(repo, "v1");
         List<JsonNode> attestations = new ArrayList<>();
@@ -89,7 +88,7 @@ class SbomIT {
                 }
             }
         }
-        JsonNode report = new ObjectMapper().readTree(Files.readString(run.reportDir.resolve("report.json")));
+        JsonNode report = new ObjectMapper().readTree(Files.readString(run.reportDir().resolve("report.json")));
         for (JsonNode p : report.path("platforms")) {
             assertThat(p.path("sizeBytes").asLong()).as("the size of the image inside the attestation index").isPositive();
         }
@@ -106,18 +105,6 @@ class SbomIT {
     private int runs;
 
     private Run cli(String... args) {
-        Path reportDir = work.resolve("report-" + (++runs));
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--report", reportDir.toString()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString(), reportDir);
-    }
-
-    private record Run(int exit, String stdout, String stderr, Path reportDir) {
-        String output() {
-            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-        }
+        return InProcessCli.run(work.resolve("report-" + (++runs)), args);
     }
 }

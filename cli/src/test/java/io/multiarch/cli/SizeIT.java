@@ -1,17 +1,13 @@
 package io.multiarch.cli;
 
+import io.multiarch.cli.InProcessCli.Run;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,7 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its build step, and a size budget passes, fails (the tag stays where it was) or only warns.
  */
 class SizeIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
     private final RegistryClient registry = new RegistryClient();
@@ -53,7 +48,7 @@ class SizeIT {
                 "--build-arg", "PAD_KB=1", "--build-arg", "SEED=" + seed, "--size-budget", "3MB");
 
         // Then it is published; each size is the sum of the layers the registry lists, nothing to compare with yet
-        assertThat(small.exit).as(small.output()).isZero();
+        assertThat(small.exit()).as(small.output()).isZero();
         String v1 = registry.digest(repo, "v1").orElseThrow();
         for (JsonNode p : small.report().path("platforms")) {
             String platform = p.path("platform").asText();
@@ -69,7 +64,7 @@ class SizeIT {
             assertThat(size.path("biggestLayers").findValuesAsText("createdBy")).as(platform)
                     .anyMatch(s -> s.startsWith("RUN ") && s.contains("/dev/urandom"));
         }
-        assertThat(small.stdout).contains("size budget linux/arm64: ").contains(" of 2.9 MiB, within");
+        assertThat(small.stdout()).contains("size budget linux/arm64: ").contains(" of 2.9 MiB, within");
 
         // When a bigger image (600 KiB more) is built against a budget of 1.5 MB, 3 MB for amd64
         Run big = cli("build", context.toString(), "--image", image, "--tag", "v1", "--platforms", "linux/amd64,linux/arm64",
@@ -78,7 +73,7 @@ class SizeIT {
 
         // Then arm64 is over its budget and fails, amd64 passes, nothing is published, v1 stays where it was, and
         // each size's change against v1 is what the registry's layers say
-        assertThat(big.exit).as(big.output()).isEqualTo(1);
+        assertThat(big.exit()).as(big.output()).isEqualTo(1);
         assertThat(registry.digest(repo, "v1")).contains(v1);
         JsonNode arm64 = platform(big.report(), "linux/arm64");
         assertThat(arm64.path("status").asText()).isEqualTo("failed");
@@ -95,10 +90,10 @@ class SizeIT {
             assertThat(p.path("size").path("previousBytes").asLong()).as(platform).isEqualTo(before);
             assertThat(p.path("size").path("changeBytes").asLong()).as(platform).isEqualTo(now - before).isBetween(590_000L, 640_000L);
         }
-        assertThat(big.stdout).contains("size budget linux/arm64: 1.6 MiB of 1.4 MiB, OVER: failed")
+        assertThat(big.stdout()).contains("size budget linux/arm64: 1.6 MiB of 1.4 MiB, OVER: failed")
                 .contains("not published");
-        assertThat(Files.readString(big.reportDir.resolve("report.html"))).contains("over: failed");
-        assertThat(Files.readString(big.reportDir.resolve("junit/TEST-multiarch-linux-arm64.xml")))
+        assertThat(Files.readString(big.reportDir().resolve("report.html"))).contains("over: failed");
+        assertThat(Files.readString(big.reportDir().resolve("junit/TEST-multiarch-linux-arm64.xml")))
                 .contains("<testcase classname=\"multiarch.linux/arm64\" name=\"size\"").contains("type=\"size-budget\"");
 
         // When the same build only warns over the budget
@@ -106,12 +101,12 @@ class SizeIT {
                 "--build-arg", "PAD_KB=600", "--build-arg", "SEED=" + seed, "--size-budget", "1.5MB", "--size-budget-warn");
 
         // Then it is published, arm64 passed with the warning
-        assertThat(warned.exit).as(warned.output()).isZero();
+        assertThat(warned.exit()).as(warned.output()).isZero();
         assertThat(registry.digest(repo, "v1")).isNotEqualTo(java.util.Optional.of(v1));
         JsonNode warnedArm64 = platform(warned.report(), "linux/arm64");
         assertThat(warnedArm64.path("status").asText()).isEqualTo("passed");
         assertThat(warnedArm64.path("message").asText()).contains("over the size budget of 1.4 MiB").contains("(a warning only)");
-        assertThat(warned.stdout).contains("size budget linux/arm64: 1.6 MiB of 1.4 MiB, OVER (a warning only)");
+        assertThat(warned.stdout()).contains("size budget linux/arm64: 1.6 MiB of 1.4 MiB, OVER (a warning only)");
     }
 
     /** The sum of the layer sizes of a manifest, as the registry serves it. */
@@ -133,22 +128,6 @@ class SizeIT {
     }
 
     private Run cli(String... args) {
-        Path reportDir = work.resolve("report-" + (++runs));
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--report", reportDir.toString()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString(), reportDir);
-    }
-
-    private record Run(int exit, String stdout, String stderr, Path reportDir) {
-        String output() {
-            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-        }
-
-        JsonNode report() throws IOException {
-            return JSON.readTree(Files.readString(reportDir.resolve("report.json"), StandardCharsets.UTF_8));
-        }
+        return InProcessCli.run(work.resolve("report-" + (++runs)), args);
     }
 }

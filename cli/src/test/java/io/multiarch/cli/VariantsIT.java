@@ -1,18 +1,15 @@
 package io.multiarch.cli;
 
+import io.multiarch.cli.InProcessCli.Run;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VariantsIT {
     private static final Path EXAMPLE = Path.of("..", "examples", "hello").toAbsolutePath().normalize();
     private static final String DEBIAN_BASE = RegistryClient.HOST + "/library/debian-base:bookworm";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     /** The test of both variants: the architecture, then the base the image was built on. */
     private static final String TEST = "arch-test && cat /etc/hello/base";
@@ -69,7 +65,7 @@ class VariantsIT {
                 "--variants", variants(List.of("linux/amd64", "linux/arm64", "linux/arm/v7")).toString(), "--test", TEST);
 
         // Then each variant's tag lists exactly its platforms
-        assertThat(run.exit).as(run.output()).isZero();
+        assertThat(run.exit()).as(run.output()).isZero();
         assertThat(registry.platforms(repo, "v1-debian")).containsExactlyInAnyOrder("linux/amd64", "linux/arm64", "linux/arm/v7");
         assertThat(registry.platforms(repo, "v1-alpine"))
                 .containsExactlyInAnyOrder("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/riscv64");
@@ -93,13 +89,13 @@ class VariantsIT {
                     .contains(p.path("platform").asText()).contains("busybox");
         }
         // reports grouped by variant
-        assertThat(Files.readString(run.reportDir.resolve("junit/TEST-multiarch-debian-linux-arm-v7.xml")))
+        assertThat(Files.readString(run.reportDir().resolve("junit/TEST-multiarch-debian-linux-arm-v7.xml")))
                 .contains("name=\"multiarch.debian.linux/arm/v7\"");
-        assertThat(run.reportDir.resolve("junit/TEST-multiarch-alpine-linux-riscv64.xml")).exists();
-        assertThat(run.reportDir.resolve("junit/TEST-multiarch-debian-linux-riscv64.xml")).doesNotExist();
-        assertThat(Files.readString(run.reportDir.resolve("report.html")))
+        assertThat(run.reportDir().resolve("junit/TEST-multiarch-alpine-linux-riscv64.xml")).exists();
+        assertThat(run.reportDir().resolve("junit/TEST-multiarch-debian-linux-riscv64.xml")).doesNotExist();
+        assertThat(Files.readString(run.reportDir().resolve("report.html")))
                 .contains("<h2 id=\"variant-debian\">Variant <code>debian</code></h2>", "<h2 id=\"variant-alpine\">");
-        assertThat(run.stdout).contains("== variant debian (tags v1-debian)", "  debian: published sha256:",
+        assertThat(run.stdout()).contains("== variant debian (tags v1-debian)", "  debian: published sha256:",
                 "  alpine: published sha256:");
         // each variant keeps its own registry cache
         assertThat(registry.tags(repo)).anyMatch(t -> t.startsWith("multiarch-cache-debian-set-"))
@@ -114,7 +110,7 @@ class VariantsIT {
         String platforms = "linux/amd64,linux/arm/v7";
         Run first = cli("build", EXAMPLE.toString(), "--image", image, "--tag", "v1", "--platforms", platforms,
                 "--variants", variants(List.of()).toString(), "--test", TEST, "--build-arg", "GREETING=first");
-        assertThat(first.exit).as(first.output()).isZero();
+        assertThat(first.exit()).as(first.output()).isZero();
         String debianBefore = registry.digest(repo, "v1-debian").orElseThrow();
         String alpineBefore = registry.digest(repo, "v1-alpine").orElseThrow();
         String failsOnDebianArmV7 = TEST + " && ! { [ -f /etc/debian_version ] && [ \"$MULTIARCH_VARIANT\" = v7 ]; }";
@@ -124,7 +120,7 @@ class VariantsIT {
                 "--variants", variants(List.of()).toString(), "--test", failsOnDebianArmV7, "--build-arg", "GREETING=second");
 
         // Then Debian is withheld (its tag as it was), Alpine is published, and the exit code says not everything was
-        assertThat(second.exit).as(second.output()).isEqualTo(1);
+        assertThat(second.exit()).as(second.output()).isEqualTo(1);
         assertThat(registry.digest(repo, "v1-debian")).contains(debianBefore);
         assertThat(registry.digest(repo, "v1-alpine")).isPresent().isNotEqualTo(java.util.Optional.of(alpineBefore));
         JsonNode report = second.report();
@@ -139,7 +135,7 @@ class VariantsIT {
                 "--all-or-nothing");
 
         // Then neither moves
-        assertThat(third.exit).as(third.output()).isEqualTo(1);
+        assertThat(third.exit()).as(third.output()).isEqualTo(1);
         String alpineAfterSecond = registry.digest(repo, "v1-alpine").orElseThrow();
         assertThat(registry.digest(repo, "v1-debian")).contains(debianBefore);
         assertThat(registry.digest(repo, "v1-alpine")).contains(alpineAfterSecond);
@@ -154,22 +150,6 @@ class VariantsIT {
     }
 
     private Run cli(String... args) {
-        Path reportDir = work.resolve("report-" + (++runs));
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--report", reportDir.toString()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString(), reportDir);
-    }
-
-    private record Run(int exit, String stdout, String stderr, Path reportDir) {
-        String output() {
-            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-        }
-
-        JsonNode report() throws IOException {
-            return JSON.readTree(Files.readString(reportDir.resolve("report.json"), StandardCharsets.UTF_8));
-        }
+        return InProcessCli.run(work.resolve("report-" + (++runs)), args);
     }
 }

@@ -312,22 +312,8 @@ final class BuildCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
-        out.println();
-        out.print(new ConsoleTable().render(result));
-        try {
-            ReportFiles written = new ReportWriter().writeAll(result, reportDir);
-            out.println("reports: " + written.json() + ", " + written.html() + ", " + written.junitDir() + "/");
-        } catch (IOException e) {
-            err.println("multiarch: could not write the reports to " + reportDir + ": " + e.getMessage());
-        }
-        out.flush();
-        if (!result.interrupted().isEmpty() && signals.received() != null) {
-            return Signals.exitCode(signals.received());
-        }
-        if (result.published()) {
-            return ExitCodes.PUBLISHED;
-        }
-        return result.publish().tagsLeftChanged() ? ExitCodes.TAGS_LEFT_CHANGED : ExitCodes.FAILED;
+        return finish(out, err, signals, new ConsoleTable().render(result), () -> new ReportWriter().writeAll(result, reportDir),
+                !result.interrupted().isEmpty(), result.published(), result.publish().tagsLeftChanged());
     }
 
     /** The matrix: each variant a run of its own on the same machines, then the reports of all of them. */
@@ -357,23 +343,39 @@ final class BuildCommand implements Callable<Integer> {
             err.println("multiarch: interrupted");
             return ExitCodes.FAILED;
         }
-        Thread.interrupted();
+        Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
+        return finish(out, err, signals, new ConsoleTable().render(result), () -> new ReportWriter().writeAll(result, reportDir),
+                !result.interrupted().isEmpty(), result.published(), result.tagsLeftChanged());
+    }
+
+    /** Writes the reports of a run that ended. */
+    @FunctionalInterface
+    private interface Reports {
+        ReportFiles write() throws IOException;
+    }
+
+    /**
+     * The end of a run, one variant's or a matrix's: the console table, the reports, and the exit code (the signal's
+     * when a signal interrupted it, else published, tags left changed by a failed publish, or failed).
+     */
+    private int finish(PrintWriter out, PrintWriter err, Signals signals, String table, Reports reports,
+                       boolean interrupted, boolean published, boolean tagsLeftChanged) {
         out.println();
-        out.print(new ConsoleTable().render(result));
+        out.print(table);
         try {
-            ReportFiles written = new ReportWriter().writeAll(result, reportDir);
+            ReportFiles written = reports.write();
             out.println("reports: " + written.json() + ", " + written.html() + ", " + written.junitDir() + "/");
         } catch (IOException e) {
             err.println("multiarch: could not write the reports to " + reportDir + ": " + e.getMessage());
         }
         out.flush();
-        if (!result.interrupted().isEmpty() && signals.received() != null) {
+        if (interrupted && signals.received() != null) {
             return Signals.exitCode(signals.received());
         }
-        if (result.published()) {
+        if (published) {
             return ExitCodes.PUBLISHED;
         }
-        return result.tagsLeftChanged() ? ExitCodes.TAGS_LEFT_CHANGED : ExitCodes.FAILED;
+        return tagsLeftChanged ? ExitCodes.TAGS_LEFT_CHANGED : ExitCodes.FAILED;
     }
 
     /** A violation as the user wrote it: the option's name and the value as typed, not the request's field. */

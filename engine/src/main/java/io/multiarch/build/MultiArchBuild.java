@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -126,7 +127,12 @@ public final class MultiArchBuild {
             PlatformResult r = jobs.results.get(p);
             ordered.add(r != null ? r : builds.get(p).stopped(String.valueOf(jobs.stopReason.get()), false));
         }
-        Publisher publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"));
+        Publisher publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"),
+                publisher.registry(), publisher.timeline());
+        // one batch built every platform: its index is published as it is when every platform passed
+        Optional<Publisher.PreparedIndex> prepared = jobs.pushedIndexes.size() == 1
+                ? Optional.of(new Publisher.PreparedIndex(jobs.pushedIndexes.get(0).digest(), jobs.pushedIndexes.get(0).raw()))
+                : Optional.empty();
         PublishResult published = null;
         synchronized (lock) {
             if (stopReason == null) {
@@ -135,7 +141,9 @@ public final class MultiArchBuild {
         }
         if (publishing != null) {
             try {
-                published = publish.publish(ordered);
+                try (var phase = publisher.timeline().start("publish")) {
+                    published = publish.publish(ordered, prepared);
+                }
             } finally {
                 synchronized (lock) {
                     publishing = null;
@@ -264,6 +272,7 @@ public final class MultiArchBuild {
         final Phaser pending = new Phaser(1);
         final Map<Platform, PlatformResult> results = new ConcurrentHashMap<>();
         final AtomicReference<String> stopReason = new AtomicReference<>();
+        final List<BatchBuild.PushedIndex> pushedIndexes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Jobs(int threads) {
             pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
@@ -322,6 +331,7 @@ public final class MultiArchBuild {
                     batch.members().forEach(m -> results.putIfAbsent(m.task().platform(), m.stopped(reason(), true)));
                     return;
                 }
+                outcome.index().ifPresent(pushedIndexes::add);
                 outcome.done().values().forEach(r -> record(r));
                 outcome.built().forEach((m, b) -> {
                     m.pushed(b.digest(), 1, b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), b.tempTag());

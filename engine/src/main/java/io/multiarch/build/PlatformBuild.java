@@ -80,6 +80,7 @@ public final class PlatformBuild {
     EmulatorCheck checkEmulator() throws InterruptedException {
         long t0 = System.nanoTime();
         String failure = ensureEmulator();
+        agent.timeline().add(task.platform() + ": binfmt check", t0, System.nanoTime());
         return new EmulatorCheck(failure, seconds(t0));
     }
 
@@ -107,9 +108,11 @@ public final class PlatformBuild {
             boolean cacheTo = request.registryCache();
             while (attempts < maxAttempts) {
                 attempts++;
-                progress = new BuildProgress();
-                build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile,
-                        request.registryCache(), cacheTo), agent.output().andThen(progress));
+                progress = new BuildProgress(agent.timeline(), platform + ": ");
+                try (var phase = agent.timeline().start(platform + ": buildx build")) {
+                    build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile,
+                            request.registryCache(), cacheTo), agent.output().andThen(progress));
+                }
                 if (build.succeeded() || build.timedOut()) {
                     break;
                 }
@@ -279,24 +282,33 @@ public final class PlatformBuild {
     /** Compressed size from the registry: the image manifest's config and layers (inside the index with provenance). */
     private long imageSize(String digest, Platform platform) throws InterruptedException {
         try {
-            Manifest m = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(digest))));
-            if (m.isIndex()) {
-                Optional<Descriptor> image = m.imageFor(platform);
-                if (image.isEmpty()) {
-                    return 0;
+            try (var phase = agent.timeline().start(platform + ": read the image size")) {
+                Manifest m = Manifest.parse(readManifest(request.image().withDigest(digest)));
+                if (m.isIndex()) {
+                    Optional<Descriptor> image = m.imageFor(platform);
+                    if (image.isEmpty()) {
+                        return 0;
+                    }
+                    m = Manifest.parse(readManifest(request.image().withDigest(image.get().digest())));
                 }
-                m = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(image.get().digest()))));
+                return m.imageSize();
             }
-            return m.imageSize();
         } catch (IOException e) {
             agent.output().line("could not read the image size: " + e.getMessage(), true);
             return 0;
         }
     }
 
+    private String readManifest(String reference) throws IOException, InterruptedException {
+        return agent.registry().read(reference).orElseThrow(() -> new IOException(reference + " is not in the registry"));
+    }
+
     private TestOutcome runTest(Platform platform, String digest, TestSpec spec) throws IOException, InterruptedException {
         Command c = commands.test(platform, runId, digest, spec);
-        CommandResult r = agent.docker().run(c, agent.output());
+        CommandResult r;
+        try (var phase = agent.timeline().start(platform + ": test")) {
+            r = agent.docker().run(c, agent.output());
+        }
         String output = r.stdout() + (r.stderr().isEmpty() ? "" : r.stderr());
         return new TestOutcome(spec.display(), r.timedOut() ? -1 : r.exitCode(), r.timedOut(),
                 r.elapsed().toMillis() / 1000.0, output);

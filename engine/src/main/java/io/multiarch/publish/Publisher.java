@@ -9,11 +9,14 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
 import io.multiarch.process.OutputListener;
+import io.multiarch.registry.ImagetoolsRegistry;
+import io.multiarch.registry.Registry;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.Tag;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.PublishResult;
 import io.multiarch.result.TagState;
+import io.multiarch.timeline.Timeline;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,7 +24,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -37,18 +45,44 @@ import java.util.stream.Collectors;
  * be undone, and a tag that held a single image manifest cannot be re-created exactly by imagetools; those are
  * reported with the digest they serve ({@link PublishResult#tagsLeftChanged()}). A tag that someone else moved
  * meanwhile is left as it is. A withheld publish touches no tag.
+ *
+ * <p>What costs time is kept off the path where the guarantees allow it: an index a batch pushed already that lists
+ * exactly the platforms that passed ({@link PreparedIndex}) is published as it is, without composing one; the tags
+ * are read before, moved and read back in parallel within each group of the move order (tags that served an
+ * index, then single manifests, then new tags: a later group starts only when the one before is moved and read
+ * back); with a {@link Registry} that {@link Registry#writes() writes}, a tag is moved by one {@code PUT} of the
+ * composed index instead of an {@code imagetools create}.
  */
 public final class Publisher {
     private final DockerCli docker;
     private final BuildRequest request;
     private final BuildxCommands commands;
     private final OutputListener output;
+    private final Registry registry;
+    private final Timeline timeline;
 
+    /** A publish that asks the registry through {@code imagetools} (the plugin's agents). */
     public Publisher(DockerCli docker, BuildRequest request, OutputListener output) {
+        this(docker, request, output, new ImagetoolsRegistry(docker), Timeline.NONE);
+    }
+
+    public Publisher(DockerCli docker, BuildRequest request, OutputListener output, Registry registry, Timeline timeline) {
         this.docker = docker;
         this.request = request;
         this.commands = new BuildxCommands(docker, request);
         this.output = output;
+        this.registry = registry;
+        this.timeline = timeline;
+    }
+
+    /**
+     * An index already pushed to the repository (by a batch build) as the registry serves it: published as it is
+     * when it lists exactly the platforms that passed, with no index composed.
+     *
+     * @param digest its digest in the repository
+     * @param raw    its bytes, as read from the registry
+     */
+    public record PreparedIndex(String digest, String raw) {
     }
 
     /** The {@code imagetools create} commands a real publish would run, one per tag, for {@code --dry-run}. */
@@ -77,6 +111,14 @@ public final class Publisher {
      * with the thread's interrupt flag set again.
      */
     public PublishResult publish(List<PlatformResult> results) throws InterruptedException {
+        return publish(results, Optional.empty());
+    }
+
+    /**
+     * {@link #publish(List)}, publishing {@code prepared} as it is when it lists exactly the platforms that passed
+     * (and hashes to its digest); otherwise an index is composed as usual.
+     */
+    public PublishResult publish(List<PlatformResult> results, Optional<PreparedIndex> prepared) throws InterruptedException {
         List<String> tags = request.tags().stream().map(Tag::value).toList();
         List<String> leftovers = leftovers(results);
         List<PlatformResult> blockers = results.stream().filter(r -> r.required() && !r.passed()).toList();
@@ -94,35 +136,57 @@ public final class Publisher {
         long t0 = System.nanoTime();
         String planned;
         List<Platform> listed;
+        boolean composedStored;
+        String composed;
         Map<Tag, Served> before = new LinkedHashMap<>();
         try {
-            String composed = run(commands.createIndex(digests, true)).stdout().strip();
+            Optional<String> ready = prepared.filter(p -> Manifest.digestOf(p.raw()).equals(p.digest()))
+                    .filter(p -> holdsExactly(p.raw(), passed, expected)).map(PreparedIndex::raw);
+            composedStored = ready.isPresent();
+            try (Timeline.Phase phase = timeline.start(composedStored ? "publish: the batch's index, as it is" : "publish: compose the index")) {
+                composed = composedStored ? ready.get() : run(commands.createIndex(digests, true)).stdout().strip();
+            }
             planned = Manifest.digestOf(composed);
-            listed = check(Manifest.parse(composed), expected, "the composed index (dry run)");
-            for (Tag tag : request.tags()) {
-                before.put(tag, served(tag));
+            listed = check(Manifest.parse(composed), expected, composedStored ? "the index of the batch" : "the composed index (dry run)");
+            try (Timeline.Phase phase = timeline.start("publish: read every tag before")) {
+                Map<Tag, Served> read = inParallel(request.tags(), this::served);
+                request.tags().forEach(t -> before.put(t, read.get(t)));
             }
         } catch (IOException | IllegalStateException e) {
             return new PublishResult(false, "", tags, List.of(), seconds(t0), leftovers,
                     "publish failed before any tag moved: " + e.getMessage());
         }
-        List<Tag> touched = new ArrayList<>();
+        List<Tag> touched = java.util.Collections.synchronizedList(new ArrayList<>());
+        boolean put = registry.writes();
         try {
-            for (Tag tag : moveOrder(before)) {
+            for (List<Tag> group : moveGroups(before)) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                if (!before.get(tag).digest().equals(planned)) {
-                    touched.add(tag);
-                    run(commands.createIndex(digests, tag));
-                }
-                String ref = request.image().withTag(tag);
-                String raw = run(commands.inspectRaw(ref)).stdout().strip();
-                check(Manifest.parse(raw), expected, ref + " as the registry serves it");
-                String served = Manifest.digestOf(raw);
-                if (!served.equals(planned)) {
-                    throw new DockerException(ref + " resolves to " + served + ", not the composed index " + planned);
-                }
+                inParallel(group, tag -> {
+                    if (!before.get(tag).digest().equals(planned)) {
+                        touched.add(tag);
+                        try (Timeline.Phase phase = timeline.start("publish: move " + tag.value())) {
+                            if (put) {
+                                registry.write(request.image().withTag(tag), composed);
+                            } else if (composedStored) {
+                                run(commands.copy(planned, tag, false));
+                            } else {
+                                run(commands.createIndex(digests, tag));
+                            }
+                        }
+                    }
+                    String ref = request.image().withTag(tag);
+                    try (Timeline.Phase phase = timeline.start("publish: read back " + tag.value())) {
+                        String raw = registry.read(ref).orElseThrow(() -> new DockerException(ref + " is not in the registry after it was moved"));
+                        check(Manifest.parse(raw), expected, ref + " as the registry serves it");
+                        String served = Manifest.digestOf(raw);
+                        if (!served.equals(planned)) {
+                            throw new DockerException(ref + " resolves to " + served + ", not the composed index " + planned);
+                        }
+                    }
+                    return tag;
+                });
             }
         } catch (IOException | IllegalStateException | InterruptedException e) {
             boolean interrupted = e instanceof InterruptedException || Thread.interrupted();
@@ -142,25 +206,92 @@ public final class Publisher {
         return new PublishResult(true, planned, tags, listed, seconds(t0), leftovers, "", states);
     }
 
-    /** Tags whose old index can be put back first, then those holding a single image, then new ones. */
-    private static List<Tag> moveOrder(Map<Tag, Served> before) {
-        List<Tag> order = new ArrayList<>();
-        before.forEach((t, s) -> {
-            if (s.index()) {
-                order.add(t);
-            }
+    /** Tags whose old index can be put back first, then those holding a single image, then new ones; empty groups left out. */
+    private static List<List<Tag>> moveGroups(Map<Tag, Served> before) {
+        List<Tag> indexes = new ArrayList<>();
+        List<Tag> singles = new ArrayList<>();
+        List<Tag> absent = new ArrayList<>();
+        before.forEach((t, s) -> (s.index() ? indexes : s.digest().isEmpty() ? absent : singles).add(t));
+        return java.util.stream.Stream.of(indexes, singles, absent).filter(g -> !g.isEmpty()).toList();
+    }
+
+    /** Whether an index lists exactly the platforms that passed, each with the image digest it passed with. */
+    private static boolean holdsExactly(String raw, List<PlatformResult> passed, Set<Platform> expected) {
+        try {
+            Manifest index = Manifest.parse(raw);
+            check(index, expected, "the index");
+            return passed.stream().allMatch(r -> index.imageFor(r.platform()).map(d -> d.digest().equals(r.digest())).orElse(false));
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /** Work on one tag, which may fail as a registry or a process does. */
+    @FunctionalInterface
+    private interface TagJob<T> {
+        T run(Tag tag) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code job} for every tag at once (inline for one tag) and waits for all of them, so that no job is still
+     * running when this returns or throws: the first failure is thrown after every job ended. An interrupt interrupts
+     * the jobs (their processes are killed), waits for them, and is thrown.
+     */
+    private static <T> Map<Tag, T> inParallel(List<Tag> tags, TagJob<T> job) throws IOException, InterruptedException {
+        Map<Tag, T> answers = new LinkedHashMap<>();
+        if (tags.size() == 1) {
+            answers.put(tags.get(0), job.run(tags.get(0)));
+            return answers;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(tags.size(), 8), r -> {
+            Thread t = new Thread(r, "multiarch-publish");
+            t.setDaemon(true);
+            return t;
         });
-        before.forEach((t, s) -> {
-            if (!s.index() && !s.digest().isEmpty()) {
-                order.add(t);
+        Map<Tag, Future<T>> futures = new LinkedHashMap<>();
+        tags.forEach(t -> futures.put(t, pool.submit(() -> job.run(t))));
+        pool.shutdown();
+        boolean interrupted = false;
+        Throwable failure = null;
+        for (Map.Entry<Tag, Future<T>> e : futures.entrySet()) {
+            try {
+                if (interrupted) {
+                    continue;
+                }
+                answers.put(e.getKey(), e.getValue().get());
+            } catch (InterruptedException ie) {
+                interrupted = true;
+                pool.shutdownNow();
+            } catch (ExecutionException ee) {
+                if (failure == null) {
+                    failure = ee.getCause();
+                }
             }
-        });
-        before.forEach((t, s) -> {
-            if (s.digest().isEmpty()) {
-                order.add(t);
+        }
+        if (interrupted) {
+            boolean ended = false;
+            while (!ended) {
+                try {
+                    ended = pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException again) {
+                    // the jobs are being stopped already: wait for them to end
+                }
             }
-        });
-        return order;
+            throw new InterruptedException();
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof InterruptedException ie) {
+            throw ie;
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+        return answers;
     }
 
     /**
@@ -243,16 +374,11 @@ public final class Publisher {
 
     /** The digest a tag serves now, or {@link Served#ABSENT} when the registry has no such tag. */
     private Served served(Tag tag) throws IOException, InterruptedException {
-        Command c = commands.inspectRaw(request.image().withTag(tag));
-        CommandResult r = docker.run(c, OutputListener.NONE);
-        if (r.succeeded()) {
-            String raw = r.stdout().strip();
-            return new Served(Manifest.digestOf(raw), Manifest.parse(raw).isIndex());
-        }
-        if (!r.timedOut() && r.stderr().strip().endsWith(": not found")) {
+        Optional<String> raw = registry.read(request.image().withTag(tag));
+        if (raw.isEmpty()) {
             return Served.ABSENT;
         }
-        throw new DockerException(c, r);
+        return new Served(Manifest.digestOf(raw.get()), Manifest.parse(raw.get()).isIndex());
     }
 
     private static double seconds(long t0) {

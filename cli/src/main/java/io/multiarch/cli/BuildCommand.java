@@ -17,9 +17,15 @@ import io.multiarch.process.LocalCommandRunner;
 import io.multiarch.process.LocalFileAccess;
 import io.multiarch.process.OutputListener;
 import io.multiarch.publish.Publisher;
+import io.multiarch.registry.FallbackRegistry;
+import io.multiarch.registry.HttpRegistry;
+import io.multiarch.registry.ImagetoolsRegistry;
+import io.multiarch.registry.Registry;
+import io.multiarch.timeline.Timeline;
 import io.multiarch.report.ConsoleTable;
 import io.multiarch.report.ReportFiles;
 import io.multiarch.report.ReportWriter;
+import io.multiarch.report.TimelineTable;
 import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.InvalidRequestException;
@@ -129,6 +135,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Where report.json, report.html and junit/ go (default: ${DEFAULT-VALUE}).", defaultValue = "multiarch-report")
     Path reportDir;
 
+    @Option(names = "--timeline", description = "Print when each phase of the run started and ended (JVM start, toolchain probe, "
+            + "build steps, tests, publish, reports), and write it to report.json as 'timeline'.")
+    boolean showTimeline;
+
     @Option(names = "--dry-run", description = "Print every platform's exact commands and run nothing.")
     boolean dryRun;
 
@@ -187,11 +197,71 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
+    /** A timeline whose origin is the start of this process (the JVM's start is its first phase). */
+    static Timeline processTimeline() {
+        long now = System.nanoTime();
+        java.time.Instant started = ProcessHandle.current().info().startInstant().orElse(java.time.Instant.now());
+        long age = Math.max(0, java.time.Duration.between(started, java.time.Instant.now()).toNanos());
+        Timeline timeline = new Timeline(now - age);
+        timeline.add("jvm start (process start to main)", now - age, Math.min(Main.mainEntered, now));
+        return timeline;
+    }
+
+    /** The local machine's registry access: HTTP itself, falling back to imagetools; imagetools alone behind a proxy. */
+    static Registry localRegistry(DockerCli dockerCli, OutputListener console) {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.putAll(dockerCli.env());
+        ImagetoolsRegistry imagetools = new ImagetoolsRegistry(dockerCli);
+        if (HttpRegistry.proxied(env)) {
+            return imagetools;
+        }
+        return new FallbackRegistry(new HttpRegistry(HttpRegistry.dockerConfigDir(env), new LocalCommandRunner()), imagetools, console);
+    }
+
     private int build(BuildRequest request, LocalCommandRunner runner, DockerCli dockerCli, OutputListener console,
                       PrintWriter out, PrintWriter err, Signals signals, AtomicReference<MultiArchBuild> current) {
-        Toolchain toolchain;
+        Timeline timeline = processTimeline();
+        timeline.add("arguments, validation, signal handlers", Main.mainEntered, System.nanoTime());
+        // containers of dead runs are removed beside the probe and the build: nothing of this run depends on it
+        Thread orphans = new Thread(() -> {
+            try (Timeline.Phase phase = timeline.start("remove containers of dead runs")) {
+                Orphans.remove(dockerCli, console);
+            }
+        }, "multiarch-orphans");
+        orphans.setDaemon(true);
+        orphans.start();
+        // the registry client is made and connects beside the probe, so that reading the pushed index later finds it ready
+        java.util.concurrent.CompletableFuture<Registry> registry = new java.util.concurrent.CompletableFuture<>();
+        Thread prepare = new Thread(() -> {
+            try (Timeline.Phase phase = timeline.start("registry client: connect")) {
+                Registry r = localRegistry(dockerCli, console);
+                registry.complete(r);
+                r.prepare(request.image().fullName());
+            } catch (RuntimeException e) {
+                registry.complete(new ImagetoolsRegistry(dockerCli));
+            }
+        }, "multiarch-registry");
+        prepare.setDaemon(true);
+        prepare.start();
+        localRegistry = registry;
         try {
-            toolchain = ToolchainProbe.probe(dockerCli, request.platforms().stream().filter(p -> !endpointMap.containsKey(p)).toList());
+            return build(request, runner, dockerCli, console, out, err, signals, current, timeline);
+        } finally {
+            try {
+                orphans.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private int build(BuildRequest request, LocalCommandRunner runner, DockerCli dockerCli, OutputListener console,
+                      PrintWriter out, PrintWriter err, Signals signals, AtomicReference<MultiArchBuild> current,
+                      Timeline timeline) {
+        Toolchain toolchain;
+        try (Timeline.Phase phase = timeline.start("toolchain probe")) {
+            toolchain = ToolchainProbe.probe(dockerCli, request.platforms().stream().filter(p -> !endpointMap.containsKey(p)).toList(),
+                    BootNativeMemory.forLocalDaemon(System.getenv()));
         } catch (IOException | InterruptedException e) {
             if (signals.received() != null) {
                 err.println("multiarch: " + signals.received() + " while probing the toolchain: nothing was built");
@@ -205,8 +275,8 @@ final class BuildCommand implements Callable<Integer> {
             return ExitCodes.TOOLCHAIN;
         }
         out.println("toolchain: " + toolchain.describe());
-        Orphans.remove(dockerCli, console);
-        AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), toolchain, localBinfmtDir(), console);
+        AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), toolchain, localBinfmtDir(), console,
+                localRegistry.join(), timeline);
         Map<Platform, AgentContext> agents = new java.util.HashMap<>();
         Map<String, AgentContext> byEndpoint = new java.util.HashMap<>();
         for (Map.Entry<Platform, String> e : endpointMap.entrySet()) {
@@ -222,7 +292,7 @@ final class BuildCommand implements Callable<Integer> {
                     out.println("endpoint " + endpoint + ": " + t.describe());
                     Orphans.remove(cli, console);
                     remote = new AgentContext(endpoint, cli, new LocalFileAccess(), t,
-                            isHost ? BinfmtTable.dirForDaemon(endpoint) : "", console);
+                            isHost ? BinfmtTable.dirForDaemon(endpoint) : "", console, local.registry(), timeline);
                     byEndpoint.put(endpoint, remote);
                 } catch (IOException | InterruptedException ex) {
                     if (signals.received() != null) {
@@ -254,7 +324,7 @@ final class BuildCommand implements Callable<Integer> {
             build.stop(signals.received());
         }
         RunResult result;
-        try {
+        try (Timeline.Phase phase = timeline.start("run: builds, tests, publish")) {
             result = build.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -264,11 +334,16 @@ final class BuildCommand implements Callable<Integer> {
         Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
         out.println();
         out.print(new ConsoleTable().render(result));
-        try {
-            ReportFiles written = new ReportWriter().writeAll(result, reportDir);
+        try (Timeline.Phase phase = timeline.start("reports")) {
+            // report.json holds the timeline up to here: the writing of the reports is printed below only
+            ReportFiles written = new ReportWriter().writeAll(result, reportDir, showTimeline ? timeline.spans() : List.of());
             out.println("reports: " + written.json() + ", " + written.html() + ", " + written.junitDir() + "/");
         } catch (IOException e) {
             err.println("multiarch: could not write the reports to " + reportDir + ": " + e.getMessage());
+        }
+        if (showTimeline) {
+            out.println();
+            out.print(TimelineTable.render(timeline.spans()));
         }
         out.flush();
         if (!result.interrupted().isEmpty() && signals.received() != null) {
@@ -354,6 +429,7 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private Map<Platform, String> endpointMap = Map.of();
+    private java.util.concurrent.CompletableFuture<Registry> localRegistry;
 
     private static final java.util.regex.Pattern CONTEXT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
     private static final java.util.regex.Pattern DOCKER_HOST = java.util.regex.Pattern.compile("(unix|tcp|ssh)://[^\\s\\x00-\\x1f]{1,1000}");

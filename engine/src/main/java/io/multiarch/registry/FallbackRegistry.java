@@ -50,6 +50,11 @@ public final class FallbackRegistry implements Registry {
     }
 
     @Override
+    public void prepare(String repository) {
+        http.prepare(repository);
+    }
+
+    @Override
     public boolean writes() {
         return !fallenBack && http.writes();
     }

@@ -142,6 +142,20 @@ public final class HttpRegistry implements Registry {
         return Optional.of(new String(r.body(), StandardCharsets.UTF_8).strip());
     }
 
+    /** Connects to the registry's API root ({@code GET /v2/}), so that the first manifest question finds the client ready. */
+    @Override
+    public void prepare(String repository) {
+        try {
+            Ref ref = Ref.parse(repository + ":x");
+            URI root = URI.create((ref.loopback() ? "http" : "https") + "://" + ref.apiHost() + "/v2/");
+            client.send(HttpRequest.newBuilder(root).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException | RuntimeException e) {
+            // the first real question says what is wrong
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public boolean writes() {
         return true;

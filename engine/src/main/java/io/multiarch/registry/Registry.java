@@ -26,4 +26,11 @@ public interface Registry {
      * @throws UnsupportedOperationException when {@link #writes()} is false
      */
     void write(String reference, String manifest) throws IOException, InterruptedException;
+
+    /**
+     * Gets ready to answer about {@code repository} ({@code host/repo}) quickly, e.g. connects; called beside other
+     * work at the start of a run. Never throws: a failure shows in the first real question.
+     */
+    default void prepare(String repository) {
+    }
 }

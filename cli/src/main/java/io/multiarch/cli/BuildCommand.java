@@ -207,6 +207,26 @@ final class BuildCommand implements Callable<Integer> {
         return timeline;
     }
 
+    /** A registry made on another thread: the run starts at once, and the first question waits for it. */
+    static Registry deferred(java.util.concurrent.CompletableFuture<Registry> made) {
+        return new Registry() {
+            @Override
+            public java.util.Optional<String> read(String reference) throws IOException, InterruptedException {
+                return made.join().read(reference);
+            }
+
+            @Override
+            public boolean writes() {
+                return made.join().writes();
+            }
+
+            @Override
+            public void write(String reference, String manifest) throws IOException, InterruptedException {
+                made.join().write(reference, manifest);
+            }
+        };
+    }
+
     /** The local machine's registry access: HTTP itself, falling back to imagetools; imagetools alone behind a proxy. */
     static Registry localRegistry(DockerCli dockerCli, OutputListener console) {
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
@@ -258,10 +278,33 @@ final class BuildCommand implements Callable<Integer> {
     private int build(BuildRequest request, LocalCommandRunner runner, DockerCli dockerCli, OutputListener console,
                       PrintWriter out, PrintWriter err, Signals signals, AtomicReference<MultiArchBuild> current,
                       Timeline timeline) {
+        List<Platform> localPlatforms = request.platforms().stream().filter(p -> !endpointMap.containsKey(p)).toList();
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.putAll(dockerCli.env());
+        java.util.Optional<RememberedToolchain> memory = RememberedToolchain.of(docker, env, RememberedToolchain.bootId());
+        java.util.Optional<Toolchain> assumed = endpointMap.isEmpty()
+                ? memory.flatMap(m -> m.recall(localPlatforms)) : java.util.Optional.empty();
+        if (assumed.isPresent()) {
+            // the builds start on the toolchain as an earlier run probed it; it is probed again beside them, and the
+            // publish waits for that probe: it goes on only if the two agree
+            java.util.concurrent.CompletableFuture<Toolchain> probed = new java.util.concurrent.CompletableFuture<>();
+            Thread probing = new Thread(() -> {
+                try (Timeline.Phase phase = timeline.start("toolchain probe (beside the build)")) {
+                    probed.complete(ToolchainProbe.probe(dockerCli, localPlatforms, BootNativeMemory.forLocalDaemon(env)));
+                } catch (Exception | Error e) {
+                    probed.completeExceptionally(e);
+                }
+            }, "multiarch-probe");
+            probing.setDaemon(true);
+            probing.start();
+            out.println("toolchain (as probed before; probed again beside the build, and nothing is published unless it "
+                    + "agrees): " + assumed.get().describe());
+            return runOn(assumed.get(), java.util.Optional.of(new Recheck(probed, assumed.get(), localPlatforms, memory)), request,
+                    runner, dockerCli, console, out, err, signals, current, timeline);
+        }
         Toolchain toolchain;
         try (Timeline.Phase phase = timeline.start("toolchain probe")) {
-            toolchain = ToolchainProbe.probe(dockerCli, request.platforms().stream().filter(p -> !endpointMap.containsKey(p)).toList(),
-                    BootNativeMemory.forLocalDaemon(System.getenv()));
+            toolchain = ToolchainProbe.probe(dockerCli, localPlatforms, BootNativeMemory.forLocalDaemon(env));
         } catch (IOException | InterruptedException e) {
             if (signals.received() != null) {
                 err.println("multiarch: " + signals.received() + " while probing the toolchain: nothing was built");
@@ -274,9 +317,57 @@ final class BuildCommand implements Callable<Integer> {
             err.println("multiarch: the docker toolchain cannot be used, nothing was built: " + e.getMessage());
             return ExitCodes.TOOLCHAIN;
         }
+        memory.ifPresent(m -> m.remember(toolchain, localPlatforms));
         out.println("toolchain: " + toolchain.describe());
+        return runOn(toolchain, java.util.Optional.empty(), request, runner, dockerCli, console, out, err, signals, current, timeline);
+    }
+
+    /**
+     * The probe that runs beside a build started on a remembered toolchain, and its verdict: the same toolchain
+     * (publish), another one (stop, run again), or none (stop, the toolchain cannot be used). Decided once.
+     */
+    private static final class Recheck {
+        final java.util.concurrent.CompletableFuture<Toolchain> probed;
+        final Toolchain assumed;
+        final List<Platform> platforms;
+        final java.util.Optional<RememberedToolchain> memory;
+        private boolean decided;
+        private Toolchain fresh;
+        private String failure;
+
+        Recheck(java.util.concurrent.CompletableFuture<Toolchain> probed, Toolchain assumed, List<Platform> platforms,
+                java.util.Optional<RememberedToolchain> memory) {
+            this.probed = probed;
+            this.assumed = assumed;
+            this.platforms = platforms;
+            this.memory = memory;
+        }
+
+        /** Waits for the probe; empty when it agrees, else why not. */
+        synchronized java.util.Optional<String> verdict() throws InterruptedException {
+            if (!decided) {
+                try {
+                    fresh = probed.get();
+                    memory.ifPresent(m -> m.remember(fresh, platforms));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failure = String.valueOf(e.getCause().getMessage());
+                    memory.ifPresent(RememberedToolchain::forget);
+                }
+                decided = true;
+            }
+            if (failure != null) {
+                return java.util.Optional.of("the docker toolchain cannot be used: " + failure);
+            }
+            return RememberedToolchain.sameFor(assumed, fresh, platforms) ? java.util.Optional.empty()
+                    : java.util.Optional.of("the toolchain is not the one this run started with");
+        }
+    }
+
+    private int runOn(Toolchain toolchain, java.util.Optional<Recheck> recheck, BuildRequest request, LocalCommandRunner runner,
+                      DockerCli dockerCli, OutputListener console, PrintWriter out, PrintWriter err, Signals signals,
+                      AtomicReference<MultiArchBuild> current, Timeline timeline) {
         AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), toolchain, localBinfmtDir(), console,
-                localRegistry.join(), timeline);
+                deferred(localRegistry), timeline);
         Map<Platform, AgentContext> agents = new java.util.HashMap<>();
         Map<String, AgentContext> byEndpoint = new java.util.HashMap<>();
         for (Map.Entry<Platform, String> e : endpointMap.entrySet()) {
@@ -323,6 +414,21 @@ final class BuildCommand implements Callable<Integer> {
         if (signals.received() != null) {
             build.stop(signals.received());
         }
+        if (recheck.isPresent()) {
+            Recheck r = recheck.get();
+            build.withPublishGate(r::verdict);
+            // a probe that disagrees stops the builds at once, not only the publish
+            r.probed.whenComplete((t, e) -> {
+                try {
+                    r.verdict().ifPresent(why -> build.stop(why));
+                    if (t != null && r.verdict().isEmpty()) {
+                        out.println("toolchain: " + t.describe());
+                    }
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
         RunResult result;
         try (Timeline.Phase phase = timeline.start("run: builds, tests, publish")) {
             result = build.run();
@@ -330,6 +436,26 @@ final class BuildCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             err.println("multiarch: interrupted");
             return ExitCodes.FAILED;
+        }
+        if (recheck.isPresent() && signals.received() == null) {
+            java.util.Optional<String> wrong;
+            try {
+                wrong = recheck.get().verdict();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.FAILED;
+            }
+            if (wrong.isPresent()) {
+                Thread.interrupted();
+                if (recheck.get().failure != null) {
+                    err.println("multiarch: " + wrong.get() + "; nothing was published");
+                    return ExitCodes.TOOLCHAIN;
+                }
+                Toolchain fresh = recheck.get().fresh;
+                out.println("multiarch: " + wrong.get() + " (as probed now: " + fresh.describe() + "); nothing was "
+                        + "published; building again on it");
+                return runOn(fresh, java.util.Optional.empty(), request, runner, dockerCli, console, out, err, signals, current, timeline);
+            }
         }
         Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
         out.println();

@@ -50,6 +50,11 @@ final class CliProcess {
      * terminal's foreground job: Ctrl-C then reaches the group).
      */
     static CliProcess build(Path work, boolean ownGroup, String... args) throws IOException {
+        return build(work, java.util.Map.of(), ownGroup, args);
+    }
+
+    /** {@link #build(Path, boolean, String...)} with these variables added to its environment. */
+    static CliProcess build(Path work, java.util.Map<String, String> env, boolean ownGroup, String... args) throws IOException {
         Files.createDirectories(work);
         Path reportDir = work.resolve("report");
         List<String> argv = new ArrayList<>();
@@ -60,7 +65,9 @@ final class CliProcess {
         argv.addAll(List.of(args));
         argv.addAll(List.of("--report", reportDir.toString()));
         Path log = work.resolve("cli.log");
-        Process p = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         return new CliProcess(p, log, reportDir);
     }
 

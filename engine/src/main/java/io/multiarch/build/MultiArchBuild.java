@@ -48,6 +48,23 @@ public final class MultiArchBuild {
     private Jobs jobs;
     private String stopReason;
     private Thread publishing;
+    private PublishGate gate = () -> Optional.empty();
+
+    /**
+     * Asked right before the publish, once every platform has ended: a reason not to publish (what the run was
+     * planned on turned out wrong, e.g. a toolchain probed beside the build that differs from the one assumed), or
+     * empty to go on. It may wait.
+     */
+    @FunctionalInterface
+    public interface PublishGate {
+        Optional<String> check() throws InterruptedException;
+    }
+
+    /** Sets the {@link PublishGate}; returns this. */
+    public MultiArchBuild withPublishGate(PublishGate gate) {
+        this.gate = gate;
+        return this;
+    }
 
     /**
      * @param agents    the machine each platform runs on (one local machine, or per-platform docker endpoints)
@@ -134,8 +151,21 @@ public final class MultiArchBuild {
                 ? Optional.of(new Publisher.PreparedIndex(jobs.pushedIndexes.get(0).digest(), jobs.pushedIndexes.get(0).raw()))
                 : Optional.empty();
         PublishResult published = null;
+        if (stopReason() == null) {
+            Optional<String> refused;
+            try (var phase = publisher.timeline().start("publish gate")) {
+                refused = gate.check();
+            } catch (InterruptedException e) {
+                callerInterrupted = true;
+                stop("an interrupt");
+                refused = Optional.empty();
+            }
+            if (refused.isPresent()) {
+                published = publish.withhold(ordered, refused.get() + ": nothing was published, no tag was created or moved");
+            }
+        }
         synchronized (lock) {
-            if (stopReason == null) {
+            if (stopReason == null && published == null) {
                 publishing = Thread.currentThread();
             }
         }

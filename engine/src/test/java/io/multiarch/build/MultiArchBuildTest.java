@@ -145,6 +145,29 @@ class MultiArchBuildTest {
     }
 
     @Test
+    void shouldPublishNothingWhenTheGateRefusesAfterTheBuilds() throws Exception {
+        // Given a gate that, asked after every platform ended, says the run's premises were wrong
+        BuildRequest request = request(FOUR).build();
+        AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
+        java.util.concurrent.atomic.AtomicInteger buildsWhenAsked = new java.util.concurrent.atomic.AtomicInteger(-1);
+
+        // When
+        RunResult run = new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+                p -> agent, agent).withPublishGate(() -> {
+                    buildsWhenAsked.set(docker.builds().size());
+                    return java.util.Optional.of("the toolchain changed");
+                }).run();
+
+        // Then the platforms were built and tested, the gate was asked after that, and no tag was read or moved
+        assertThat(buildsWhenAsked.get()).isEqualTo(1);
+        assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.PASSED);
+        assertThat(run.published()).isFalse();
+        assertThat(run.publish().message()).isEqualTo("the toolchain changed: nothing was published, no tag was created or moved");
+        assertThat(docker.creates()).isEmpty();
+        assertThat(docker.runner.callsWith("--raw", REPO + ":1.0")).isEmpty();
+    }
+
+    @Test
     void shouldComposeAnIndexWhenAnOptionalPlatformOfTheBatchFailed() throws Exception {
         // Given riscv64 is optional and its test fails: the batch's index lists a platform that must not be published
         docker.runner.on(a -> a.contains("run") && a.contains("linux/riscv64"), c -> fail(1, "test failed"));

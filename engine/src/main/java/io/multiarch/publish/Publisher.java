@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
 /**
  * The gated publish: one OCI index of every platform that passed, under every requested tag, only when every
  * required platform passed. The index is composed with {@code imagetools create --dry-run} and checked before
- * any tag moves. Then the digest each tag serves is recorded, and the tags move one at a time, each read back at
+ * any tag moves. Then the digest each tag serves is recorded, and the tags move group by group, each read back at
  * once: it must list exactly the platforms that passed (attestation entries aside) under the composed digest.
  *
  * <p>A publish that fails part way (a registry error, a failed read-back, an interruption) moves back every tag
@@ -144,7 +144,12 @@ public final class Publisher {
                     .filter(p -> holdsExactly(p.raw(), passed, expected)).map(PreparedIndex::raw);
             composedStored = ready.isPresent();
             try (Timeline.Phase phase = timeline.start(composedStored ? "publish: the batch's index, as it is" : "publish: compose the index")) {
-                composed = composedStored ? ready.get() : run(commands.createIndex(digests, true)).stdout().strip();
+                if (composedStored) {
+                    composed = ready.get();
+                } else {
+                    Optional<String> local = registry.writes() ? composeLocally(passed) : Optional.empty();
+                    composed = local.isPresent() ? local.get() : run(commands.createIndex(digests, true)).stdout().strip();
+                }
             }
             planned = Manifest.digestOf(composed);
             listed = check(Manifest.parse(composed), expected, composedStored ? "the index of the batch" : "the composed index (dry run)");
@@ -215,6 +220,52 @@ public final class Publisher {
         return java.util.stream.Stream.of(indexes, singles, absent).filter(g -> !g.isEmpty()).toList();
     }
 
+    /**
+     * The index of the passed platforms' image manifests, composed here from what the registry serves for each digest
+     * (one read each, at once): for a registry that this publish writes to itself, so that no {@code imagetools}
+     * process is needed. Empty when a digest is not a plain image manifest of one kind (e.g. an index with an
+     * attestation): imagetools composes those.
+     */
+    private Optional<String> composeLocally(List<PlatformResult> passed) throws IOException, InterruptedException {
+        Map<PlatformResult, Optional<String>> raws = inParallel(passed, r -> registry.read(request.image().withDigest(r.digest())));
+        Set<String> mediaTypes = new LinkedHashSet<>();
+        com.fasterxml.jackson.databind.node.ObjectNode index = io.multiarch.docker.Json.MAPPER.createObjectNode();
+        index.put("schemaVersion", 2);
+        com.fasterxml.jackson.databind.node.ArrayNode manifests = io.multiarch.docker.Json.MAPPER.createArrayNode();
+        for (PlatformResult r : passed) {
+            Optional<String> raw = raws.get(r);
+            if (raw.isEmpty() || !Manifest.digestOf(raw.get()).equals(r.digest())) {
+                return Optional.empty();
+            }
+            Manifest m = Manifest.parse(raw.get());
+            if (m.isIndex() || m.mediaType() == null) {
+                return Optional.empty();
+            }
+            mediaTypes.add(m.mediaType());
+            com.fasterxml.jackson.databind.node.ObjectNode d = manifests.addObject();
+            d.put("mediaType", m.mediaType());
+            d.put("digest", r.digest());
+            d.put("size", raw.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            com.fasterxml.jackson.databind.node.ObjectNode platform = d.putObject("platform");
+            platform.put("architecture", r.platform().architecture());
+            platform.put("os", r.platform().os());
+            if (!r.platform().variant().isEmpty()) {
+                platform.put("variant", r.platform().variant());
+            }
+        }
+        String type;
+        if (mediaTypes.equals(Set.of("application/vnd.oci.image.manifest.v1+json"))) {
+            type = "application/vnd.oci.image.index.v1+json";
+        } else if (mediaTypes.equals(Set.of("application/vnd.docker.distribution.manifest.v2+json"))) {
+            type = "application/vnd.docker.distribution.manifest.list.v2+json";
+        } else {
+            return Optional.empty();
+        }
+        index.put("mediaType", type);
+        index.set("manifests", manifests);
+        return Optional.of(io.multiarch.docker.Json.MAPPER.writeValueAsString(index));
+    }
+
     /** Whether an index lists exactly the platforms that passed, each with the image digest it passed with. */
     private static boolean holdsExactly(String raw, List<PlatformResult> passed, Set<Platform> expected) {
         try {
@@ -226,10 +277,10 @@ public final class Publisher {
         }
     }
 
-    /** Work on one tag, which may fail as a registry or a process does. */
+    /** Work on one tag (or one image), which may fail as a registry or a process does. */
     @FunctionalInterface
-    private interface TagJob<T> {
-        T run(Tag tag) throws IOException, InterruptedException;
+    private interface Job<K, T> {
+        T run(K key) throws IOException, InterruptedException;
     }
 
     /**
@@ -237,8 +288,8 @@ public final class Publisher {
      * running when this returns or throws: the first failure is thrown after every job ended. An interrupt interrupts
      * the jobs (their processes are killed), waits for them, and is thrown.
      */
-    private static <T> Map<Tag, T> inParallel(List<Tag> tags, TagJob<T> job) throws IOException, InterruptedException {
-        Map<Tag, T> answers = new LinkedHashMap<>();
+    private static <K, T> Map<K, T> inParallel(List<K> tags, Job<K, T> job) throws IOException, InterruptedException {
+        Map<K, T> answers = new LinkedHashMap<>();
         if (tags.size() == 1) {
             answers.put(tags.get(0), job.run(tags.get(0)));
             return answers;
@@ -248,12 +299,12 @@ public final class Publisher {
             t.setDaemon(true);
             return t;
         });
-        Map<Tag, Future<T>> futures = new LinkedHashMap<>();
+        Map<K, Future<T>> futures = new LinkedHashMap<>();
         tags.forEach(t -> futures.put(t, pool.submit(() -> job.run(t))));
         pool.shutdown();
         boolean interrupted = false;
         Throwable failure = null;
-        for (Map.Entry<Tag, Future<T>> e : futures.entrySet()) {
+        for (Map.Entry<K, Future<T>> e : futures.entrySet()) {
             try {
                 if (interrupted) {
                     continue;

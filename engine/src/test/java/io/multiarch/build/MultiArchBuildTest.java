@@ -181,12 +181,11 @@ class MultiArchBuildTest {
         assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7);
     }
 
-    @Test
-    void shouldMoveTagsWithOnePutEachWhenTheRegistryWrites() throws Exception {
-        // Given a registry client that writes manifests itself (the CLI's HTTP client), over the fake's imagetools
-        java.util.List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        io.multiarch.registry.Registry imagetools = new io.multiarch.registry.ImagetoolsRegistry(docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path()).docker());
-        io.multiarch.registry.Registry writing = new io.multiarch.registry.Registry() {
+    /** A registry client that writes manifests itself (the CLI's HTTP client), over the fake's imagetools. */
+    private io.multiarch.registry.Registry writingRegistry(List<String> writes) {
+        io.multiarch.registry.Registry imagetools = new io.multiarch.registry.ImagetoolsRegistry(
+                docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path()).docker());
+        return new io.multiarch.registry.Registry() {
             @Override
             public java.util.Optional<String> read(String reference) throws IOException, InterruptedException {
                 return imagetools.read(reference);
@@ -203,22 +202,56 @@ class MultiArchBuildTest {
                 docker.serveTag(reference.substring(REPO.length() + 1), manifest);
             }
         };
-        BuildRequest request = request(FOUR).build();
+    }
+
+    private RunResult runWriting(BuildRequest request, List<String> writes, io.multiarch.timeline.Timeline timeline)
+            throws InterruptedException {
         AgentContext plain = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
         AgentContext agent = new AgentContext(plain.agent(), plain.docker(), plain.files(), plain.toolchain(), plain.binfmtDir(),
-                plain.output(), writing, io.multiarch.timeline.Timeline.startingNow());
+                plain.output(), writingRegistry(writes), timeline);
+        return new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+                p -> agent, agent).run();
+    }
+
+    @Test
+    void shouldMoveTagsWithOnePutEachWhenTheRegistryWrites() throws Exception {
+        // Given a registry client that writes manifests itself
+        List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.multiarch.timeline.Timeline timeline = io.multiarch.timeline.Timeline.startingNow();
 
         // When
-        RunResult run = new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
-                p -> agent, agent).run();
+        RunResult run = runWriting(request(FOUR).build(), writes, timeline);
 
         // Then each tag was moved by one write, no imagetools create ran, and each tag was read back
         assertThat(run.published()).isTrue();
         assertThat(writes).containsExactlyInAnyOrder(REPO + ":1.0", REPO + ":latest");
         assertThat(docker.creates()).isEmpty();
         assertThat(docker.runner.callsWith("--raw", REPO + ":1.0")).hasSize(2);
-        assertThat(agent.timeline().spans()).extracting(io.multiarch.timeline.Timeline.Span::phase)
+        assertThat(timeline.spans()).extracting(io.multiarch.timeline.Timeline.Span::phase)
                 .contains("batch 1: buildx build", "publish", "publish: move 1.0", "publish: read back latest");
+    }
+
+    @Test
+    void shouldComposeTheIndexItselfWhenTheRegistryWritesAndNoBatchIndexFits() throws Exception {
+        // Given platforms built one by one, and a registry client that writes
+        List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        // When
+        RunResult run = runWriting(request(FOUR).batch(false).build(), writes, io.multiarch.timeline.Timeline.NONE);
+
+        // Then no imagetools process composed or moved anything: the index lists each platform's image by digest
+        assertThat(run.published()).isTrue();
+        assertThat(docker.creates()).isEmpty();
+        assertThat(writes).hasSize(2);
+        Manifest index = Manifest.parse(docker.served("1.0"));
+        assertThat(index.mediaType()).isEqualTo("application/vnd.oci.image.index.v1+json");
+        assertThat(index.imageEntries()).hasSize(4).allSatisfy(d -> {
+            Platform p = d.platform().toPlatform().orElseThrow();
+            assertThat(d.digest()).isEqualTo(FakeDocker.digestOf(p));
+            assertThat(d.size()).isPositive();
+        });
+        assertThat(run.publish().indexDigest()).isEqualTo(Manifest.digestOf(docker.served("1.0")));
+        assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.multiarch.process.OutputListener;
 import io.multiarch.timeline.Timeline;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -130,10 +131,20 @@ public final class BuildProgress implements OutputListener {
      * Whether the build failed only while pushing: every failed step is a push ({@code pushing … with docker}), so
      * the image itself was built. The docker driver pushes a multi-platform image a second time through the daemon,
      * which PUTs every platform's manifest to the same tag at once; some registries answer that with a transient
-     * error (registry 2.8's filesystem driver: 500 on a HEAD of the tag).
+     * error (registry 2.8's filesystem driver: 500 on a HEAD of the tag). Cache imports that failed (a cache ref
+     * that does not exist yet) do not count: they never fail a build.
      */
     public synchronized boolean failedOnlyWhilePushing() {
-        return !failed.isEmpty() && failed.stream().allMatch(id -> isPushStep(names.get(id)));
+        List<Integer> relevant = failed.stream().filter(id -> !isCacheImport(names.get(id))).toList();
+        return !relevant.isEmpty() && relevant.stream().allMatch(id -> isPushStep(names.get(id)));
+    }
+
+    /**
+     * A registry cache that cannot be imported ({@code importing cache manifest from …}, e.g. a cache ref that does
+     * not exist yet: in a batch, the per-platform refs) is marked {@code ERROR} by BuildKit but never fails a build.
+     */
+    private static boolean isCacheImport(String name) {
+        return name != null && name.startsWith("importing cache manifest from ");
     }
 
     private static boolean isPushStep(String name) {

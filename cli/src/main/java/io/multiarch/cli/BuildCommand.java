@@ -544,7 +544,7 @@ final class BuildCommand implements Callable<Integer> {
                 plan.tasks().stream().map(t -> "sha256:<" + t.platform().slug() + ">").toList());
         out.println("[publish] only when every required platform passed (a batch's own index published as it is when it "
                 + "lists exactly the platforms that passed, else composed with --dry-run first; every tag recorded, then "
-                + "moved and read back, group by group; the CLI moves and reads tags over the registry's HTTP API where "
+                + "moved and read back; the CLI moves and reads tags over the registry's HTTP API where "
                 + "it can, which is what these commands do):");
         publish.forEach(c -> out.println("  " + c.display()));
         out.flush();

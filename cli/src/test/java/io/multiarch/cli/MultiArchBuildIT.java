@@ -142,7 +142,9 @@ class MultiArchBuildIT {
             assertThat(span.path("end").asDouble()).as(span.toString()).isGreaterThanOrEqualTo(span.path("start").asDouble());
             phases.putIfAbsent(span.path("phase").asText(), new double[] {span.path("start").asDouble(), span.path("end").asDouble()});
         }
-        assertThat(phases).containsKeys("jvm start (process start to main)", "toolchain probe", "batch 1: buildx build",
+        // (the probe runs before the build, or beside it when an earlier run's probe is remembered)
+        assertThat(phases.keySet()).anyMatch(p -> p.startsWith("toolchain probe"));
+        assertThat(phases).containsKeys("jvm start (process start to main)", "batch 1: buildx build",
                 "batch 1: read the pushed index", "linux/s390x: test", "publish", "publish: read every tag before",
                 "publish: move v1", "publish: move latest", "publish: read back v1", "publish: read back latest");
         assertThat(phases.get("publish")[0]).isGreaterThanOrEqualTo(phases.get("batch 1: buildx build")[1]);

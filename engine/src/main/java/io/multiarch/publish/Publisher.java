@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
 /**
  * The gated publish: one OCI index of every platform that passed, under every requested tag, only when every
  * required platform passed. The index is composed with {@code imagetools create --dry-run} and checked before
- * any tag moves. Then the digest each tag serves is recorded, and the tags move group by group, each read back at
+ * any tag moves. Then the digest each tag serves is recorded, and the tags move, each read back at
  * once: it must list exactly the platforms that passed (attestation entries aside) under the composed digest.
  *
  * <p>A publish that fails part way (a registry error, a failed read-back, an interruption) moves back every tag
@@ -48,9 +48,9 @@ import java.util.stream.Collectors;
  *
  * <p>What costs time is kept off the path where the guarantees allow it: an index a batch pushed already that lists
  * exactly the platforms that passed ({@link PreparedIndex}) is published as it is, without composing one; the tags
- * are read before, moved and read back in parallel within each group of the move order (tags that served an
- * index, then single manifests, then new tags: a later group starts only when the one before is moved and read
- * back); with a {@link Registry} that {@link Registry#writes() writes}, a tag is moved by one {@code PUT} of the
+ * are read before at once; the tags that served an index (each can be put back exactly) are moved and read back
+ * at once, then single manifests and new tags one at a time (a failure stops before a tag that cannot be undone
+ * moves); with a {@link Registry} that {@link Registry#writes() writes}, a tag is moved by one {@code PUT} of the
  * composed index instead of an {@code imagetools create}.
  */
 public final class Publisher {
@@ -164,34 +164,47 @@ public final class Publisher {
         List<Tag> touched = java.util.Collections.synchronizedList(new ArrayList<>());
         boolean put = registry.writes();
         try {
-            for (List<Tag> group : moveGroups(before)) {
+            Job<Tag, Tag> move = tag -> {
+                if (!before.get(tag).digest().equals(planned)) {
+                    touched.add(tag);
+                    try (Timeline.Phase phase = timeline.start("publish: move " + tag.value())) {
+                        if (put) {
+                            registry.write(request.image().withTag(tag), composed);
+                        } else if (composedStored) {
+                            run(commands.copy(planned, tag, false));
+                        } else {
+                            run(commands.createIndex(digests, tag));
+                        }
+                    }
+                }
+                String ref = request.image().withTag(tag);
+                try (Timeline.Phase phase = timeline.start("publish: read back " + tag.value())) {
+                    String raw = registry.read(ref).orElseThrow(() -> new DockerException(ref + " is not in the registry after it was moved"));
+                    check(Manifest.parse(raw), expected, ref + " as the registry serves it");
+                    String served = Manifest.digestOf(raw);
+                    if (!served.equals(planned)) {
+                        throw new DockerException(ref + " resolves to " + served + ", not the composed index " + planned);
+                    }
+                }
+                return tag;
+            };
+            List<List<Tag>> groups = moveGroups(before);
+            for (int g = 0; g < groups.size(); g++) {
+                List<Tag> group = groups.get(g);
+                boolean restorable = before.get(group.get(0)).index();
+                if (restorable) {
+                    inParallel(group, move); // every one of them can be put back exactly
+                } else {
+                    for (Tag tag : group) { // one at a time: a failure stops before the next cannot be undone
+                        if (Thread.interrupted()) {
+                            throw new InterruptedException();
+                        }
+                        move.run(tag);
+                    }
+                }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                inParallel(group, tag -> {
-                    if (!before.get(tag).digest().equals(planned)) {
-                        touched.add(tag);
-                        try (Timeline.Phase phase = timeline.start("publish: move " + tag.value())) {
-                            if (put) {
-                                registry.write(request.image().withTag(tag), composed);
-                            } else if (composedStored) {
-                                run(commands.copy(planned, tag, false));
-                            } else {
-                                run(commands.createIndex(digests, tag));
-                            }
-                        }
-                    }
-                    String ref = request.image().withTag(tag);
-                    try (Timeline.Phase phase = timeline.start("publish: read back " + tag.value())) {
-                        String raw = registry.read(ref).orElseThrow(() -> new DockerException(ref + " is not in the registry after it was moved"));
-                        check(Manifest.parse(raw), expected, ref + " as the registry serves it");
-                        String served = Manifest.digestOf(raw);
-                        if (!served.equals(planned)) {
-                            throw new DockerException(ref + " resolves to " + served + ", not the composed index " + planned);
-                        }
-                    }
-                    return tag;
-                });
             }
         } catch (IOException | IllegalStateException | InterruptedException e) {
             boolean interrupted = e instanceof InterruptedException || Thread.interrupted();

@@ -45,7 +45,10 @@ public final class HttpRegistry implements Registry {
             "application/vnd.docker.distribution.manifest.v2+json");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-    /** GETs and PUTs of a manifest are idempotent: a 5xx answer is asked again this many times. */
+    /**
+     * A GET is asked again this many times after a 5xx answer. A PUT is not: a publish that fails is rolled back and
+     * says so, as it does with imagetools.
+     */
     private static final int SERVER_ERROR_RETRIES = 2;
 
     private final HttpClient client;
@@ -131,7 +134,7 @@ public final class HttpRegistry implements Registry {
     @Override
     public Optional<String> read(String reference) throws IOException, InterruptedException {
         Ref ref = Ref.parse(reference);
-        HttpResponse<byte[]> r = send(ref, () -> HttpRequest.newBuilder(ref.manifestUri()).timeout(TIMEOUT)
+        HttpResponse<byte[]> r = send(ref, SERVER_ERROR_RETRIES, () -> HttpRequest.newBuilder(ref.manifestUri()).timeout(TIMEOUT)
                 .header("Accept", ACCEPT).GET());
         if (r.statusCode() == 404) {
             return Optional.empty();
@@ -167,7 +170,7 @@ public final class HttpRegistry implements Registry {
         String mediaType = Optional.ofNullable(Json.MAPPER.readTree(manifest).get("mediaType")).map(JsonNode::asText)
                 .orElse("application/vnd.oci.image.index.v1+json");
         byte[] body = manifest.getBytes(StandardCharsets.UTF_8);
-        HttpResponse<byte[]> r = send(ref, () -> HttpRequest.newBuilder(ref.manifestUri()).timeout(TIMEOUT)
+        HttpResponse<byte[]> r = send(ref, 0, () -> HttpRequest.newBuilder(ref.manifestUri()).timeout(TIMEOUT)
                 .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw new IOException("PUT " + ref.manifestUri() + " answered " + r.statusCode() + ": " + brief(r));
@@ -178,11 +181,11 @@ public final class HttpRegistry implements Registry {
         HttpRequest.Builder create();
     }
 
-    /** Sends a request, answering an authentication challenge once, asking again on a 5xx. */
-    private HttpResponse<byte[]> send(Ref ref, RequestFactory factory) throws IOException, InterruptedException {
+    /** Sends a request, answering an authentication challenge once, asking again on a 5xx up to {@code retries} times. */
+    private HttpResponse<byte[]> send(Ref ref, int retries, RequestFactory factory) throws IOException, InterruptedException {
         String key = ref.apiHost() + "/" + ref.repository();
         HttpResponse<byte[]> r = null;
-        for (int attempt = 0; attempt <= SERVER_ERROR_RETRIES; attempt++) {
+        for (int attempt = 0; attempt <= retries; attempt++) {
             r = sendOnce(factory, authorizations.get(key));
             if (r.statusCode() == 401) {
                 authorizations.put(key, authorize(ref, r));

@@ -128,6 +128,16 @@ class HttpRegistryTest {
     }
 
     @Test
+    void shouldNotPutAgainAfterAServerError() {
+        // a failed PUT fails the publish, which moves its tags back and says so, as with imagetools
+        failNext.set(1);
+
+        assertThatThrownBy(() -> registry().write(host + "/demo/hello:latest", INDEX)).hasMessageContaining("answered 500");
+        assertThat(requests).hasSize(1);
+        assertThat(manifests).isEmpty();
+    }
+
+    @Test
     void shouldFailWhenServerErrorsPersist() {
         failNext.set(10);
 

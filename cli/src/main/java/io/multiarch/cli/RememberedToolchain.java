@@ -70,21 +70,32 @@ final class RememberedToolchain {
      * run natively there; empty otherwise (nothing kept, or a platform whose measurement it lacks).
      */
     Optional<Toolchain> recall(Collection<Platform> platforms) {
+        Optional<Kept> kept = read();
+        if (kept.isEmpty()) {
+            return Optional.empty();
+        }
+        Toolchain t = kept.get().toolchain();
+        for (Platform p : Toolchain.nativeCandidates(t.serverArchitecture())) {
+            if (platforms.contains(p) && !kept.get().measured().contains(p)) {
+                return Optional.empty();
+            }
+        }
+        return t.builder().isEmpty() || t.driver().isEmpty() ? Optional.empty() : Optional.of(t);
+    }
+
+    /** What the file holds: the toolchain, and the platforms whose native measurement it has. */
+    private record Kept(Toolchain toolchain, Set<Platform> measured) {
+    }
+
+    private Optional<Kept> read() {
         try (java.io.Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             java.util.Properties n = new java.util.Properties();
             n.load(in);
-            Set<Platform> nativePlatforms = platforms(n.getProperty("nativePlatforms", ""));
-            Set<Platform> measured = platforms(n.getProperty("measured", ""));
             Toolchain t = new Toolchain(n.getProperty("clientVersion", ""), n.getProperty("serverVersion", ""),
                     n.getProperty("buildxVersion", ""), n.getProperty("builder", ""), n.getProperty("driver", ""),
-                    n.getProperty("serverArchitecture", ""), nativePlatforms, Boolean.parseBoolean(n.getProperty("containerdStore")),
-                    Boolean.parseBoolean(n.getProperty("pushByDigest")));
-            for (Platform p : Toolchain.nativeCandidates(t.serverArchitecture())) {
-                if (platforms.contains(p) && !measured.contains(p)) {
-                    return Optional.empty();
-                }
-            }
-            return t.builder().isEmpty() || t.driver().isEmpty() ? Optional.empty() : Optional.of(t);
+                    n.getProperty("serverArchitecture", ""), platforms(n.getProperty("nativePlatforms", "")),
+                    Boolean.parseBoolean(n.getProperty("containerdStore")), Boolean.parseBoolean(n.getProperty("pushByDigest")));
+            return Optional.of(new Kept(t, platforms(n.getProperty("measured", ""))));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -101,8 +112,23 @@ final class RememberedToolchain {
     }
 
     /** Keeps a toolchain just probed for {@code platforms} (which of them it measured). Never throws. */
-    void remember(Toolchain t, Collection<Platform> platforms) {
+    void remember(Toolchain probed, Collection<Platform> platforms) {
         try {
+            Set<Platform> measured = new java.util.TreeSet<>();
+            Toolchain.nativeCandidates(probed.serverArchitecture()).stream().filter(platforms::contains).forEach(measured::add);
+            Set<Platform> nativePlatforms = new HashSet<>(probed.nativePlatforms());
+            // measurements of other platforms kept by earlier runs of the same toolchain stay (a run of 3 platforms
+            // does not make the next run of 10 probe first again)
+            Optional<Kept> before = read();
+            if (before.isPresent() && sameFor(before.get().toolchain(), probed, List.of())) {
+                for (Platform p : before.get().measured()) {
+                    if (measured.add(p) && before.get().toolchain().nativePlatforms().contains(p)) {
+                        nativePlatforms.add(p);
+                    }
+                }
+            }
+            Toolchain t = new Toolchain(probed.clientVersion(), probed.serverVersion(), probed.buildxVersion(), probed.builder(),
+                    probed.driver(), probed.serverArchitecture(), nativePlatforms, probed.containerdStore(), probed.pushByDigest());
             java.util.Properties n = new java.util.Properties();
             n.setProperty("clientVersion", t.clientVersion());
             n.setProperty("serverVersion", t.serverVersion());
@@ -111,8 +137,7 @@ final class RememberedToolchain {
             n.setProperty("driver", t.driver());
             n.setProperty("serverArchitecture", t.serverArchitecture());
             n.setProperty("nativePlatforms", String.join(",", t.nativePlatforms().stream().map(Platform::toString).sorted().toList()));
-            n.setProperty("measured", String.join(",", Toolchain.nativeCandidates(t.serverArchitecture()).stream()
-                    .filter(platforms::contains).map(Platform::toString).toList()));
+            n.setProperty("measured", String.join(",", measured.stream().map(Platform::toString).toList()));
             n.setProperty("containerdStore", String.valueOf(t.containerdStore()));
             n.setProperty("pushByDigest", String.valueOf(t.pushByDigest()));
             Files.createDirectories(file.getParent());

@@ -66,6 +66,21 @@ class RememberedToolchainTest {
     }
 
     @Test
+    void shouldKeepTheMeasurementsOfEarlierRunsOfTheSameToolchain() {
+        RememberedToolchain memory = memory(Map.of(), "boot-1");
+        Toolchain with386 = new Toolchain("28.2.2", "26.1.5", "0.13.1", "default", "docker", "amd64", Set.of(Platform.AMD64), true, false);
+        memory.remember(with386, List.of(Platform.AMD64, Platform.I386)); // 386 measured: emulated
+        memory.remember(PROBED, List.of(Platform.AMD64)); // a later run of amd64 only
+
+        assertThat(memory.recall(List.of(Platform.AMD64, Platform.I386))).contains(PROBED);
+
+        // another toolchain starts over
+        memory.remember(new Toolchain("28.2.2", "27.0.0", "0.13.1", "default", "docker", "amd64", Set.of(Platform.AMD64), true, false),
+                List.of(Platform.AMD64));
+        assertThat(memory.recall(List.of(Platform.AMD64, Platform.I386))).isEmpty();
+    }
+
+    @Test
     void shouldForget() {
         RememberedToolchain memory = memory(Map.of(), "boot-1");
         memory.remember(PROBED, List.of(Platform.AMD64));

@@ -52,8 +52,8 @@ FIXED = [
     ("fixed:long", "1b. Fixed cost, long build", 0.5),
 ]
 
-PHASES = ["wall", "until-build", "jvm-start", "probe", "probe-on-path", "buildx-build", "cache-import",
-          "cache-export", "after-build", "publish", "slowest-test"]
+PHASES = ["wall", "buildx-build", "cache-import", "cache-export", "outside", "after-build", "publish", "slowest-test",
+          "probe", "probe-on-path"]
 
 
 def read_raw(path):
@@ -67,6 +67,8 @@ def read_raw(path):
                 key, _, value = line[2:].partition(": ")
                 if key == "retried":
                     meta.setdefault("retries", []).append(value)
+                elif key == "note":
+                    meta.setdefault("notes", []).append(value)
                 else:
                     meta[key] = value
                 continue
@@ -92,6 +94,9 @@ def main(raw_path, out_path):
     w("Every figure is B / A, measured in pairs run back to back in the same suite run (A, B, A, B, …); "
       "the ratio is taken within each pair, and the table gives the median, min and max over the pairs. "
       f"{meta.get('runs', '?')} pairs per comparison.")
+    for note in meta.get("notes", []):
+        w("")
+        w(f"Note: {note}.")
     w("")
     w("## Machine")
     w("")
@@ -191,20 +196,22 @@ def main(raw_path, out_path):
         w("")
         w("## Where the CLI's time goes (median seconds per run)")
         w("")
-        w("From each run's `--timeline` in report.json (seconds from the start of the process). `until-build`: from the "
-          "process start to the start of the CLI's `buildx build` (the critical path before it: JVM start, arguments, "
-          "plan; the toolchain probe runs beside the build when an earlier run's probe is remembered); `probe`: the "
-          "toolchain probe's own length, `probe-on-path`: what of it something waited for (all of it when the build "
-          "started after it, else what of it outlasted the build); `cache-import` "
-          "and `cache-export`: BuildKit's steps importing and exporting the registry cache, inside `buildx-build`; "
-          "`after-build`: from the end of the build to the end of the process (index read, image sizes, tests, publish "
-          "with its read-back of every tag, reports, JVM exit); `publish`: `publishSeconds`. A dash: not recorded.")
+        w("From each run's `--timeline` in report.json (bench/phases.py), durations between its phases only. "
+          "`buildx-build`: the CLI's `docker buildx build`, with BuildKit's steps `cache-import` (importing the registry "
+          "caches, first to last) and `cache-export` (exporting the set's cache) inside it; `outside`: the wall time "
+          "outside the span from the build's start to the end of the publish, i.e. everything before the build starts "
+          "(JVM start, arguments, plan, anything that waited for the toolchain probe) plus writing the reports and the "
+          "JVM's exit; `after-build`: from the end of the build to the end of the publish (index read, image sizes, "
+          "tests, publish with the read-back of every tag); `publish`: `publishSeconds`, part of it; `probe`: the "
+          "toolchain probe's own length, beside the build when an earlier run's probe is remembered, and "
+          "`probe-on-path`: what of it anything waited for. The last column is the fixed cost, `outside` + "
+          "`after-build`. A dash: not recorded.")
         w("")
         w("| comparison | " + " | ".join(PHASES) + " | wall − buildx-build |")
         w("|---" * (len(PHASES) + 2) + "|")
         for cid, cells in phase_rows:
             fmt_cells = " | ".join("—" if c is None else f"{c:.2f}" for c in cells)
-            fixed = "—" if cells[5] is None else f"{cells[0] - cells[5]:.2f}"
+            fixed = "—" if cells[1] is None else f"{cells[0] - cells[1]:.2f}"
             w(f"| {cid} | {fmt_cells} | {fixed} |")
     w("")
     with open(out_path, "w") as f:

@@ -154,43 +154,10 @@ overhead_cli_fresh() {
     record_cli_phases "$comparison" "$round" "$(tail -1 "$RAW" | cut -f4)" "$report"
 }
 
-# Where the CLI's wall time goes, from its report.json and its timeline (notes in results.md, and the fixed
-# cost: the wall time outside the CLI's buildx build).
+# Where the CLI's wall time goes, from its report.json and its timeline (bench/phases.py: the table of
+# results.md, and the fixed cost, the wall time outside the CLI's buildx build).
 record_cli_phases() { # COMPARISON ROUND WALL REPORT_DIR
-    python3 - "$@" >>"$RAW" <<'PY'
-import json, sys
-comparison, round_, wall, report = sys.argv[1:5]
-wall = float(wall)
-r = json.load(open(report + "/report.json"))
-spans = r.get("timeline", [])
-def span(pred):
-    hits = [s for s in spans if pred(s["phase"])]
-    return (min(s["start"] for s in hits), max(s["end"] for s in hits)) if hits else None
-build = span(lambda p: p == "batch 1: buildx build") or span(lambda p: p.endswith(": buildx build"))
-probe = span(lambda p: p.startswith("toolchain probe"))
-jvm = span(lambda p: p.startswith("jvm start"))
-export = span(lambda p: p.startswith("batch 1: buildkit #") and "exporting cache to registry" in p)
-imports = span(lambda p: p.startswith("batch 1: buildkit #") and "importing cache manifest" in p)
-phases = {"wall": wall, "report-total": r["totalSeconds"], "publish": r["publishSeconds"] or 0,
-          "slowest-build": max(p["buildSeconds"] or 0 for p in r["platforms"]),
-          "push": max(p.get("pushSeconds") or 0 for p in r["platforms"]),
-          "slowest-test": max(p.get("testSeconds") or 0 for p in r["platforms"])}
-if build:
-    # the probe costs time only where something waits for it: the build (probed first), or the publish (a probe
-    # beside the build that ends after it)
-    on_path = 0
-    if probe:
-        on_path = probe[1] - probe[0] if probe[1] <= build[0] else max(0, probe[1] - build[1])
-    phases.update({"jvm-start": jvm[1] - jvm[0] if jvm else 0, "until-build": build[0],
-                   "buildx-build": build[1] - build[0], "after-build": wall - build[1],
-                   "probe": probe[1] - probe[0] if probe else 0,
-                   "probe-on-path": on_path,
-                   "cache-import": imports[1] - imports[0] if imports else 0,
-                   "cache-export": export[1] - export[0] if export else 0})
-    print(f"fixed:{comparison}\t{round_}\tB\t{wall - (build[1] - build[0]):.3f}\ts")
-for name, seconds in phases.items():
-    print(f"phases:{comparison}:{name}\t{round_}\tB\t{seconds:.3f}\ts")
-PY
+    python3 "$BENCH/phases.py" "$@" >>"$RAW"
 }
 
 figure_overhead() {

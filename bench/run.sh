@@ -6,10 +6,12 @@
 #   bench/run.sh overhead footprint   # only some figures (results.md then shows only those)
 #   RUNS=2 WORK_MB=16 OUT=/tmp/r.md RAW=/tmp/r.tsv bench/run.sh   # try the harness (numbers meaningless)
 #
-# Figures: overhead parallel cold publish cross footprint (see bench/README.md).
+# Figures: overhead long parallel cold publish cross footprint (see bench/README.md).
 # Settings (environment): RUNS pairs per comparison (default 5, at least 5 for real numbers),
 # WORK_MB size of the CPU-bound step (default 256: about 2 s natively here), FRESH_MB its size in
-# the overhead comparison where it really runs (default 32: it runs under QEMU on most platforms), JAR the CLI
+# the overhead comparison where it really runs (default 32: it runs under QEMU on most platforms), LONG_MB its size
+# in the long build (default 1024: about a minute on 3 platforms here), LONG_RUNS pairs of the long build (default 3),
+# JAR the CLI
 # (default: a private copy of cli/target/multiarch.jar), REGISTRY (default 127.0.0.1:5000),
 # OUT the results (default bench/results.md), RAW the raw data (default bench/results-raw.tsv).
 set -euo pipefail
@@ -19,13 +21,15 @@ ROOT="$(dirname "$BENCH")"
 RUNS="${RUNS:-5}"
 WORK_MB="${WORK_MB:-256}"
 FRESH_MB="${FRESH_MB:-32}"
+LONG_MB="${LONG_MB:-1024}"
+LONG_RUNS="${LONG_RUNS:-3}"
 REGISTRY="${REGISTRY:-127.0.0.1:5000}"
 OUT="${OUT:-$BENCH/results.md}"
 RAW="${RAW:-$BENCH/results-raw.tsv}"
 WORK="$(mktemp -d /tmp/multiarch-bench.XXXXXX)"   # logs and the CLI's reports of this run
 LOG="$WORK/bench.log"
 FIGURES=("$@")
-[ ${#FIGURES[@]} -gt 0 ] || FIGURES=(overhead parallel cold publish cross footprint)
+[ ${#FIGURES[@]} -gt 0 ] || FIGURES=(overhead long parallel cold publish cross footprint)
 
 IMAGE_CTX="$BENCH/image"
 CROSS_CTX="$ROOT/examples/cross"
@@ -85,9 +89,9 @@ timed() { # COMPARISON ROUND SIDE COMMAND…
 # RUNS rounds of A then B (A, B, A, B, …): `pairs COMPARISON FUNCTION_A FUNCTION_B`. Each function
 # gets COMPARISON ROUND SIDE and records one value for them.
 pairs() {
-    local comparison="$1" a="$2" b="$3" round
-    for round in $(seq 1 "$RUNS"); do
-        say "$comparison: round $round/$RUNS"
+    local comparison="$1" a="$2" b="$3" round n="${PAIRS:-$RUNS}"
+    for round in $(seq 1 "$n"); do
+        say "$comparison: round $round/$n"
         "$a" "$comparison" "$round" A
         "$b" "$comparison" "$round" B
     done
@@ -95,6 +99,8 @@ pairs() {
 
 # The CLI as users run it: bin/multiarch (java -jar with its class-data-sharing archive) on $JAR.
 cli() { run env MULTIARCH_JAR="$JAR" "$ROOT/bin/multiarch" build "$@"; }
+# The CLI with its timeline in report.json (where the time goes); --timeline only prints and records it.
+cli_timed() { cli "$@" --timeline; }
 prune() { run docker buildx prune -af; }
 # A fresh SEED per run, so that the CPU-bound step really runs (it is part of that step's cache key).
 seed() { echo "$RUN_ID-$1-$2-$3"; }
@@ -103,7 +109,8 @@ cache_hits_of_last_command() { awk '/^\+ /{n=0} / #[0-9]+ CACHED/{n++} END{print
 
 # --- 1. Overhead -----------------------------------------------------------------------------
 # The CLI (build+publish; build+test+publish) against the buildx one-liner that builds and pushes
-# every platform at once, then publishes an index with imagetools. Warm caches on both sides.
+# every platform at once, then publishes an index with imagetools. Warm caches on both sides, except in
+# the "fresh" comparison, where the CPU-bound step really runs on both sides (the goal's row).
 oneliner() {
     run docker buildx build --platform "$OV_PLATFORMS" --provenance=false --push \
         --build-arg WORK_MB="$WORK_MB" -t "$OV_REPO:oneliner" "$IMAGE_CTX" &&
@@ -111,7 +118,7 @@ oneliner() {
 }
 cli_overhead() { # REPORT_DIR [--test …]
     local report="$1"; shift
-    cli "$IMAGE_CTX" --image "$OV_REPO" --platforms "$OV_PLATFORMS" --tag cli \
+    cli_timed "$IMAGE_CTX" --image "$OV_REPO" --platforms "$OV_PLATFORMS" --tag cli \
         --build-arg WORK_MB="$WORK_MB" --report "$report" "$@"
 }
 overhead_oneliner() { timed "$1" "$2" "$3" oneliner; }
@@ -123,37 +130,34 @@ overhead_cli() { # COMPARISON ROUND SIDE [--test …]
 }
 overhead_cli_build() { overhead_cli "$@"; }
 overhead_cli_test() { overhead_cli "$@" --test bench-test; }
-overhead_cli_nobatch() { overhead_cli "$@" --no-batch; }
 overhead_cli_nocache() { overhead_cli "$@" --no-registry-cache; }
-# The same comparison with the CPU-bound step really executed on both sides (a fresh SEED per run,
-# FRESH_MB MiB per platform): the build itself, not only the fixed costs around it.
-oneliner_fresh() { # SEED
+# The comparison with the CPU-bound step really executed on both sides (a fresh SEED per run, MB MiB per
+# platform): the build itself, not only the fixed costs around it. The one-liner's buildx build is timed on
+# its own too, so that its fixed cost (the rest: imagetools create, client starts) is known.
+oneliner_fresh() { # SEED MB
+    local t0; t0=$(now)
     run docker buildx build --platform "$OV_PLATFORMS" --provenance=false --push \
-        --build-arg WORK_MB="$FRESH_MB" --build-arg SEED="$1" -t "$OV_REPO:oneliner" "$IMAGE_CTX" &&
+        --build-arg WORK_MB="$2" --build-arg SEED="$1" -t "$OV_REPO:oneliner" "$IMAGE_CTX" || return 1
+    since "$t0" >"$WORK/oneliner-build-seconds"
     run docker buildx imagetools create -t "$OV_REPO:oneliner-idx" "$OV_REPO:oneliner"
 }
-overhead_oneliner_fresh() { timed "$1" "$2" "$3" oneliner_fresh "$(seed "$1" "$2" "$3")"; }
+overhead_oneliner_fresh() { # COMPARISON ROUND SIDE
+    timed "$1" "$2" "$3" oneliner_fresh "$(seed "$1" "$2" "$3")" "${OV_MB:-$FRESH_MB}"
+    local wall; wall="$(tail -1 "$RAW" | cut -f4)"
+    record "fixed:$1" "$2" A "$(awk -v w="$wall" -v b="$(cat "$WORK/oneliner-build-seconds")" 'BEGIN { printf "%.3f", w - b }')" s
+}
 overhead_cli_fresh() {
     local comparison="$1" round="$2" side="$3"
     local report="$WORK/report-$comparison-$round"
-    timed "$comparison" "$round" "$side" cli "$IMAGE_CTX" --image "$OV_REPO" --platforms "$OV_PLATFORMS" --tag cli \
-        --build-arg WORK_MB="$FRESH_MB" --build-arg SEED="$(seed "$comparison" "$round" "$side")" --report "$report"
+    timed "$comparison" "$round" "$side" cli_timed "$IMAGE_CTX" --image "$OV_REPO" --platforms "$OV_PLATFORMS" --tag cli \
+        --build-arg WORK_MB="${OV_MB:-$FRESH_MB}" --build-arg SEED="$(seed "$comparison" "$round" "$side")" --report "$report"
     record_cli_phases "$comparison" "$round" "$(tail -1 "$RAW" | cut -f4)" "$report"
 }
 
-# Where the CLI's wall time goes, from its report.json (notes in results.md, not a comparison).
+# Where the CLI's wall time goes, from its report.json and its timeline (bench/phases.py: the table of
+# results.md, and the fixed cost, the wall time outside the CLI's buildx build).
 record_cli_phases() { # COMPARISON ROUND WALL REPORT_DIR
-    python3 - "$@" >>"$RAW" <<'PY'
-import json, sys
-comparison, round_, wall, report = sys.argv[1:5]
-r = json.load(open(report + "/report.json"))
-phases = {"wall": float(wall), "report-total": r["totalSeconds"], "publish": r["publishSeconds"] or 0,
-          "slowest-build": max(p["buildSeconds"] or 0 for p in r["platforms"]),
-          "push": max(p.get("pushSeconds") or 0 for p in r["platforms"]),
-          "slowest-test": max(p.get("testSeconds") or 0 for p in r["platforms"])}
-for name, seconds in phases.items():
-    print(f"phases:{comparison}:{name}\t{round_}\tB\t{seconds:.3f}\ts")
-PY
+    python3 "$BENCH/phases.py" "$@" >>"$RAW"
 }
 
 figure_overhead() {
@@ -165,13 +169,23 @@ figure_overhead() {
         oneliner
         cli_overhead "$WORK/warm-$n"
         cli_overhead "$WORK/warm-$n" --test bench-test
-        cli_overhead "$WORK/warm-$n" --no-batch
+        pairs "overhead-$n-fresh" overhead_oneliner_fresh overhead_cli_fresh
         pairs "overhead-$n-build" overhead_oneliner overhead_cli_build
         pairs "overhead-$n-test" overhead_oneliner overhead_cli_test
         pairs "overhead-$n-nocache" overhead_oneliner overhead_cli_nocache
-        pairs "overhead-$n-nobatch" overhead_oneliner overhead_cli_nobatch
-        pairs "overhead-$n-fresh" overhead_oneliner_fresh overhead_cli_fresh
     done
+}
+
+# --- 1b. A long build ------------------------------------------------------------------------
+# The same comparison on a build of about a minute or more (LONG_MB MiB hashed per platform, 3 platforms of
+# which 2 emulated, a fresh SEED per run): the default CLI against the one-liner, LONG_RUNS pairs.
+figure_long() {
+    OV_REPO="$REGISTRY/bench/long"; OV_PLATFORMS="$P3"; OV_MB="$LONG_MB"
+    say "long: warming (untimed, the small step)"
+    oneliner
+    cli_overhead "$WORK/warm-long"
+    PAIRS="$LONG_RUNS" pairs long overhead_oneliner_fresh overhead_cli_fresh
+    unset OV_MB
 }
 
 # --- 2. Parallelism --------------------------------------------------------------------------
@@ -259,7 +273,7 @@ figure_footprint() {
 
 # --- main ------------------------------------------------------------------------------------
 for f in "${FIGURES[@]}"; do
-    declare -F "figure_$f" >/dev/null || { echo "unknown figure '$f' (overhead parallel cold publish cross footprint)" >&2; exit 2; }
+    declare -F "figure_$f" >/dev/null || { echo "unknown figure '$f' (overhead long parallel cold publish cross footprint)" >&2; exit 2; }
 done
 docker info >/dev/null 2>&1 || { echo "docker does not answer: start the toolchain (scripts/toolchain.sh)" >&2; exit 3; }
 # A private copy of the jar, so that a rebuild elsewhere does not change it in the middle of a run.
@@ -279,6 +293,8 @@ SUITE_T0=$(now)
     echo "# runs: $RUNS"
     echo "# work_mb: $WORK_MB"
     echo "# fresh_mb: $FRESH_MB"
+    echo "# long_mb: $LONG_MB"
+    echo "# long_runs: $LONG_RUNS"
     echo "# cores: $(nproc)"
     echo "# cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
     echo "# memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"

@@ -18,9 +18,15 @@ import io.multiarch.process.LocalCommandRunner;
 import io.multiarch.process.LocalFileAccess;
 import io.multiarch.process.OutputListener;
 import io.multiarch.publish.Publisher;
+import io.multiarch.registry.FallbackRegistry;
+import io.multiarch.registry.HttpRegistry;
+import io.multiarch.registry.ImagetoolsRegistry;
+import io.multiarch.registry.Registry;
+import io.multiarch.timeline.Timeline;
 import io.multiarch.report.ConsoleTable;
 import io.multiarch.report.ReportFiles;
 import io.multiarch.report.ReportWriter;
+import io.multiarch.report.TimelineTable;
 import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.InvalidRequestException;
@@ -166,6 +172,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Where report.json, report.html and junit/ go (default: ${DEFAULT-VALUE}).", defaultValue = "multiarch-report")
     Path reportDir;
 
+    @Option(names = "--timeline", description = "Print when each phase of the run started and ended (JVM start, toolchain probe, "
+            + "build steps, tests, publish, reports), and write it to report.json as 'timeline'.")
+    boolean showTimeline;
+
     @Option(names = "--dry-run", description = "Print every platform's exact commands and run nothing.")
     boolean dryRun;
 
@@ -233,12 +243,136 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private int build(BuildRequest request, LocalCommandRunner runner, DockerCli dockerCli, OutputListener console,
-                      PrintWriter out, PrintWriter err, Signals signals,
-                      AtomicReference<java.util.function.Consumer<String>> current) {
-        Toolchain toolchain;
+    /** A timeline whose origin is the start of this process (the JVM's start is its first phase). */
+    static Timeline processTimeline() {
+        long now = System.nanoTime();
+        long age = processAgeNanos().orElseGet(() -> {
+            java.time.Instant started = ProcessHandle.current().info().startInstant().orElse(java.time.Instant.now());
+            return Math.max(0, java.time.Duration.between(started, java.time.Instant.now()).toNanos());
+        });
+        Timeline timeline = new Timeline(now - age);
+        timeline.add("jvm start (process start to main)", now - age, Math.min(Main.mainEntered, now));
+        return timeline;
+    }
+
+    /**
+     * How long this process has run, from the kernel's own clock since boot: {@code /proc/uptime} now minus the
+     * process's start in {@code /proc/self/stat} (clock ticks, 100 a second), to about 10 ms.
+     * {@link ProcessHandle.Info#startInstant()} adds the boot time, which Linux gives in whole seconds: up to a second
+     * off. Empty where {@code /proc} does not say.
+     */
+    static java.util.OptionalLong processAgeNanos() {
         try {
-            toolchain = ToolchainProbe.probe(dockerCli, request.platforms().stream().filter(p -> !endpointMap.containsKey(p)).toList());
+            String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long startTicks = Long.parseLong(fields[19]); // field 22 of stat; fields[0] is field 3
+            double uptime = Double.parseDouble(java.nio.file.Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+            long age = (long) (uptime * 1e9) - startTicks * 10_000_000L;
+            return age >= 0 ? java.util.OptionalLong.of(age) : java.util.OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /** A registry made on another thread: the run starts at once, and the first question waits for it. */
+    static Registry deferred(java.util.concurrent.CompletableFuture<Registry> made) {
+        return new Registry() {
+            @Override
+            public java.util.Optional<String> read(String reference) throws IOException, InterruptedException {
+                return made.join().read(reference);
+            }
+
+            @Override
+            public boolean writes() {
+                return made.join().writes();
+            }
+
+            @Override
+            public void write(String reference, String manifest) throws IOException, InterruptedException {
+                made.join().write(reference, manifest);
+            }
+        };
+    }
+
+    /** The local machine's registry access: HTTP itself, falling back to imagetools; imagetools alone behind a proxy. */
+    static Registry localRegistry(DockerCli dockerCli, OutputListener console) {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.putAll(dockerCli.env());
+        ImagetoolsRegistry imagetools = new ImagetoolsRegistry(dockerCli);
+        if (HttpRegistry.proxied(env)) {
+            return imagetools;
+        }
+        return new FallbackRegistry(new HttpRegistry(HttpRegistry.dockerConfigDir(env), new LocalCommandRunner()), imagetools, console);
+    }
+
+    private int build(BuildRequest request, LocalCommandRunner runner, DockerCli dockerCli, OutputListener console,
+                      PrintWriter out, PrintWriter err, Signals signals, AtomicReference<java.util.function.Consumer<String>> current) {
+        Timeline timeline = processTimeline();
+        timeline.add("arguments, validation, signal handlers", Main.mainEntered, System.nanoTime());
+        // containers of dead runs are removed beside the probe and the build: nothing of this run depends on it
+        Thread orphans = new Thread(() -> {
+            try (Timeline.Phase phase = timeline.start("remove containers of dead runs")) {
+                Orphans.remove(dockerCli, console);
+            }
+        }, "multiarch-orphans");
+        orphans.setDaemon(true);
+        orphans.start();
+        // the registry client is made and connects beside the probe, so that reading the pushed index later finds it ready
+        java.util.concurrent.CompletableFuture<Registry> registry = new java.util.concurrent.CompletableFuture<>();
+        Thread prepare = new Thread(() -> {
+            try (Timeline.Phase phase = timeline.start("registry client: connect")) {
+                Registry r = localRegistry(dockerCli, console);
+                registry.complete(r);
+                r.prepare(request.image().fullName());
+            } catch (RuntimeException e) {
+                registry.complete(new ImagetoolsRegistry(dockerCli));
+            }
+        }, "multiarch-registry");
+        prepare.setDaemon(true);
+        prepare.start();
+        localRegistry = registry;
+        try {
+            return build(request, runner, dockerCli, console, out, err, signals, current, timeline);
+        } finally {
+            try {
+                orphans.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private int build(BuildRequest request, LocalCommandRunner runner, DockerCli dockerCli, OutputListener console,
+                      PrintWriter out, PrintWriter err, Signals signals, AtomicReference<java.util.function.Consumer<String>> current,
+                      Timeline timeline) {
+        List<Platform> localPlatforms = request.platforms().stream().filter(p -> !endpointMap.containsKey(p)).toList();
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.putAll(dockerCli.env());
+        java.util.Optional<RememberedToolchain> memory = RememberedToolchain.of(docker, env, RememberedToolchain.bootId());
+        // a variant matrix publishes through its own gate (all or nothing): it starts on a toolchain probed first
+        java.util.Optional<Toolchain> assumed = endpointMap.isEmpty() && variants == null
+                ? memory.flatMap(m -> m.recall(localPlatforms)) : java.util.Optional.empty();
+        if (assumed.isPresent()) {
+            // the builds start on the toolchain as an earlier run probed it; it is probed again beside them, and the
+            // publish waits for that probe: it goes on only if the two agree
+            java.util.concurrent.CompletableFuture<Toolchain> probed = new java.util.concurrent.CompletableFuture<>();
+            Thread probing = new Thread(() -> {
+                try (Timeline.Phase phase = timeline.start("toolchain probe (beside the build)")) {
+                    probed.complete(ToolchainProbe.probe(dockerCli, localPlatforms, BootNativeMemory.forLocalDaemon(env)));
+                } catch (Exception | Error e) {
+                    probed.completeExceptionally(e);
+                }
+            }, "multiarch-probe");
+            probing.setDaemon(true);
+            probing.start();
+            out.println("toolchain (as probed before; probed again beside the build, and nothing is published unless it "
+                    + "agrees): " + assumed.get().describe());
+            return runOn(assumed.get(), java.util.Optional.of(new Recheck(probed, assumed.get(), localPlatforms, memory)), request,
+                    runner, dockerCli, console, out, err, signals, current, timeline);
+        }
+        Toolchain toolchain;
+        try (Timeline.Phase phase = timeline.start("toolchain probe")) {
+            toolchain = ToolchainProbe.probe(dockerCli, localPlatforms, BootNativeMemory.forLocalDaemon(env));
         } catch (IOException | InterruptedException e) {
             if (signals.received() != null) {
                 err.println("multiarch: " + signals.received() + " while probing the toolchain: nothing was built");
@@ -251,9 +385,57 @@ final class BuildCommand implements Callable<Integer> {
             err.println("multiarch: the docker toolchain cannot be used, nothing was built: " + e.getMessage());
             return ExitCodes.TOOLCHAIN;
         }
+        memory.ifPresent(m -> m.remember(toolchain, localPlatforms));
         out.println("toolchain: " + toolchain.describe());
-        Orphans.remove(dockerCli, console);
-        AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), toolchain, localBinfmtDir(), console);
+        return runOn(toolchain, java.util.Optional.empty(), request, runner, dockerCli, console, out, err, signals, current, timeline);
+    }
+
+    /**
+     * The probe that runs beside a build started on a remembered toolchain, and its verdict: the same toolchain
+     * (publish), another one (stop, run again), or none (stop, the toolchain cannot be used). Decided once.
+     */
+    private static final class Recheck {
+        final java.util.concurrent.CompletableFuture<Toolchain> probed;
+        final Toolchain assumed;
+        final List<Platform> platforms;
+        final java.util.Optional<RememberedToolchain> memory;
+        private boolean decided;
+        private Toolchain fresh;
+        private String failure;
+
+        Recheck(java.util.concurrent.CompletableFuture<Toolchain> probed, Toolchain assumed, List<Platform> platforms,
+                java.util.Optional<RememberedToolchain> memory) {
+            this.probed = probed;
+            this.assumed = assumed;
+            this.platforms = platforms;
+            this.memory = memory;
+        }
+
+        /** Waits for the probe; empty when it agrees, else why not. */
+        synchronized java.util.Optional<String> verdict() throws InterruptedException {
+            if (!decided) {
+                try {
+                    fresh = probed.get();
+                    memory.ifPresent(m -> m.remember(fresh, platforms));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failure = String.valueOf(e.getCause().getMessage());
+                    memory.ifPresent(RememberedToolchain::forget);
+                }
+                decided = true;
+            }
+            if (failure != null) {
+                return java.util.Optional.of("the docker toolchain cannot be used: " + failure);
+            }
+            return RememberedToolchain.sameFor(assumed, fresh, platforms) ? java.util.Optional.empty()
+                    : java.util.Optional.of("the toolchain is not the one this run started with");
+        }
+    }
+
+    private int runOn(Toolchain toolchain, java.util.Optional<Recheck> recheck, BuildRequest request, LocalCommandRunner runner,
+                      DockerCli dockerCli, OutputListener console, PrintWriter out, PrintWriter err, Signals signals,
+                      AtomicReference<java.util.function.Consumer<String>> current, Timeline timeline) {
+        AgentContext local = new AgentContext("local", dockerCli, new LocalFileAccess(), toolchain, localBinfmtDir(), console,
+                deferred(localRegistry), timeline);
         Map<Platform, AgentContext> agents = new java.util.HashMap<>();
         Map<String, AgentContext> byEndpoint = new java.util.HashMap<>();
         for (Map.Entry<Platform, String> e : endpointMap.entrySet()) {
@@ -269,7 +451,7 @@ final class BuildCommand implements Callable<Integer> {
                     out.println("endpoint " + endpoint + ": " + t.describe());
                     Orphans.remove(cli, console);
                     remote = new AgentContext(endpoint, cli, new LocalFileAccess(), t,
-                            isHost ? BinfmtTable.dirForDaemon(endpoint) : "", console);
+                            isHost ? BinfmtTable.dirForDaemon(endpoint) : "", console, local.registry(), timeline);
                     byEndpoint.put(endpoint, remote);
                 } catch (IOException | InterruptedException ex) {
                     if (signals.received() != null) {
@@ -293,7 +475,7 @@ final class BuildCommand implements Callable<Integer> {
             }
         }
         if (variants != null) {
-            return buildVariants(p -> agents.getOrDefault(p, local), local, console, out, err, signals, current);
+            return buildVariants(p -> agents.getOrDefault(p, local), local, console, out, err, signals, current, timeline);
         }
         RunPlan plan = RunPlan.of(request, nativePlatforms, RunPlan.newRunId());
         out.println("run " + plan.runId() + ": " + plan.tasks().size() + " platform(s), "
@@ -303,23 +485,59 @@ final class BuildCommand implements Callable<Integer> {
         if (signals.received() != null) {
             build.stop(signals.received());
         }
+        if (recheck.isPresent()) {
+            Recheck r = recheck.get();
+            build.withPublishGate(r::verdict);
+            // a probe that disagrees stops the builds at once, not only the publish
+            r.probed.whenComplete((t, e) -> {
+                try {
+                    r.verdict().ifPresent(why -> build.stop(why));
+                    if (t != null && r.verdict().isEmpty()) {
+                        out.println("toolchain: " + t.describe());
+                    }
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
         RunResult result;
-        try {
+        try (Timeline.Phase phase = timeline.start("run: builds, tests, publish")) {
             result = build.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("multiarch: interrupted");
             return ExitCodes.FAILED;
         }
+        if (recheck.isPresent() && signals.received() == null) {
+            java.util.Optional<String> wrong;
+            try {
+                wrong = recheck.get().verdict();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.FAILED;
+            }
+            if (wrong.isPresent()) {
+                Thread.interrupted();
+                if (recheck.get().failure != null) {
+                    err.println("multiarch: " + wrong.get() + "; nothing was published");
+                    return ExitCodes.TOOLCHAIN;
+                }
+                Toolchain fresh = recheck.get().fresh;
+                out.println("multiarch: " + wrong.get() + " (as probed now: " + fresh.describe() + "); nothing was "
+                        + "published; building again on it");
+                return runOn(fresh, java.util.Optional.empty(), request, runner, dockerCli, console, out, err, signals, current, timeline);
+            }
+        }
         Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
-        return finish(out, err, signals, new ConsoleTable().render(result), () -> new ReportWriter().writeAll(result, reportDir),
+        return finish(out, err, signals, timeline, new ConsoleTable().render(result),
+                spans -> new ReportWriter().writeAll(result, reportDir, spans),
                 !result.interrupted().isEmpty(), result.published(), result.publish().tagsLeftChanged());
     }
 
     /** The matrix: each variant a run of its own on the same machines, then the reports of all of them. */
     private int buildVariants(java.util.function.Function<Platform, AgentContext> agents, AgentContext local, OutputListener console,
                               PrintWriter out, PrintWriter err, Signals signals,
-                              AtomicReference<java.util.function.Consumer<String>> current) {
+                              AtomicReference<java.util.function.Consumer<String>> current, Timeline timeline) {
         MatrixBuild matrix = new MatrixBuild(variants, v -> {
             Set<Platform> nativePlatforms = new java.util.HashSet<>();
             for (Platform p : v.request().platforms()) {
@@ -344,29 +562,35 @@ final class BuildCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
-        return finish(out, err, signals, new ConsoleTable().render(result), () -> new ReportWriter().writeAll(result, reportDir),
+        return finish(out, err, signals, timeline, new ConsoleTable().render(result),
+                spans -> new ReportWriter().writeAll(result, reportDir), // report.json of a matrix: no timeline
                 !result.interrupted().isEmpty(), result.published(), result.tagsLeftChanged());
     }
 
     /** Writes the reports of a run that ended. */
     @FunctionalInterface
     private interface Reports {
-        ReportFiles write() throws IOException;
+        ReportFiles write(List<Timeline.Span> timeline) throws IOException;
     }
 
     /**
      * The end of a run, one variant's or a matrix's: the console table, the reports, and the exit code (the signal's
      * when a signal interrupted it, else published, tags left changed by a failed publish, or failed).
      */
-    private int finish(PrintWriter out, PrintWriter err, Signals signals, String table, Reports reports,
+    private int finish(PrintWriter out, PrintWriter err, Signals signals, Timeline timeline, String table, Reports reports,
                        boolean interrupted, boolean published, boolean tagsLeftChanged) {
         out.println();
         out.print(table);
-        try {
-            ReportFiles written = reports.write();
+        try (Timeline.Phase phase = timeline.start("reports")) {
+            // report.json holds the timeline up to here: the writing of the reports is printed below only
+            ReportFiles written = reports.write(showTimeline ? timeline.spans() : List.of());
             out.println("reports: " + written.json() + ", " + written.html() + ", " + written.junitDir() + "/");
         } catch (IOException e) {
             err.println("multiarch: could not write the reports to " + reportDir + ": " + e.getMessage());
+        }
+        if (showTimeline) {
+            out.println();
+            out.print(TimelineTable.render(timeline.spans()));
         }
         out.flush();
         if (interrupted && signals.received() != null) {
@@ -444,8 +668,10 @@ final class BuildCommand implements Callable<Integer> {
         }
         List<Command> publish = new Publisher(dockerCli, request, OutputListener.NONE).plannedCommands(
                 plan.tasks().stream().map(t -> "sha256:<" + t.platform().slug() + ">").toList());
-        out.println("[publish] only when every required platform passed (composed with --dry-run first, then each tag "
-                + "recorded, moved and read back, one at a time):");
+        out.println("[publish] only when every required platform passed (a batch's own index published as it is when it "
+                + "lists exactly the platforms that passed, else composed with --dry-run first; every tag recorded, then "
+                + "moved and read back; the CLI moves and reads tags over the registry's HTTP API where "
+                + "it can, which is what these commands do):");
         publish.forEach(c -> out.println("  " + c.display()));
         out.flush();
         return ExitCodes.PUBLISHED;
@@ -457,6 +683,7 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private Map<Platform, String> endpointMap = Map.of();
+    private java.util.concurrent.CompletableFuture<Registry> localRegistry;
 
     private static final java.util.regex.Pattern CONTEXT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
     private static final java.util.regex.Pattern DOCKER_HOST = java.util.regex.Pattern.compile("(unix|tcp|ssh)://[^\\s\\x00-\\x1f]{1,1000}");

@@ -10,8 +10,12 @@ import picocli.CommandLine.Command;
         subcommands = {BuildCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
+    /** When {@code main} was entered, on {@link System#nanoTime()}'s clock: the end of the JVM's start in a timeline. */
+    static volatile long mainEntered = System.nanoTime();
+
     /** Exit codes: see {@link ExitCodes}. */
     public static void main(String[] args) {
+        mainEntered = System.nanoTime();
         System.exit(run(args));
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,6 +103,54 @@ class MultiArchBuildIT {
         List<String> tags = registry.tags(repo);
         assertThat(tags).filteredOn(t -> t.startsWith("multiarch-tmp-")).hasSize(1);
         assertThat(tags).filteredOn(t -> t.startsWith("multiarch-cache-set-")).hasSize(1);
+    }
+
+    @Test
+    @Order(2)
+    void shouldPublishTheBatchsOwnIndexOverHttpReadEveryTagBackAndWriteTheTimeline() throws Exception {
+        // Given three platforms and two tags, one of which serves an older index already
+        String repo = "it/fast-" + RUN;
+        Run first = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "latest",
+                "--platforms", "linux/amd64,linux/arm64");
+        assertThat(first.exit()).as(first.output()).isZero();
+        String old = registry.digest(repo, "latest").orElseThrow();
+
+        // When the CLI builds, tests and publishes with --timeline
+        Run run = cli("build", EXAMPLE.toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1", "--tag", "latest",
+                "--platforms", "linux/amd64,linux/arm64,linux/s390x", "--test", "arch-test", "--timeline");
+
+        // Then both tags serve the very index the batch pushed (published as it is, not composed again)
+        assertThat(run.exit()).as(run.output()).isZero();
+        JsonNode report = run.report();
+        String batchTag = report.path("platforms").get(0).path("tempTag").asText();
+        assertThat(batchTag).endsWith("-batch1");
+        String published = report.path("indexDigest").asText();
+        assertThat(published).isEqualTo(registry.digest(repo, batchTag).orElseThrow()).isNotEqualTo(old);
+        assertThat(registry.digest(repo, "v1")).contains(published);
+        assertThat(registry.digest(repo, "latest")).contains(published);
+        assertThat(registry.platforms(repo, "latest")).containsExactlyInAnyOrder("linux/amd64", "linux/arm64", "linux/s390x");
+        assertThat(report.path("tagStates")).extracting(t -> t.path("tag").asText() + " " + t.path("before").asText() + " -> "
+                + t.path("after").asText()).containsExactly("v1  -> " + published, "latest " + old + " -> " + published);
+        // through the registry's HTTP API, not imagetools (which it says when it falls back)
+        assertThat(run.output()).doesNotContain("using docker buildx imagetools");
+        // and the timeline says when each phase ran: the publish after the build, every tag read back after its move
+        Map<String, double[]> phases = new java.util.HashMap<>();
+        for (JsonNode span : report.path("timeline")) {
+            assertThat(span.path("end").asDouble()).as(span.toString()).isGreaterThanOrEqualTo(span.path("start").asDouble());
+            phases.putIfAbsent(span.path("phase").asText(), new double[] {span.path("start").asDouble(), span.path("end").asDouble()});
+        }
+        // (the probe runs before the build, or beside it when an earlier run's probe is remembered)
+        assertThat(phases.keySet()).anyMatch(p -> p.startsWith("toolchain probe"));
+        assertThat(phases).containsKeys("jvm start (process start to main)", "batch 1: buildx build",
+                "batch 1: read the pushed index", "linux/s390x: test", "publish", "publish: read every tag before",
+                "publish: move v1", "publish: move latest", "publish: read back v1", "publish: read back latest");
+        assertThat(phases.get("publish")[0]).isGreaterThanOrEqualTo(phases.get("batch 1: buildx build")[1]);
+        assertThat(phases.get("publish")[0]).isGreaterThanOrEqualTo(phases.get("linux/s390x: test")[1]);
+        for (String tag : List.of("v1", "latest")) {
+            assertThat(phases.get("publish: read back " + tag)[0]).isGreaterThanOrEqualTo(phases.get("publish: move " + tag)[1]);
+        }
+        assertThat(phases.keySet()).anyMatch(p -> p.startsWith("batch 1: buildkit #") && p.contains("exporting to image"));
+        assertThat(run.stdout()).contains("timeline (seconds from the start of the process)");
     }
 
     @Test

@@ -41,7 +41,14 @@ final class BatchBuild {
 
     /** What became of a batch: members done already, members whose image is built, members to build alone. */
     record Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Built> built,
-                   Map<PlatformBuild, Double> alone) {
+                   Map<PlatformBuild, Double> alone, Optional<PushedIndex> index) {
+        Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Built> built, Map<PlatformBuild, Double> alone) {
+            this(done, built, alone, Optional.empty());
+        }
+    }
+
+    /** The index a successful batch pushed, exactly as the registry serves it, and its digest there. */
+    record PushedIndex(String digest, String raw) {
     }
 
     /** A member's share of a successful batch, ready for {@link PlatformBuild#finish}. */
@@ -143,7 +150,12 @@ final class BatchBuild {
                 return new Outcome(done, Map.of(), runnable);
             }
             String indexDigest = BuildMetadata.parse(agent.files().read(metadataFile)).digest();
-            Manifest index = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(indexDigest))));
+            String indexRef = request.image().withDigest(indexDigest);
+            String indexRaw;
+            try (var phase = agent.timeline().start("batch " + number + ": read the pushed index")) {
+                indexRaw = agent.registry().read(indexRef).orElseThrow(() -> new IOException(indexRef + " is not in the registry"));
+            }
+            Manifest index = Manifest.parse(indexRaw);
             double push = Math.min(progress.pushSeconds(), wall);
             long end = System.nanoTime();
             runnable.keySet().forEach(m -> m.buildAndPush(b0, end, push));
@@ -162,7 +174,7 @@ final class BatchBuild {
                 double own = progress.platformSeconds(p).orElse(wall - push);
                 built.put(m, new Built(entry.get().digest(), e.getValue(), own, push, pushByDigest ? "" : plan.batchTag(number)));
             }
-            return new Outcome(done, built, Map.of());
+            return new Outcome(done, built, Map.of(), Optional.of(new PushedIndex(indexDigest, indexRaw)));
         } catch (IOException | RuntimeException e) {
             String why = "batch " + number + " failed: " + e.getMessage();
             runnable.forEach((m, s) -> done.put(m.task().platform(), m.failedBefore(s, why)));
@@ -191,9 +203,12 @@ final class BatchBuild {
 
     private Attempt attempt(List<PlatformTask> tasks, String cacheTag, String metadataFile, boolean cacheTo)
             throws IOException, InterruptedException {
-        BuildProgress progress = new BuildProgress();
-        CommandResult build = agent.docker().run(commands.batchBuild(tasks, cacheTag, plan.batchTag(number),
-                agent.toolchain().pushByDigest(), metadataFile, cacheTo), agent.output().andThen(progress));
+        BuildProgress progress = new BuildProgress(agent.timeline(), "batch " + number + ": ");
+        CommandResult build;
+        try (var phase = agent.timeline().start("batch " + number + ": buildx build")) {
+            build = agent.docker().run(commands.batchBuild(tasks, cacheTag, plan.batchTag(number),
+                    agent.toolchain().pushByDigest(), metadataFile, cacheTo), agent.output().andThen(progress));
+        }
         return new Attempt(build, progress);
     }
 }

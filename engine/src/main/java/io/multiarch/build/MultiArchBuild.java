@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +49,23 @@ public final class MultiArchBuild {
     private String stopReason;
     private Thread publishing;
     private volatile String heldBecause;
+    private PublishGate gate = () -> Optional.empty();
+
+    /**
+     * Asked right before the publish, once every platform has ended: a reason not to publish (what the run was
+     * planned on turned out wrong, e.g. a toolchain probed beside the build that differs from the one assumed), or
+     * empty to go on. It may wait.
+     */
+    @FunctionalInterface
+    public interface PublishGate {
+        Optional<String> check() throws InterruptedException;
+    }
+
+    /** Sets the {@link PublishGate}; returns this. */
+    public MultiArchBuild withPublishGate(PublishGate gate) {
+        this.gate = gate;
+        return this;
+    }
 
     /**
      * @param agents    the machine each platform runs on (one local machine, or per-platform docker endpoints)
@@ -136,17 +154,37 @@ public final class MultiArchBuild {
             PlatformResult r = jobs.results.get(p);
             ordered.add(r != null ? r : builds.get(p).stopped(String.valueOf(jobs.stopReason.get()), false));
         }
-        Publisher publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"));
+        Publisher publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"),
+                publisher.registry(), publisher.timeline());
+        // one batch built every platform: its index is published as it is when every platform passed
+        Optional<Publisher.PreparedIndex> prepared = jobs.pushedIndexes.size() == 1
+                ? Optional.of(new Publisher.PreparedIndex(jobs.pushedIndexes.get(0).digest(), jobs.pushedIndexes.get(0).raw()))
+                : Optional.empty();
         PublishResult published = null;
+        if (stopReason() == null) {
+            Optional<String> refused;
+            try (var phase = publisher.timeline().start("publish gate")) {
+                refused = gate.check();
+            } catch (InterruptedException e) {
+                callerInterrupted = true;
+                stop("an interrupt");
+                refused = Optional.empty();
+            }
+            if (refused.isPresent()) {
+                published = publish.withhold(ordered, refused.get() + ": nothing was published, no tag was created or moved");
+            }
+        }
         synchronized (lock) {
-            if (stopReason == null && heldBecause == null) {
+            if (stopReason == null && heldBecause == null && published == null) {
                 publishing = Thread.currentThread();
             }
         }
         long p0 = System.nanoTime();
         if (publishing != null) {
             try {
-                published = publish.publish(ordered);
+                try (var phase = publisher.timeline().start("publish")) {
+                    published = publish.publish(ordered, prepared);
+                }
             } finally {
                 synchronized (lock) {
                     publishing = null;
@@ -286,6 +324,7 @@ public final class MultiArchBuild {
         final Phaser pending = new Phaser(1);
         final Map<Platform, PlatformResult> results = new ConcurrentHashMap<>();
         final AtomicReference<String> stopReason = new AtomicReference<>();
+        final List<BatchBuild.PushedIndex> pushedIndexes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Jobs(int threads) {
             pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
@@ -344,6 +383,7 @@ public final class MultiArchBuild {
                     batch.members().forEach(m -> results.putIfAbsent(m.task().platform(), m.stopped(reason(), true)));
                     return;
                 }
+                outcome.index().ifPresent(pushedIndexes::add);
                 outcome.done().values().forEach(r -> record(r));
                 outcome.built().forEach((m, b) -> {
                     m.pushed(b.digest(), 1, b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), b.tempTag());

@@ -85,7 +85,9 @@ public final class PlatformBuild {
     EmulatorCheck checkEmulator() throws InterruptedException {
         long t0 = System.nanoTime();
         String failure = ensureEmulator();
-        phase("binfmt", t0, System.nanoTime());
+        long t1 = System.nanoTime();
+        phase("binfmt", t0, t1);
+        agent.timeline().add(task.platform() + ": binfmt check", t0, t1);
         return new EmulatorCheck(failure, seconds(t0));
     }
 
@@ -113,9 +115,11 @@ public final class PlatformBuild {
             boolean cacheTo = request.registryCache();
             while (attempts < maxAttempts) {
                 attempts++;
-                progress = new BuildProgress();
-                build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile,
-                        request.registryCache(), cacheTo), agent.output().andThen(progress));
+                progress = new BuildProgress(agent.timeline(), platform + ": ");
+                try (var phase = agent.timeline().start(platform + ": buildx build")) {
+                    build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile,
+                            request.registryCache(), cacheTo), agent.output().andThen(progress));
+                }
                 if (build.succeeded() || build.timedOut()) {
                     break;
                 }
@@ -346,15 +350,15 @@ public final class PlatformBuild {
         Platform platform = task.platform();
         Manifest m;
         String reference = request.image().withDigest(digest);
-        try {
-            m = Manifest.parse(agent.docker().query(commands.inspectRaw(reference)));
+        try (var phase = agent.timeline().start(platform + ": read the image size")) {
+            m = Manifest.parse(readManifest(reference));
             if (m.isIndex()) {
                 Optional<Descriptor> image = m.imageFor(platform);
                 if (image.isEmpty()) {
                     return ImageSize.UNKNOWN;
                 }
                 reference = request.image().withDigest(image.get().digest());
-                m = Manifest.parse(agent.docker().query(commands.inspectRaw(reference)));
+                m = Manifest.parse(readManifest(reference));
             }
         } catch (IOException e) {
             agent.output().line("could not read the image size: " + e.getMessage(), true);
@@ -389,7 +393,11 @@ public final class PlatformBuild {
     /** This platform's size in the index {@code tag} serves; -1 when the tag, or the platform in it, is not there. */
     private long previousSize(io.multiarch.request.Tag tag) throws InterruptedException {
         try {
-            Manifest previous = Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withTag(tag))));
+            Optional<String> served = agent.registry().read(request.image().withTag(tag));
+            if (served.isEmpty()) {
+                return -1;
+            }
+            Manifest previous = Manifest.parse(served.get());
             if (!previous.isIndex()) {
                 return -1; // a single image: which platform it is would need its config; not compared
             }
@@ -397,16 +405,22 @@ public final class PlatformBuild {
             if (entry.isEmpty()) {
                 return -1;
             }
-            return Manifest.parse(agent.docker().query(commands.inspectRaw(request.image().withDigest(entry.get().digest()))))
-                    .layersSize();
+            return Manifest.parse(readManifest(request.image().withDigest(entry.get().digest()))).layersSize();
         } catch (IOException e) {
             return -1; // a new tag ("not found"), or unreadable: nothing to compare with
         }
     }
 
+    private String readManifest(String reference) throws IOException, InterruptedException {
+        return agent.registry().read(reference).orElseThrow(() -> new IOException(reference + " is not in the registry"));
+    }
+
     private TestOutcome runTest(Platform platform, String digest, TestSpec spec) throws IOException, InterruptedException {
         Command c = commands.test(platform, runId, digest, spec);
-        CommandResult r = agent.docker().run(c, agent.output());
+        CommandResult r;
+        try (var phase = agent.timeline().start(platform + ": test")) {
+            r = agent.docker().run(c, agent.output());
+        }
         String output = r.stdout() + (r.stderr().isEmpty() ? "" : r.stderr());
         return new TestOutcome(spec.display(), r.timedOut() ? -1 : r.exitCode(), r.timedOut(),
                 r.elapsed().toMillis() / 1000.0, output);

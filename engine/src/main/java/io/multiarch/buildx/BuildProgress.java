@@ -2,8 +2,10 @@ package io.multiarch.buildx;
 
 import io.multiarch.platform.Platform;
 import io.multiarch.process.OutputListener;
+import io.multiarch.timeline.Timeline;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -20,6 +22,9 @@ import java.util.regex.Pattern;
  * (the docker driver's extra push). A platform's build time is the sum of its steps' durations, which in a
  * multi-platform build are named {@code [linux/arm64 2/3] RUN …}. Lines that match nothing are ignored: unknown
  * output makes a figure smaller, never a build fail. Thread-safe: stdout and stderr may be fed concurrently.
+ *
+ * <p>With a {@link Timeline}, each step is recorded there as it is seen: from its first line to its {@code DONE},
+ * {@code CACHED} or {@code ERROR} line (BuildKit prints a step's lines as they happen).
  */
 public final class BuildProgress implements OutputListener {
     private static final Pattern HEADER = Pattern.compile("#(\\d+) (.+)");
@@ -32,17 +37,48 @@ public final class BuildProgress implements OutputListener {
     private final Map<Integer, Double> seconds = new LinkedHashMap<>();
     private final java.util.Set<Integer> failed = new java.util.LinkedHashSet<>();
     private double subtaskPushSeconds;
+    private final Timeline timeline;
+    private final String phasePrefix;
+    private final Map<Integer, Long> firstSeen = new LinkedHashMap<>();
+
+    /** Progress that records no timeline. */
+    public BuildProgress() {
+        this(Timeline.NONE, "");
+    }
+
+    /** Progress that records each step in {@code timeline}, named {@code phasePrefix + "buildkit " + step}. */
+    public BuildProgress(Timeline timeline, String phasePrefix) {
+        this.timeline = timeline;
+        this.phasePrefix = phasePrefix;
+    }
+
+    private void ended(int id) {
+        Long start = firstSeen.remove(id);
+        if (start != null) {
+            timeline.add(phasePrefix + "buildkit #" + id + " " + names.getOrDefault(id, ""), start, System.nanoTime());
+        }
+    }
 
     @Override
     public synchronized void line(String line, boolean error) {
         Matcher done = DONE.matcher(line);
         if (done.matches()) {
             seconds.merge(Integer.parseInt(done.group(1)), Double.parseDouble(done.group(2)), Double::sum);
+            ended(Integer.parseInt(done.group(1)));
             return;
         }
         Matcher failure = ERROR.matcher(line);
         if (failure.matches()) {
             failed.add(Integer.parseInt(failure.group(1)));
+            ended(Integer.parseInt(failure.group(1)));
+            return;
+        }
+        if (line.endsWith(" CACHED") && line.startsWith("#")) {
+            try {
+                ended(Integer.parseInt(line.substring(1, line.indexOf(' '))));
+            } catch (NumberFormatException e) {
+                // not a step's line
+            }
             return;
         }
         Matcher sub = TIMED_SUBTASK.matcher(line);
@@ -54,7 +90,9 @@ public final class BuildProgress implements OutputListener {
         }
         Matcher header = HEADER.matcher(line);
         if (header.matches()) {
-            names.putIfAbsent(Integer.parseInt(header.group(1)), header.group(2));
+            int id = Integer.parseInt(header.group(1));
+            names.putIfAbsent(id, header.group(2));
+            firstSeen.putIfAbsent(id, System.nanoTime());
         }
     }
 
@@ -93,10 +131,20 @@ public final class BuildProgress implements OutputListener {
      * Whether the build failed only while pushing: every failed step is a push ({@code pushing … with docker}), so
      * the image itself was built. The docker driver pushes a multi-platform image a second time through the daemon,
      * which PUTs every platform's manifest to the same tag at once; some registries answer that with a transient
-     * error (registry 2.8's filesystem driver: 500 on a HEAD of the tag).
+     * error (registry 2.8's filesystem driver: 500 on a HEAD of the tag). Cache imports that failed (a cache ref
+     * that does not exist yet) do not count: they never fail a build.
      */
     public synchronized boolean failedOnlyWhilePushing() {
-        return !failed.isEmpty() && failed.stream().allMatch(id -> isPushStep(names.get(id)));
+        List<Integer> relevant = failed.stream().filter(id -> !isCacheImport(names.get(id))).toList();
+        return !relevant.isEmpty() && relevant.stream().allMatch(id -> isPushStep(names.get(id)));
+    }
+
+    /**
+     * A registry cache that cannot be imported ({@code importing cache manifest from …}, e.g. a cache ref that does
+     * not exist yet: in a batch, the per-platform refs) is marked {@code ERROR} by BuildKit but never fails a build.
+     */
+    private static boolean isCacheImport(String name) {
+        return name != null && name.startsWith("importing cache manifest from ");
     }
 
     private static boolean isPushStep(String name) {

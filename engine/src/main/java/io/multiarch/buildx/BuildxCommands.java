@@ -133,7 +133,7 @@ public final class BuildxCommands {
 
     /** {@code imagetools inspect --raw}: the manifest or index exactly as the registry serves it. */
     public Command inspectRaw(String reference) {
-        return docker.command("buildx", "imagetools", "inspect", "--raw", reference).withTimeout(Duration.ofMinutes(2));
+        return io.multiarch.registry.ImagetoolsRegistry.inspectRaw(docker, reference);
     }
 
     /**

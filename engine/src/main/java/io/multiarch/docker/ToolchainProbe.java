@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -33,10 +34,48 @@ public final class ToolchainProbe {
     }
 
     /**
+     * Where the native measurements of a machine are kept between runs, for as long as they hold: which platforms a
+     * kernel runs natively does not change until it boots again. {@code key} names the daemon (its id, kernel and
+     * architecture); the store decides whether it can vouch for it (the CLI keeps measurements only for a daemon on
+     * its own kernel, keyed by that kernel's boot id).
+     */
+    public interface NativeMemory {
+        /** What nothing is remembered in. */
+        NativeMemory NONE = new NativeMemory() {
+            @Override
+            public Optional<Set<Platform>> recall(Key key, Platform platform) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void remember(Key key, Platform platform, boolean nativePlatform) {
+            }
+        };
+
+        /** The daemon a measurement is of. */
+        record Key(String daemonId, String kernelVersion, String serverArch, String kernelMachine) {
+        }
+
+        /** The measurement of {@code platform} on that daemon: a set holding it when native, empty when not; empty Optional when unknown. */
+        Optional<Set<Platform>> recall(Key key, Platform platform);
+
+        void remember(Key key, Platform platform, boolean nativePlatform);
+    }
+
+    /**
      * The toolchain, measuring only those of {@code platforms} that might run natively there (the others are
      * emulated whatever is measured): a run that builds none of them starts no probe container.
      */
     public static Toolchain probe(DockerCli docker, Collection<Platform> platforms) throws IOException, InterruptedException {
+        return probe(docker, platforms, NativeMemory.NONE);
+    }
+
+    /**
+     * {@link #probe(DockerCli, Collection)}, taking a native measurement from {@code memory} when it has one for this
+     * daemon, and keeping every new one there.
+     */
+    public static Toolchain probe(DockerCli docker, Collection<Platform> platforms, NativeMemory memory)
+            throws IOException, InterruptedException {
         // independent queries: run at once, each docker call costs a process start and a daemon round trip
         ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "multiarch-probe");
@@ -55,17 +94,27 @@ public final class ToolchainProbe {
             Info info = Json.MAPPER.readValue(get(infoJson), Info.class);
             String machine = info.architecture() == null ? "" : info.architecture();
             NativeProbe probe = new NativeProbe(docker, version.server().arch(), machine);
+            NativeMemory.Key key = new NativeMemory.Key(String.valueOf(info.id()), String.valueOf(info.kernelVersion()),
+                    String.valueOf(version.server().arch()), machine);
             List<Future<NativeProbe.Measurement>> measured = new ArrayList<>();
+            Set<Platform> nativePlatforms = new HashSet<>();
             for (Platform p : Toolchain.nativeCandidates(version.server().arch())) {
                 if (platforms.contains(p)) {
-                    measured.add(pool.submit(() -> probe.measure(p)));
+                    Optional<Set<Platform>> known = info.id() == null ? Optional.empty() : memory.recall(key, p);
+                    if (known.isPresent()) {
+                        nativePlatforms.addAll(known.get());
+                    } else {
+                        measured.add(pool.submit(() -> probe.measure(p)));
+                    }
                 }
             }
-            Set<Platform> nativePlatforms = new HashSet<>();
             for (Future<NativeProbe.Measurement> m : measured) {
                 NativeProbe.Measurement result = get(m);
                 if (result.nativePlatform()) {
                     nativePlatforms.add(result.platform());
+                }
+                if (info.id() != null && result.failure().isEmpty()) {
+                    memory.remember(key, result.platform(), result.nativePlatform());
                 }
             }
             return toolchain(version, info, buildxVersion, buildxInspect, nativePlatforms);
@@ -163,7 +212,8 @@ public final class ToolchainProbe {
     }
 
     record Info(@JsonProperty("Architecture") String architecture,
-                @JsonProperty("DriverStatus") List<List<String>> driverStatus) {
+                @JsonProperty("DriverStatus") List<List<String>> driverStatus,
+                @JsonProperty("ID") String id, @JsonProperty("KernelVersion") String kernelVersion) {
         boolean containerdStore() {
             return driverStatus != null && driverStatus.stream()
                     .anyMatch(kv -> kv.size() == 2 && kv.get(1).startsWith("io.containerd.snapshotter"));

@@ -9,11 +9,14 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
 import io.multiarch.process.OutputListener;
+import io.multiarch.registry.ImagetoolsRegistry;
+import io.multiarch.registry.Registry;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.Tag;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.PublishResult;
 import io.multiarch.result.TagState;
+import io.multiarch.timeline.Timeline;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,14 +24,19 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * The gated publish: one OCI index of every platform that passed, under every requested tag, only when every
  * required platform passed. The index is composed with {@code imagetools create --dry-run} and checked before
- * any tag moves. Then the digest each tag serves is recorded, and the tags move one at a time, each read back at
+ * any tag moves. Then the digest each tag serves is recorded, and the tags move, each read back at
  * once: it must list exactly the platforms that passed (attestation entries aside) under the composed digest.
  *
  * <p>A publish that fails part way (a registry error, a failed read-back, an interruption) moves back every tag
@@ -37,18 +45,44 @@ import java.util.stream.Collectors;
  * be undone, and a tag that held a single image manifest cannot be re-created exactly by imagetools; those are
  * reported with the digest they serve ({@link PublishResult#tagsLeftChanged()}). A tag that someone else moved
  * meanwhile is left as it is. A withheld publish touches no tag.
+ *
+ * <p>What costs time is kept off the path where the guarantees allow it: an index a batch pushed already that lists
+ * exactly the platforms that passed ({@link PreparedIndex}) is published as it is, without composing one; the tags
+ * are read before at once; the tags that served an index (each can be put back exactly) are moved and read back
+ * at once, then single manifests and new tags one at a time (a failure stops before a tag that cannot be undone
+ * moves); with a {@link Registry} that {@link Registry#writes() writes}, a tag is moved by one {@code PUT} of the
+ * composed index instead of an {@code imagetools create}.
  */
 public final class Publisher {
     private final DockerCli docker;
     private final BuildRequest request;
     private final BuildxCommands commands;
     private final OutputListener output;
+    private final Registry registry;
+    private final Timeline timeline;
 
+    /** A publish that asks the registry through {@code imagetools} (the plugin's agents). */
     public Publisher(DockerCli docker, BuildRequest request, OutputListener output) {
+        this(docker, request, output, new ImagetoolsRegistry(docker), Timeline.NONE);
+    }
+
+    public Publisher(DockerCli docker, BuildRequest request, OutputListener output, Registry registry, Timeline timeline) {
         this.docker = docker;
         this.request = request;
         this.commands = new BuildxCommands(docker, request);
         this.output = output;
+        this.registry = registry;
+        this.timeline = timeline;
+    }
+
+    /**
+     * An index already pushed to the repository (by a batch build) as the registry serves it: published as it is
+     * when it lists exactly the platforms that passed, with no index composed.
+     *
+     * @param digest its digest in the repository
+     * @param raw    its bytes, as read from the registry
+     */
+    public record PreparedIndex(String digest, String raw) {
     }
 
     /** The {@code imagetools create} commands a real publish would run, one per tag, for {@code --dry-run}. */
@@ -77,6 +111,14 @@ public final class Publisher {
      * with the thread's interrupt flag set again.
      */
     public PublishResult publish(List<PlatformResult> results) throws InterruptedException {
+        return publish(results, Optional.empty());
+    }
+
+    /**
+     * {@link #publish(List)}, publishing {@code prepared} as it is when it lists exactly the platforms that passed
+     * (and hashes to its digest); otherwise an index is composed as usual.
+     */
+    public PublishResult publish(List<PlatformResult> results, Optional<PreparedIndex> prepared) throws InterruptedException {
         List<String> tags = request.tags().stream().map(Tag::value).toList();
         List<String> leftovers = leftovers(results);
         List<PlatformResult> blockers = results.stream().filter(r -> r.required() && !r.passed()).toList();
@@ -94,34 +136,74 @@ public final class Publisher {
         long t0 = System.nanoTime();
         String planned;
         List<Platform> listed;
+        boolean composedStored;
+        String composed;
         Map<Tag, Served> before = new LinkedHashMap<>();
         try {
-            String composed = run(commands.createIndex(digests, true)).stdout().strip();
+            Optional<String> ready = prepared.filter(p -> Manifest.digestOf(p.raw()).equals(p.digest()))
+                    .filter(p -> holdsExactly(p.raw(), passed, expected)).map(PreparedIndex::raw);
+            composedStored = ready.isPresent();
+            try (Timeline.Phase phase = timeline.start(composedStored ? "publish: the batch's index, as it is" : "publish: compose the index")) {
+                if (composedStored) {
+                    composed = ready.get();
+                } else {
+                    Optional<String> local = registry.writes() ? composeLocally(passed) : Optional.empty();
+                    composed = local.isPresent() ? local.get() : run(commands.createIndex(digests, true)).stdout().strip();
+                }
+            }
             planned = Manifest.digestOf(composed);
-            listed = check(Manifest.parse(composed), expected, "the composed index (dry run)");
-            for (Tag tag : request.tags()) {
-                before.put(tag, served(tag));
+            listed = check(Manifest.parse(composed), expected, composedStored ? "the index of the batch" : "the composed index (dry run)");
+            try (Timeline.Phase phase = timeline.start("publish: read every tag before")) {
+                Map<Tag, Served> read = inParallel(request.tags(), this::served);
+                request.tags().forEach(t -> before.put(t, read.get(t)));
             }
         } catch (IOException | IllegalStateException e) {
             return new PublishResult(false, "", tags, List.of(), seconds(t0), leftovers,
                     "publish failed before any tag moved: " + e.getMessage());
         }
-        List<Tag> touched = new ArrayList<>();
+        List<Tag> touched = java.util.Collections.synchronizedList(new ArrayList<>());
+        boolean put = registry.writes();
         try {
-            for (Tag tag : moveOrder(before)) {
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
+            Job<Tag, Tag> move = tag -> {
                 if (!before.get(tag).digest().equals(planned)) {
                     touched.add(tag);
-                    run(commands.createIndex(digests, tag));
+                    try (Timeline.Phase phase = timeline.start("publish: move " + tag.value())) {
+                        if (put) {
+                            registry.write(request.image().withTag(tag), composed);
+                        } else if (composedStored) {
+                            run(commands.copy(planned, tag, false));
+                        } else {
+                            run(commands.createIndex(digests, tag));
+                        }
+                    }
                 }
                 String ref = request.image().withTag(tag);
-                String raw = run(commands.inspectRaw(ref)).stdout().strip();
-                check(Manifest.parse(raw), expected, ref + " as the registry serves it");
-                String served = Manifest.digestOf(raw);
-                if (!served.equals(planned)) {
-                    throw new DockerException(ref + " resolves to " + served + ", not the composed index " + planned);
+                try (Timeline.Phase phase = timeline.start("publish: read back " + tag.value())) {
+                    String raw = registry.read(ref).orElseThrow(() -> new DockerException(ref + " is not in the registry after it was moved"));
+                    check(Manifest.parse(raw), expected, ref + " as the registry serves it");
+                    String served = Manifest.digestOf(raw);
+                    if (!served.equals(planned)) {
+                        throw new DockerException(ref + " resolves to " + served + ", not the composed index " + planned);
+                    }
+                }
+                return tag;
+            };
+            List<List<Tag>> groups = moveGroups(before);
+            for (int g = 0; g < groups.size(); g++) {
+                List<Tag> group = groups.get(g);
+                boolean restorable = before.get(group.get(0)).index();
+                if (restorable) {
+                    inParallel(group, move); // every one of them can be put back exactly
+                } else {
+                    for (Tag tag : group) { // one at a time: a failure stops before the next cannot be undone
+                        if (Thread.interrupted()) {
+                            throw new InterruptedException();
+                        }
+                        move.run(tag);
+                    }
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
                 }
             }
         } catch (IOException | IllegalStateException | InterruptedException e) {
@@ -142,25 +224,138 @@ public final class Publisher {
         return new PublishResult(true, planned, tags, listed, seconds(t0), leftovers, "", states);
     }
 
-    /** Tags whose old index can be put back first, then those holding a single image, then new ones. */
-    private static List<Tag> moveOrder(Map<Tag, Served> before) {
-        List<Tag> order = new ArrayList<>();
-        before.forEach((t, s) -> {
-            if (s.index()) {
-                order.add(t);
+    /** Tags whose old index can be put back first, then those holding a single image, then new ones; empty groups left out. */
+    private static List<List<Tag>> moveGroups(Map<Tag, Served> before) {
+        List<Tag> indexes = new ArrayList<>();
+        List<Tag> singles = new ArrayList<>();
+        List<Tag> absent = new ArrayList<>();
+        before.forEach((t, s) -> (s.index() ? indexes : s.digest().isEmpty() ? absent : singles).add(t));
+        return java.util.stream.Stream.of(indexes, singles, absent).filter(g -> !g.isEmpty()).toList();
+    }
+
+    /**
+     * The index of the passed platforms' image manifests, composed here from what the registry serves for each digest
+     * (one read each, at once): for a registry that this publish writes to itself, so that no {@code imagetools}
+     * process is needed. Empty when a digest is not a plain image manifest of one kind (e.g. an index with an
+     * attestation): imagetools composes those.
+     */
+    private Optional<String> composeLocally(List<PlatformResult> passed) throws IOException, InterruptedException {
+        Map<PlatformResult, Optional<String>> raws = inParallel(passed, r -> registry.read(request.image().withDigest(r.digest())));
+        Set<String> mediaTypes = new LinkedHashSet<>();
+        com.fasterxml.jackson.databind.node.ObjectNode index = io.multiarch.docker.Json.MAPPER.createObjectNode();
+        index.put("schemaVersion", 2);
+        com.fasterxml.jackson.databind.node.ArrayNode manifests = io.multiarch.docker.Json.MAPPER.createArrayNode();
+        for (PlatformResult r : passed) {
+            Optional<String> raw = raws.get(r);
+            if (raw.isEmpty() || !Manifest.digestOf(raw.get()).equals(r.digest())) {
+                return Optional.empty();
             }
-        });
-        before.forEach((t, s) -> {
-            if (!s.index() && !s.digest().isEmpty()) {
-                order.add(t);
+            Manifest m = Manifest.parse(raw.get());
+            if (m.isIndex() || m.mediaType() == null) {
+                return Optional.empty();
             }
-        });
-        before.forEach((t, s) -> {
-            if (s.digest().isEmpty()) {
-                order.add(t);
+            mediaTypes.add(m.mediaType());
+            com.fasterxml.jackson.databind.node.ObjectNode d = manifests.addObject();
+            d.put("mediaType", m.mediaType());
+            d.put("digest", r.digest());
+            d.put("size", raw.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            com.fasterxml.jackson.databind.node.ObjectNode platform = d.putObject("platform");
+            platform.put("architecture", r.platform().architecture());
+            platform.put("os", r.platform().os());
+            if (!r.platform().variant().isEmpty()) {
+                platform.put("variant", r.platform().variant());
             }
+        }
+        String type;
+        if (mediaTypes.equals(Set.of("application/vnd.oci.image.manifest.v1+json"))) {
+            type = "application/vnd.oci.image.index.v1+json";
+        } else if (mediaTypes.equals(Set.of("application/vnd.docker.distribution.manifest.v2+json"))) {
+            type = "application/vnd.docker.distribution.manifest.list.v2+json";
+        } else {
+            return Optional.empty();
+        }
+        index.put("mediaType", type);
+        index.set("manifests", manifests);
+        return Optional.of(io.multiarch.docker.Json.MAPPER.writeValueAsString(index));
+    }
+
+    /** Whether an index lists exactly the platforms that passed, each with the image digest it passed with. */
+    private static boolean holdsExactly(String raw, List<PlatformResult> passed, Set<Platform> expected) {
+        try {
+            Manifest index = Manifest.parse(raw);
+            check(index, expected, "the index");
+            return passed.stream().allMatch(r -> index.imageFor(r.platform()).map(d -> d.digest().equals(r.digest())).orElse(false));
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /** Work on one tag (or one image), which may fail as a registry or a process does. */
+    @FunctionalInterface
+    private interface Job<K, T> {
+        T run(K key) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code job} for every tag at once (inline for one tag) and waits for all of them, so that no job is still
+     * running when this returns or throws: the first failure is thrown after every job ended. An interrupt interrupts
+     * the jobs (their processes are killed), waits for them, and is thrown.
+     */
+    private static <K, T> Map<K, T> inParallel(List<K> tags, Job<K, T> job) throws IOException, InterruptedException {
+        Map<K, T> answers = new LinkedHashMap<>();
+        if (tags.size() == 1) {
+            answers.put(tags.get(0), job.run(tags.get(0)));
+            return answers;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(tags.size(), 8), r -> {
+            Thread t = new Thread(r, "multiarch-publish");
+            t.setDaemon(true);
+            return t;
         });
-        return order;
+        Map<K, Future<T>> futures = new LinkedHashMap<>();
+        tags.forEach(t -> futures.put(t, pool.submit(() -> job.run(t))));
+        pool.shutdown();
+        boolean interrupted = false;
+        Throwable failure = null;
+        for (Map.Entry<K, Future<T>> e : futures.entrySet()) {
+            try {
+                if (interrupted) {
+                    continue;
+                }
+                answers.put(e.getKey(), e.getValue().get());
+            } catch (InterruptedException ie) {
+                interrupted = true;
+                pool.shutdownNow();
+            } catch (ExecutionException ee) {
+                if (failure == null) {
+                    failure = ee.getCause();
+                }
+            }
+        }
+        if (interrupted) {
+            boolean ended = false;
+            while (!ended) {
+                try {
+                    ended = pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException again) {
+                    // the jobs are being stopped already: wait for them to end
+                }
+            }
+            throw new InterruptedException();
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof InterruptedException ie) {
+            throw ie;
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+        return answers;
     }
 
     /**
@@ -243,16 +438,11 @@ public final class Publisher {
 
     /** The digest a tag serves now, or {@link Served#ABSENT} when the registry has no such tag. */
     private Served served(Tag tag) throws IOException, InterruptedException {
-        Command c = commands.inspectRaw(request.image().withTag(tag));
-        CommandResult r = docker.run(c, OutputListener.NONE);
-        if (r.succeeded()) {
-            String raw = r.stdout().strip();
-            return new Served(Manifest.digestOf(raw), Manifest.parse(raw).isIndex());
-        }
-        if (!r.timedOut() && r.stderr().strip().endsWith(": not found")) {
+        Optional<String> raw = registry.read(request.image().withTag(tag));
+        if (raw.isEmpty()) {
             return Served.ABSENT;
         }
-        throw new DockerException(c, r);
+        return new Served(Manifest.digestOf(raw.get()), Manifest.parse(raw.get()).isIndex());
     }
 
     private static double seconds(long t0) {

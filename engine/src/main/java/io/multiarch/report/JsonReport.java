@@ -20,7 +20,8 @@ import java.nio.file.Path;
  * Writes {@code report.json}, the machine-readable contract of a run that the CLI and scripts read: the field names
  * and types are fixed here, apart from the result records, so renaming a record component cannot break consumers.
  * {@code indexDigest} is {@code ""} unless the index was published; {@code test} is {@code null} when no test ran.
- * Seconds are rounded to the millisecond.
+ * Seconds are rounded to the millisecond. {@code timeline} (only when asked for, {@code --timeline}) lists the
+ * run's phases, each with {@code phase}, {@code start} and {@code end} in seconds from the start of the process.
  */
 public final class JsonReport {
     /** The file name within the report directory. */
@@ -32,9 +33,24 @@ public final class JsonReport {
 
     /** Writes {@value #FILE_NAME} into {@code dir} (created if needed) and returns its path. */
     public Path write(RunResult run, Path dir) throws IOException {
+        return write(run, dir, java.util.List.of());
+    }
+
+    /** {@link #write(RunResult, Path)} with the run's timeline, when not empty. */
+    public Path write(RunResult run, Path dir, java.util.List<io.multiarch.timeline.Timeline.Span> timeline) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE_NAME);
-        MAPPER.writeValue(file.toFile(), tree(run));
+        ObjectNode root = tree(run);
+        if (!timeline.isEmpty()) {
+            ArrayNode spans = root.putArray("timeline");
+            for (io.multiarch.timeline.Timeline.Span s : timeline) {
+                ObjectNode span = spans.addObject();
+                span.put("phase", Text.orEmpty(s.phase()));
+                span.put("start", seconds(s.start()));
+                span.put("end", seconds(s.end()));
+            }
+        }
+        MAPPER.writeValue(file.toFile(), root);
         return file;
     }
 

@@ -20,8 +20,14 @@ public final class ReportWriter {
 
     /** Writes all reports into {@code dir}, created if needed, replacing those of an earlier run. */
     public ReportFiles writeAll(RunResult run, Path dir) throws IOException {
+        return writeAll(run, dir, java.util.List.of());
+    }
+
+    /** {@link #writeAll(RunResult, Path)}, with the run's timeline in {@code report.json} (none when empty). */
+    public ReportFiles writeAll(RunResult run, Path dir, java.util.List<io.multiarch.timeline.Timeline.Span> timeline)
+            throws IOException {
         Path junitDir = dir.resolve(JUNIT_DIR);
-        return new ReportFiles(json.write(run, dir), html.write(run, dir), junitDir, junit.write(run, junitDir));
+        return new ReportFiles(json.write(run, dir, timeline), html.write(run, dir), junitDir, junit.write(run, junitDir));
     }
 
     /** A matrix build's reports into {@code dir}: one JSON and one HTML file for every variant, JUnit per variant. */

@@ -49,6 +49,8 @@ final class FakeDocker {
     private final Map<String, String> blobs = new ConcurrentHashMap<>();
     private final Map<String, String> tags = new ConcurrentHashMap<>();
     private final Map<String, String> servedAfterPush = new ConcurrentHashMap<>();
+    /** Indexes pushed by batch builds: a publish copies one to its tags, which is a move, not a roll-back. */
+    private final java.util.Set<String> batchIndexes = ConcurrentHashMap.newKeySet();
     private final Map<String, CommandResult> createFailures = new ConcurrentHashMap<>();
     private final Map<String, CommandResult> copyFailures = new ConcurrentHashMap<>();
     private volatile Function<List<Platform>, List<Platform>> indexLists = Function.identity();
@@ -222,6 +224,7 @@ final class FakeDocker {
                 + String.join(", ", entries) + "]}";
         String digest = Manifest.digestOf(index);
         blobs.put(digest, index);
+        batchIndexes.add(digest);
         String name = c.argv().contains("--tag") ? argAfter(c, "--tag") : REPO;
         Files.writeString(Path.of(argAfter(c, "--metadata-file")), """
                 {
@@ -310,7 +313,7 @@ final class FakeDocker {
         if (sources.size() == 1 && blobs.containsKey(sources.get(0)) && Manifest.parse(blobs.get(sources.get(0))).isIndex()) {
             // one index as the source: imagetools pushes it unchanged
             for (String tag : targets) {
-                if (!dryRun && copyFailures.containsKey(tag)) {
+                if (!dryRun && !batchIndexes.contains(sources.get(0)) && copyFailures.containsKey(tag)) {
                     return copyFailures.get(tag);
                 }
             }

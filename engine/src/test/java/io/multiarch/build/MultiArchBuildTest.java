@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.multiarch.build.FakeDocker.REPO;
 import static io.multiarch.process.ScriptedRunner.argAfter;
+import static io.multiarch.process.ScriptedRunner.fail;
 import static io.multiarch.process.ScriptedRunner.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,12 +79,14 @@ class MultiArchBuildTest {
         assertThat(run.image()).isEqualTo(REPO);
         assertThat(run.tags()).containsExactly("1.0", "latest");
 
-        // and what the registry serves under each tag is one index listing exactly those platforms
+        // and what the registry serves under each tag is one index listing exactly those platforms: the batch's
         for (String tag : List.of("1.0", "latest")) {
             // read before and back by the publish; the first tag also by each platform's size look-up, for its change
             assertThat(docker.runner.callsWith("--raw", REPO + ":" + tag)).as("read before and back " + tag)
                     .hasSize(tag.equals("1.0") ? 2 + FOUR.size() : 2);
-            assertThat(docker.served(tag)).isEqualTo(indexOf(List.of(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64)));
+            assertThat(Manifest.parse(docker.served(tag)).imageEntries()).extracting(d -> d.platform().toPlatform().orElseThrow())
+                    .containsExactlyInAnyOrder(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
+            assertThat(Manifest.digestOf(docker.served(tag))).isEqualTo(run.publish().indexDigest());
         }
         assertThat(run.publish().tagStates()).extracting(t -> t.tag() + " " + t.before() + " -> " + t.after())
                 .containsExactly("1.0  -> " + run.publish().indexDigest(), "latest  -> " + run.publish().indexDigest());
@@ -97,11 +100,12 @@ class MultiArchBuildTest {
     }
 
     @Test
-    void shouldComposeWithADryRunThenRecordEachTagThenMoveAndReadBackOneTagAtATime() throws Exception {
-        // When
-        run(request(FOUR).build());
+    void shouldComposeWithADryRunThenRecordEachTagThenMoveAndReadBackEachTag() throws Exception {
+        // When the platforms are built one by one (no batch index to publish as it is)
+        run(request(FOUR).batch(false).build());
 
         // Then the publish is: create --dry-run, where each tag is now, then per tag a create and its read-back
+        // (the tags of one group of the move order at once)
         List<List<String>> all = docker.runner.argvs();
         int firstCreate = java.util.stream.IntStream.range(0, all.size()).filter(i -> all.get(i).contains("create")).findFirst().orElseThrow();
         List<List<String>> publish = all.subList(firstCreate, all.size()).stream() // the size look-ups come before
@@ -110,19 +114,153 @@ class MultiArchBuildTest {
         List<String> digests = FOUR.stream().map(p -> REPO + "@" + FakeDocker.digestOf(Platform.parse(p))).toList();
         assertThat(publish).hasSize(7);
         assertThat(publish.get(0)).contains("--dry-run").containsAll(digests);
-        assertThat(publish.get(1)).endsWith("--raw", REPO + ":1.0");
-        assertThat(publish.get(2)).endsWith("--raw", REPO + ":latest");
-        assertThat(publish.get(3)).doesNotContain("--dry-run").containsAll(digests)
-                .containsSubsequence("--tag", REPO + ":1.0").doesNotContain(REPO + ":latest");
-        assertThat(publish.get(4)).endsWith("--raw", REPO + ":1.0");
-        assertThat(publish.get(5)).doesNotContain("--dry-run").containsAll(digests)
-                .containsSubsequence("--tag", REPO + ":latest").doesNotContain(REPO + ":1.0");
-        assertThat(publish.get(6)).endsWith("--raw", REPO + ":latest");
+        assertThat(publish.subList(1, 3)).containsExactlyInAnyOrder(
+                List.of("docker", "buildx", "imagetools", "inspect", "--raw", REPO + ":1.0"),
+                List.of("docker", "buildx", "imagetools", "inspect", "--raw", REPO + ":latest"));
+        for (String tag : List.of("1.0", "latest")) {
+            String other = tag.equals("1.0") ? "latest" : "1.0";
+            int create = -1;
+            int readBack = -1;
+            for (int i = 3; i < publish.size(); i++) {
+                if (publish.get(i).contains("create") && publish.get(i).contains(REPO + ":" + tag)) {
+                    create = i;
+                    assertThat(publish.get(i)).doesNotContain("--dry-run").containsAll(digests).doesNotContain(REPO + ":" + other);
+                } else if (publish.get(i).contains(REPO + ":" + tag)) {
+                    readBack = i;
+                }
+            }
+            assertThat(create).as("create of " + tag).isPositive();
+            assertThat(readBack).as("read-back of " + tag + " after its create").isGreaterThan(create);
+        }
+    }
+
+    @Test
+    void shouldPublishTheBatchsIndexAsItIsWithoutComposingOne() throws Exception {
+        // When every platform of one batch passed
+        RunResult run = run(request(FOUR).build());
+
+        // Then no index was composed: each tag got the batch's pushed index (imagetools pushes one index unchanged)
+        assertThat(run.published()).isTrue();
+        assertThat(docker.creates()).noneSatisfy(c -> assertThat(c.argv()).contains("--dry-run"));
+        assertThat(docker.creates()).hasSize(2).allSatisfy(c -> assertThat(c.argv()).filteredOn(a -> a.startsWith(REPO + "@"))
+                .containsExactly(REPO + "@" + run.publish().indexDigest()));
+        String batchIndex = docker.builds().get(0).argv().get(docker.builds().get(0).argv().indexOf("--tag") + 1);
+        assertThat(batchIndex).endsWith("-batch1");
+    }
+
+    @Test
+    void shouldPublishNothingWhenTheGateRefusesAfterTheBuilds() throws Exception {
+        // Given a gate that, asked after every platform ended, says the run's premises were wrong
+        BuildRequest request = request(FOUR).build();
+        AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
+        java.util.concurrent.atomic.AtomicInteger buildsWhenAsked = new java.util.concurrent.atomic.AtomicInteger(-1);
+
+        // When
+        RunResult run = new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+                p -> agent, agent).withPublishGate(() -> {
+                    buildsWhenAsked.set(docker.builds().size());
+                    return java.util.Optional.of("the toolchain changed");
+                }).run();
+
+        // Then the platforms were built and tested, the gate was asked after that, and no tag was read or moved
+        assertThat(buildsWhenAsked.get()).isEqualTo(1);
+        assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.PASSED);
+        assertThat(run.published()).isFalse();
+        assertThat(run.publish().message()).isEqualTo("the toolchain changed: nothing was published, no tag was created or moved");
+        assertThat(docker.creates()).isEmpty();
+        assertThat(docker.runner.callsWith("--raw", REPO + ":1.0")).isEmpty();
+    }
+
+    @Test
+    void shouldComposeAnIndexWhenAnOptionalPlatformOfTheBatchFailed() throws Exception {
+        // Given riscv64 is optional and its test fails: the batch's index lists a platform that must not be published
+        docker.runner.on(a -> a.contains("run") && a.contains("linux/riscv64"), c -> fail(1, "test failed"));
+
+        // When
+        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/riscv64")).build());
+
+        // Then the published index was composed of the three that passed
+        assertThat(run.published()).isTrue();
+        assertThat(docker.creates()).first().satisfies(c -> assertThat(c.argv()).contains("--dry-run"));
+        assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7);
+    }
+
+    /** A registry client that writes manifests itself (the CLI's HTTP client), over the fake's imagetools. */
+    private io.multiarch.registry.Registry writingRegistry(List<String> writes) {
+        io.multiarch.registry.Registry imagetools = new io.multiarch.registry.ImagetoolsRegistry(
+                docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path()).docker());
+        return new io.multiarch.registry.Registry() {
+            @Override
+            public java.util.Optional<String> read(String reference) throws IOException, InterruptedException {
+                return imagetools.read(reference);
+            }
+
+            @Override
+            public boolean writes() {
+                return true;
+            }
+
+            @Override
+            public void write(String reference, String manifest) {
+                writes.add(reference);
+                docker.serveTag(reference.substring(REPO.length() + 1), manifest);
+            }
+        };
+    }
+
+    private RunResult runWriting(BuildRequest request, List<String> writes, io.multiarch.timeline.Timeline timeline)
+            throws InterruptedException {
+        AgentContext plain = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
+        AgentContext agent = new AgentContext(plain.agent(), plain.docker(), plain.files(), plain.toolchain(), plain.binfmtDir(),
+                plain.output(), writingRegistry(writes), timeline);
+        return new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+                p -> agent, agent).run();
+    }
+
+    @Test
+    void shouldMoveTagsWithOnePutEachWhenTheRegistryWrites() throws Exception {
+        // Given a registry client that writes manifests itself
+        List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.multiarch.timeline.Timeline timeline = io.multiarch.timeline.Timeline.startingNow();
+
+        // When
+        RunResult run = runWriting(request(FOUR).build(), writes, timeline);
+
+        // Then each tag was moved by one write, no imagetools create ran, and each tag was read back
+        assertThat(run.published()).isTrue();
+        assertThat(writes).containsExactlyInAnyOrder(REPO + ":1.0", REPO + ":latest");
+        assertThat(docker.creates()).isEmpty();
+        assertThat(docker.runner.callsWith("--raw", REPO + ":1.0")).hasSize(2);
+        assertThat(timeline.spans()).extracting(io.multiarch.timeline.Timeline.Span::phase)
+                .contains("batch 1: buildx build", "publish", "publish: move 1.0", "publish: read back latest");
+    }
+
+    @Test
+    void shouldComposeTheIndexItselfWhenTheRegistryWritesAndNoBatchIndexFits() throws Exception {
+        // Given platforms built one by one, and a registry client that writes
+        List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        // When
+        RunResult run = runWriting(request(FOUR).batch(false).build(), writes, io.multiarch.timeline.Timeline.NONE);
+
+        // Then no imagetools process composed or moved anything: the index lists each platform's image by digest
+        assertThat(run.published()).isTrue();
+        assertThat(docker.creates()).isEmpty();
+        assertThat(writes).hasSize(2);
+        Manifest index = Manifest.parse(docker.served("1.0"));
+        assertThat(index.mediaType()).isEqualTo("application/vnd.oci.image.index.v1+json");
+        assertThat(index.imageEntries()).hasSize(4).allSatisfy(d -> {
+            Platform p = d.platform().toPlatform().orElseThrow();
+            assertThat(d.digest()).isEqualTo(FakeDocker.digestOf(p));
+            assertThat(d.size()).isPositive();
+        });
+        assertThat(run.publish().indexDigest()).isEqualTo(Manifest.digestOf(docker.served("1.0")));
+        assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
     }
 
     @Test
     void shouldGiveTheIndexDigestTheRegistryComputes() throws Exception {
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false).build());
 
         assertThat(run.publish().indexDigest()).isEqualTo(Manifest.digestOf(indexOf(List.of(Platform.AMD64, Platform.ARM64))));
     }
@@ -420,7 +558,7 @@ class MultiArchBuildTest {
         docker.servesAfterPush("1.0", composed.replace("\n", "\r\n"));
 
         // When
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false).build());
 
         // Then
         assertThat(run.published()).isFalse();
@@ -434,7 +572,7 @@ class MultiArchBuildTest {
         docker.indexLists(given -> given.stream().filter(p -> p != Platform.RISCV64).toList());
 
         // When
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR).batch(false).build());
 
         // Then only the dry run ran: no tag was moved
         assertThat(run.published()).isFalse();

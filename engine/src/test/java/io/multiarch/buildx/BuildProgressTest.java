@@ -96,4 +96,16 @@ class BuildProgressTest {
         assertThat(runFailed.failedOnlyWhilePushing()).isFalse();
         assertThat(feed(Captured.text("buildx-progress-batch.txt")).failedOnlyWhilePushing()).isFalse();
     }
+
+    @Test
+    void shouldTellAFailedPushOfABatchWhoseCacheRefsDoNotExistYet() {
+        // Given a batch's real progress: its per-platform cache refs do not exist (a batch exports to its set's ref
+        // only), so BuildKit marks each import ERROR; then the docker driver's push got the registry's 500
+        BuildProgress progress = feed(Captured.text("buildx-progress-push-500-missing-caches.txt"));
+
+        // Then the push alone failed: the batch is pushed again, not built platform by platform (before, the failed
+        // imports made it look like a failed build, and ten platforms were built again one by one)
+        assertThat(progress.failedSteps()).hasSize(11).last().asString().startsWith("pushing 127.0.0.1:5000/bench/overhead10:");
+        assertThat(progress.failedOnlyWhilePushing()).isTrue();
+    }
 }

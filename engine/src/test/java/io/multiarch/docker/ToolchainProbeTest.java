@@ -97,6 +97,34 @@ class ToolchainProbeTest {
     }
 
     @Test
+    void shouldTakeANativeMeasurementFromMemoryAndKeepNewOnes() throws Exception {
+        // Given a memory that knows amd64 on this daemon (the CLI keeps them for one boot of the daemon's kernel)
+        ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "i686\0" + "4"));
+        Map<String, Boolean> kept = new java.util.concurrent.ConcurrentHashMap<>();
+        ToolchainProbe.NativeMemory memory = new ToolchainProbe.NativeMemory() {
+            @Override
+            public java.util.Optional<java.util.Set<Platform>> recall(Key key, Platform platform) {
+                assertThat(key).isEqualTo(new Key("4233e61f-98db-4b3e-a304-5e740599f144", "6.18.44-fc-v782", "amd64", "x86_64"));
+                return platform.equals(Platform.AMD64) ? java.util.Optional.of(java.util.Set.of(Platform.AMD64)) : java.util.Optional.empty();
+            }
+
+            @Override
+            public void remember(Key key, Platform platform, boolean nativePlatform) {
+                kept.put(platform.toString(), nativePlatform);
+            }
+        };
+
+        // When
+        Toolchain toolchain = ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner), Platform.SUPPORTED, memory);
+
+        // Then amd64 came from memory (no probe container), 386 was measured and kept
+        assertThat(toolchain.nativePlatforms()).containsExactly(Platform.AMD64);
+        assertThat(runner.argvs()).noneMatch(a -> a.contains("/probe-linux-amd64"));
+        assertThat(runner.argvs()).anyMatch(a -> a.contains("/probe-linux-386"));
+        assertThat(kept).containsExactly(Map.entry("linux/386", false));
+    }
+
+    @Test
     void shouldProbeTheRealToolchain() throws Exception {
         // Given a docker that answers as the real one did, on a kernel that runs 386 natively
         ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "x86_64"));

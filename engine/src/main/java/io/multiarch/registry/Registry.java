@@ -1,0 +1,36 @@
+package io.multiarch.registry;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Reads and writes manifests in an OCI registry: what a tag or digest serves, exactly as served, and an index put
+ * under a tag. {@link ImagetoolsRegistry} asks {@code docker buildx imagetools} (a process per question, as the
+ * plugin does on its agents); {@link HttpRegistry} speaks the distribution API itself (milliseconds a question);
+ * {@link FallbackRegistry} uses the second and falls back to the first where it cannot go.
+ */
+public interface Registry {
+    /**
+     * The manifest or index {@code reference} ({@code host/repo:tag} or {@code host/repo@sha256:…}) resolves to,
+     * exactly as the registry serves it; empty when the registry has no such tag or digest.
+     */
+    Optional<String> read(String reference) throws IOException, InterruptedException;
+
+    /** Whether {@link #write} works here; when it does not, the publish moves tags with {@code imagetools create}. */
+    boolean writes();
+
+    /**
+     * Puts {@code manifest} (its bytes as given) under {@code reference} ({@code host/repo:tag}); every manifest it
+     * refers to must be in the repository already.
+     *
+     * @throws UnsupportedOperationException when {@link #writes()} is false
+     */
+    void write(String reference, String manifest) throws IOException, InterruptedException;
+
+    /**
+     * Gets ready to answer about {@code repository} ({@code host/repo}) quickly, e.g. connects; called beside other
+     * work at the start of a run. Never throws: a failure shows in the first real question.
+     */
+    default void prepare(String repository) {
+    }
+}

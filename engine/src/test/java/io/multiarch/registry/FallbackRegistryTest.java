@@ -1,0 +1,73 @@
+package io.multiarch.registry;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** HTTP first, imagetools where HTTP cannot go: for good after an unsupported registry, once after a failed read. */
+class FallbackRegistryTest {
+    private final List<String> asked = new CopyOnWriteArrayList<>();
+    private final List<String> output = new CopyOnWriteArrayList<>();
+
+    private Registry answering(String name, IOException failure) {
+        return new Registry() {
+            @Override
+            public Optional<String> read(String reference) throws IOException {
+                asked.add(name + " " + reference);
+                if (failure != null) {
+                    throw failure;
+                }
+                return Optional.of(name);
+            }
+
+            @Override
+            public boolean writes() {
+                return name.equals("http");
+            }
+
+            @Override
+            public void write(String reference, String manifest) {
+                asked.add(name + " write " + reference);
+            }
+        };
+    }
+
+    @Test
+    void shouldAskHttpOnlyWhenItAnswers() throws Exception {
+        FallbackRegistry r = new FallbackRegistry(answering("http", null), answering("imagetools", null), (l, e) -> output.add(l));
+
+        assertThat(r.read("r:1")).contains("http");
+        assertThat(r.writes()).isTrue();
+        assertThat(asked).containsExactly("http r:1");
+    }
+
+    @Test
+    void shouldSwitchToImagetoolsForGoodWhenHttpCannotSpeakToTheRegistry() throws Exception {
+        FallbackRegistry r = new FallbackRegistry(answering("http", new RegistryUnsupported("cannot reach https://r")),
+                answering("imagetools", null), (l, e) -> output.add(l));
+
+        assertThat(r.read("r:1")).contains("imagetools");
+        assertThat(r.read("r:2")).contains("imagetools");
+        assertThat(asked).containsExactly("http r:1", "imagetools r:1", "imagetools r:2");
+        assertThat(r.writes()).isFalse();
+        assertThatThrownBy(() -> r.write("r:1", "{}")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(output).singleElement().asString().contains("cannot reach https://r").contains("imagetools");
+    }
+
+    @Test
+    void shouldAskImagetoolsOnceAfterAFailedRead() throws Exception {
+        FallbackRegistry r = new FallbackRegistry(answering("http", new IOException("GET answered 500")),
+                answering("imagetools", null), (l, e) -> output.add(l));
+
+        assertThat(r.read("r:1")).contains("imagetools");
+        assertThat(r.read("r:2")).contains("imagetools");
+        assertThat(asked).containsExactly("http r:1", "imagetools r:1", "http r:2", "imagetools r:2");
+        assertThat(r.writes()).isTrue();
+    }
+}

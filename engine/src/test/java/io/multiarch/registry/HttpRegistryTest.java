@@ -1,0 +1,215 @@
+package io.multiarch.registry;
+
+import com.sun.net.httpserver.HttpServer;
+import io.multiarch.buildx.Manifest;
+import io.multiarch.process.ScriptedRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The HTTP registry client against a small distribution-API server on a loopback port: what it asks, how it logs in
+ * (Basic from the docker configuration, Bearer through the token service), 404 as absent, 5xx asked again.
+ */
+class HttpRegistryTest {
+    private static final String INDEX = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}";
+
+    @TempDir
+    Path config;
+
+    private HttpServer server;
+    private String host;
+    private final Map<String, String> manifests = new ConcurrentHashMap<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger failNext = new AtomicInteger();
+    private volatile String requiredAuth;
+    private volatile String challenge;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/token", ex -> {
+            requests.add("TOKEN " + ex.getRequestURI().getRawQuery() + " " + ex.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = "{\"token\":\"tok123\"}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.createContext("/v2/", ex -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            requests.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " " + auth + " "
+                    + ex.getRequestHeaders().getFirst(ex.getRequestMethod().equals("PUT") ? "Content-Type" : "Accept"));
+            if (requiredAuth != null && !requiredAuth.equals(auth)) {
+                ex.getResponseHeaders().add("WWW-Authenticate", challenge);
+                ex.sendResponseHeaders(401, -1);
+                ex.close();
+                return;
+            }
+            if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                ex.sendResponseHeaders(500, -1);
+                ex.close();
+                return;
+            }
+            String ref = ex.getRequestURI().getPath().replaceFirst("^/v2/demo/hello/manifests/", "");
+            if (ex.getRequestMethod().equals("PUT")) {
+                String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                manifests.put(ref, body);
+                manifests.put(Manifest.digestOf(body), body);
+                ex.getResponseHeaders().add("Docker-Content-Digest", Manifest.digestOf(body));
+                ex.sendResponseHeaders(201, -1);
+                ex.close();
+                return;
+            }
+            String body = manifests.get(ref);
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+                ex.close();
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, bytes.length);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
+        server.start();
+        host = "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.stop(0);
+    }
+
+    private HttpRegistry registry() {
+        return new HttpRegistry(config, new ScriptedRunner());
+    }
+
+    @Test
+    void shouldReadAManifestExactlyAsServedAndAnAbsentTagAsEmpty() throws Exception {
+        manifests.put("1.0", INDEX);
+
+        assertThat(registry().read(host + "/demo/hello:1.0")).contains(INDEX);
+        assertThat(registry().read(host + "/demo/hello:nope")).isEmpty();
+        assertThat(requests.get(0)).startsWith("GET /v2/demo/hello/manifests/1.0 null ")
+                .contains("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.v2+json");
+    }
+
+    @Test
+    void shouldPutAnIndexUnderATagWithItsMediaTypeSoThatItsDigestStays() throws Exception {
+        registry().write(host + "/demo/hello:latest", INDEX);
+
+        assertThat(manifests.get("latest")).isEqualTo(INDEX);
+        assertThat(requests).containsExactly("PUT /v2/demo/hello/manifests/latest null application/vnd.oci.image.index.v1+json");
+        assertThat(Manifest.digestOf(registry().read(host + "/demo/hello:latest").orElseThrow())).isEqualTo(Manifest.digestOf(INDEX));
+    }
+
+    @Test
+    void shouldAskAgainAfterAServerError() throws Exception {
+        manifests.put("1.0", INDEX);
+        failNext.set(2);
+
+        assertThat(registry().read(host + "/demo/hello:1.0")).contains(INDEX);
+        assertThat(requests).hasSize(3);
+    }
+
+    @Test
+    void shouldNotPutAgainAfterAServerError() {
+        // a failed PUT fails the publish, which moves its tags back and says so, as with imagetools
+        failNext.set(1);
+
+        assertThatThrownBy(() -> registry().write(host + "/demo/hello:latest", INDEX)).hasMessageContaining("answered 500");
+        assertThat(requests).hasSize(1);
+        assertThat(manifests).isEmpty();
+    }
+
+    @Test
+    void shouldFailWhenServerErrorsPersist() {
+        failNext.set(10);
+
+        assertThatThrownBy(() -> registry().read(host + "/demo/hello:1.0")).hasMessageContaining("answered 500")
+                .isNotInstanceOf(RegistryUnsupported.class);
+    }
+
+    @Test
+    void shouldLogInWithBasicFromTheDockerConfiguration() throws Exception {
+        String basic = "Basic " + Base64.getEncoder().encodeToString("ci:s3cret".getBytes(StandardCharsets.UTF_8));
+        requiredAuth = basic;
+        challenge = "Basic realm=\"registry\"";
+        Files.writeString(config.resolve("config.json"), "{\"auths\":{\"" + host + "\":{\"auth\":\""
+                + Base64.getEncoder().encodeToString("ci:s3cret".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
+        manifests.put("1.0", INDEX);
+
+        HttpRegistry registry = registry();
+        assertThat(registry.read(host + "/demo/hello:1.0")).contains(INDEX);
+        assertThat(registry.read(host + "/demo/hello:1.0")).contains(INDEX);
+
+        // the second read sends the login at once
+        assertThat(requests).hasSize(3);
+        assertThat(requests.get(2)).contains(basic);
+    }
+
+    @Test
+    void shouldGetABearerTokenForTheRepositoryWithTheLogin() throws Exception {
+        requiredAuth = "Bearer tok123";
+        challenge = "Bearer realm=\"http://" + host + "/token\",service=\"reg\",scope=\"repository:demo/hello:pull\"";
+        Files.writeString(config.resolve("config.json"), "{\"auths\":{\"" + host + "\":{\"username\":\"ci\",\"password\":\"pw\"}}}");
+
+        registry().write(host + "/demo/hello:latest", INDEX);
+
+        assertThat(manifests.get("latest")).isEqualTo(INDEX);
+        assertThat(requests).anySatisfy(r -> assertThat(r).startsWith("TOKEN service=reg&scope=repository%3Ademo%2Fhello%3Apull%2Cpush Basic "));
+        assertThat(requests.get(requests.size() - 1)).startsWith("PUT /v2/demo/hello/manifests/latest Bearer tok123");
+    }
+
+    @Test
+    void shouldLeaveToImagetoolsWhatItCannotDoAsDockerWould() throws Exception {
+        requiredAuth = "never";
+        challenge = "Negotiate";
+        assertThatThrownBy(() -> registry().read(host + "/demo/hello:1.0")).isInstanceOf(RegistryUnsupported.class)
+                .hasMessageContaining("Negotiate");
+
+        Files.writeString(config.resolve("config.json"), "{\"auths\":{\"" + host + "\":{\"identitytoken\":\"x\"}}}");
+        challenge = "Basic realm=\"r\"";
+        assertThatThrownBy(() -> registry().read(host + "/demo/hello:1.0")).isInstanceOf(RegistryUnsupported.class)
+                .hasMessageContaining("identity token").hasMessageNotContaining("x\"");
+
+        server.stop(0);
+        assertThatThrownBy(() -> registry().read(host + "/demo/hello:1.0")).isInstanceOf(RegistryUnsupported.class)
+                .hasMessageContaining("cannot reach http://" + host);
+    }
+
+    @Test
+    void shouldReadReferencesAsDockerDoes() {
+        assertThat(HttpRegistry.Ref.parse("127.0.0.1:5000/demo/hello:1.0"))
+                .isEqualTo(new HttpRegistry.Ref("127.0.0.1:5000", "demo/hello", "1.0"));
+        assertThat(HttpRegistry.Ref.parse("localhost:5000/a@sha256:abc")).isEqualTo(new HttpRegistry.Ref("localhost:5000", "a", "sha256:abc"));
+        HttpRegistry.Ref hub = HttpRegistry.Ref.parse("docker.io/library/busybox:latest");
+        assertThat(hub.manifestUri()).hasToString("https://registry-1.docker.io/v2/library/busybox/manifests/latest");
+        assertThat(HttpRegistry.Ref.parse("registry.example.com:443/team/app:v1").manifestUri())
+                .hasToString("https://registry.example.com:443/v2/team/app/manifests/v1");
+        assertThat(HttpRegistry.Ref.parse("127.0.0.1:5000/demo/hello:1.0").manifestUri())
+                .hasToString("http://127.0.0.1:5000/v2/demo/hello/manifests/1.0");
+    }
+
+    @Test
+    void shouldNotBeUsedBehindAProxy() {
+        assertThat(HttpRegistry.proxied(Map.of("https_proxy", "http://proxy:3128"))).isTrue();
+        assertThat(HttpRegistry.proxied(Map.of("HTTP_PROXY", "http://proxy:3128"))).isTrue();
+        assertThat(HttpRegistry.proxied(Map.of("PATH", "/usr/bin"))).isFalse();
+    }
+}

@@ -283,6 +283,11 @@ final class BuildCommand implements Callable<Integer> {
             }
 
             @Override
+            public java.util.Optional<String> readConfig(String reference) throws IOException, InterruptedException {
+                return made.join().readConfig(reference);
+            }
+
+            @Override
             public boolean writes() {
                 return made.join().writes();
             }

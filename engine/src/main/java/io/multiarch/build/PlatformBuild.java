@@ -83,8 +83,16 @@ public final class PlatformBuild {
 
     /** {@link #ensureEmulator()}, timed. */
     EmulatorCheck checkEmulator() throws InterruptedException {
+        return checkEmulator(null);
+    }
+
+    /**
+     * {@link #checkEmulator()} against {@code table}, the agent's binfmt_misc table as just read, when not null: a
+     * batch reads it once for all its platforms. An emulator installed here is checked against a fresh read.
+     */
+    EmulatorCheck checkEmulator(BinfmtTable table) throws InterruptedException {
         long t0 = System.nanoTime();
-        String failure = ensureEmulator();
+        String failure = ensureEmulator(table);
         long t1 = System.nanoTime();
         phase("binfmt", t0, t1);
         agent.timeline().add(task.platform() + ": binfmt check", t0, t1);
@@ -283,13 +291,19 @@ public final class PlatformBuild {
     }
 
     /** @return null when the platform can run, else why not */
-    private String ensureEmulator() throws InterruptedException {
+    /** Whether this platform's emulator is checked (and installed where missing) before its build. */
+    boolean checksEmulator() {
+        return emulated() && request.binfmtMode() != BinfmtMode.OFF && !agent.binfmtDir().isEmpty();
+    }
+
+    private String ensureEmulator(BinfmtTable known) throws InterruptedException {
         Platform platform = task.platform();
-        if (!emulated() || request.binfmtMode() == BinfmtMode.OFF || agent.binfmtDir().isEmpty()) {
+        if (!checksEmulator()) {
             return null;
         }
         try {
-            EmulatorStatus status = inspect(platform);
+            EmulatorStatus status = known != null
+                    ? BinfmtInspector.inspect(platform, agent.toolchain().nativePlatforms(), known) : inspect(platform);
             if (status.state() == EmulatorStatus.State.MISSING && request.binfmtMode() == BinfmtMode.INSTALL) {
                 Command install = BinfmtProvisioner.installCommand(request.binfmtInstaller(), agent.docker(), List.of(platform));
                 agent.output().line("registering the QEMU emulator for " + platform + ": " + install.display(), false);
@@ -351,21 +365,23 @@ public final class PlatformBuild {
         Manifest m;
         String reference = request.image().withDigest(digest);
         try (var phase = agent.timeline().start(platform + ": read the image size")) {
-            m = Manifest.parse(readManifest(reference));
-            if (m.isIndex()) {
-                Optional<Descriptor> image = m.imageFor(platform);
-                if (image.isEmpty()) {
-                    return ImageSize.UNKNOWN;
-                }
-                reference = request.image().withDigest(image.get().digest());
+            try {
                 m = Manifest.parse(readManifest(reference));
+                if (m.isIndex()) {
+                    Optional<Descriptor> image = m.imageFor(platform);
+                    if (image.isEmpty()) {
+                        return ImageSize.UNKNOWN;
+                    }
+                    reference = request.image().withDigest(image.get().digest());
+                    m = Manifest.parse(readManifest(reference));
+                }
+            } catch (IOException e) {
+                agent.output().line("could not read the image size: " + e.getMessage(), true);
+                return ImageSize.UNKNOWN;
             }
-        } catch (IOException e) {
-            agent.output().line("could not read the image size: " + e.getMessage(), true);
-            return ImageSize.UNKNOWN;
+            io.multiarch.request.Tag tag = request.tags().get(0);
+            return new ImageSize(m.layersSize(), previousSize(tag), tag.value(), 0, false, biggestLayers(m, reference));
         }
-        io.multiarch.request.Tag tag = request.tags().get(0);
-        return new ImageSize(m.layersSize(), previousSize(tag), tag.value(), 0, false, biggestLayers(m, reference));
     }
 
     /** The biggest layers, biggest first, each with the step that made it (empty when the config cannot be read). */
@@ -375,7 +391,10 @@ public final class PlatformBuild {
         }
         List<String> steps = List.of();
         try {
-            steps = ImageConfig.parse(agent.docker().query(commands.inspectConfig(reference))).layerSteps();
+            Optional<String> config = agent.registry().readConfig(reference);
+            if (config.isPresent()) {
+                steps = ImageConfig.parse(config.get()).layerSteps();
+            }
         } catch (IOException e) {
             agent.output().line("could not read the image config, layers are named by digest only: " + e.getMessage(), true);
         }

@@ -73,6 +73,9 @@ public final class MultiArchPlanStep extends Step {
     private DockerRegistryEndpoint registry;
     private List<String> stashExcludes;
     private Integer agentTimeout;
+    private List<BuildSecretBinding> secrets;
+    private List<String> sizeBudgets;
+    private Boolean sizeBudgetWarn;
 
     @DataBoundConstructor
     public MultiArchPlanStep(String image) {
@@ -262,6 +265,36 @@ public final class MultiArchPlanStep extends Step {
         this.agentTimeout = agentTimeout;
     }
 
+    /** BuildKit build secrets from Jenkins credentials: {@code [[id: 'npmrc', credentialsId: 'npm-token'], …]}. */
+    public List<BuildSecretBinding> getSecrets() {
+        return secrets;
+    }
+
+    @DataBoundSetter
+    public void setSecrets(List<BuildSecretBinding> secrets) {
+        this.secrets = secrets;
+    }
+
+    /** Size budgets as the CLI's {@code --size-budget}: {@code 12MB} for every platform, {@code linux/arm64=15MB} for one. */
+    public List<String> getSizeBudgets() {
+        return sizeBudgets;
+    }
+
+    @DataBoundSetter
+    public void setSizeBudgets(List<String> sizeBudgets) {
+        this.sizeBudgets = sizeBudgets;
+    }
+
+    /** As the CLI's {@code --size-budget-warn}: a platform over its budget passes with a warning instead of failing. */
+    public Boolean getSizeBudgetWarn() {
+        return sizeBudgetWarn;
+    }
+
+    @DataBoundSetter
+    public void setSizeBudgetWarn(Boolean sizeBudgetWarn) {
+        this.sizeBudgetWarn = sizeBudgetWarn;
+    }
+
     /** The call's arguments with the global defaults filled in, under a new run id. */
     PlanSpec toSpec(MultiArchImageConfiguration config, String runId) {
         PlanSpec s = new PlanSpec();
@@ -285,6 +318,13 @@ public final class MultiArchPlanStep extends Step {
         s.registryCache = registryCache == null ? config.isRegistryCache() : registryCache;
         s.stashExcludes = stashExcludes == null ? new ArrayList<>() : new ArrayList<>(stashExcludes);
         s.agentTimeoutMinutes = agentTimeout == null ? config.getAgentTimeoutMinutes() : agentTimeout;
+        if (secrets != null) {
+            for (BuildSecretBinding b : secrets) {
+                s.secrets.add(b == null ? new SecretRecord(null, null) : new SecretRecord(b.getId(), b.getCredentialsId()));
+            }
+        }
+        s.sizeBudgets = sizeBudgets == null ? new ArrayList<>() : new ArrayList<>(sizeBudgets);
+        s.sizeBudgetWarn = sizeBudgetWarn != null && sizeBudgetWarn;
         s.binfmtMode = config.getBinfmtMode();
         s.binfmtInstaller = config.getBinfmtInstaller();
         DockerRegistryEndpoint r = registry != null ? registry : config.getRegistry();
@@ -368,8 +408,9 @@ public final class MultiArchPlanStep extends Step {
             spec.callerNode = node == null ? null : node.getNodeName();
             BuildRequest request;
             try {
-                request = workspace == null ? spec.validate()
-                        : spec.request(workspace.getRemote(), new WorkspaceProbe(workspace.getChannel()));
+                List<Violation> credentials = SecretFiles.check(spec.secrets, run);
+                request = workspace == null ? spec.request("/", io.multiarch.request.PathProbe.UNCHECKED, null, credentials)
+                        : spec.request(workspace.getRemote(), new WorkspaceProbe(workspace.getChannel()), null, credentials);
             } catch (InvalidRequestException e) {
                 StringBuilder sb = new StringBuilder(Messages.MultiArchPlanStep_invalid());
                 for (Violation v : e.violations()) {
@@ -436,7 +477,7 @@ public final class MultiArchPlanStep extends Step {
     @Extension
     @Symbol("multiArchPlan")
     public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
-        private static final List<String> LIST_ARGS = List.of("tags", "platforms", "optionalPlatforms", "testExec", "stashExcludes");
+        private static final List<String> LIST_ARGS = List.of("tags", "platforms", "optionalPlatforms", "testExec", "stashExcludes", "sizeBudgets");
         private static final List<String> MAP_ARGS = List.of("buildArgs", "labels");
 
         @Override

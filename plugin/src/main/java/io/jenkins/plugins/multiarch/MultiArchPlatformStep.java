@@ -261,11 +261,24 @@ public final class MultiArchPlatformStep extends Step {
             FilePath cwd = on.workspace();
             EnvVars env = on.env();
             BuildRequest request;
-            try {
-                request = spec.request(cwd.getRemote(), new WorkspaceProbe(cwd.getChannel()));
-            } catch (InvalidRequestException e) {
-                return failed(spec, agentName, e.getMessage());
+            // the secrets' values go to files of the stage's own, deleted as soon as the build is over
+            try (SecretFiles secrets = SecretFiles.write(spec.secrets, on.run(), privateDir)) {
+                if (!spec.secrets.isEmpty()) {
+                    output.line(Messages.SecretFiles_written(String.join(", ", secrets.paths().keySet())), false);
+                }
+                try {
+                    request = spec.request(cwd.getRemote(), new WorkspaceProbe(cwd.getChannel()), secrets.paths());
+                } catch (InvalidRequestException e) {
+                    return failed(spec, agentName, e.getMessage());
+                }
+                return build(on, spec, agentName, output, privateDir, request);
             }
+        }
+
+        private PlatformResult build(StepSupport.OnAgent on, PlanSpec spec, String agentName, OutputListener output,
+                                     FilePath privateDir, BuildRequest request) throws IOException, InterruptedException {
+            FilePath cwd = on.workspace();
+            EnvVars env = on.env();
             try (DockerSession session = on.docker(spec, output, privateDir, cookie, String.valueOf(starts))) {
                 Toolchain toolchain;
                 try {
@@ -338,7 +351,7 @@ public final class MultiArchPlatformStep extends Step {
         private static PlatformResult withNote(PlatformResult r, String note) {
             String message = r.message().isEmpty() ? note : r.message() + " (" + note + ")";
             return new PlatformResult(r.platform(), r.required(), r.status(), r.digest(), r.emulated(), r.agent(),
-                    r.attempts(), r.binfmtSeconds(), r.buildSeconds(), r.pushSeconds(), r.sizeBytes(), r.tempTag(),
+                    r.attempts(), r.binfmtSeconds(), r.buildSeconds(), r.pushSeconds(), r.size(), r.tempTag(),
                     r.test(), message);
         }
 

@@ -3,6 +3,7 @@ package io.jenkins.plugins.multiarch;
 import io.multiarch.platform.Platform;
 import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.BuildSecret;
 import io.multiarch.request.InvalidRequestException;
 import io.multiarch.request.PathProbe;
 import io.multiarch.request.Violation;
@@ -65,6 +66,16 @@ public final class PlanSpec implements Serializable {
     int agentTimeoutMinutes = DEFAULT_AGENT_TIMEOUT_MINUTES;
     /** The node the call runs in (its executor is held while the stages run), or null outside {@code node}. */
     String callerNode;
+    /**
+     * Build secrets: the id a {@code RUN --mount=type=secret,id=ID} names, and the Jenkins credentials holding its
+     * value. References only: the value is read on the agent's stage, written to its private directory and never
+     * stored.
+     */
+    List<SecretRecord> secrets = new ArrayList<>();
+    /** Size budgets as the engine reads them ({@code SIZE} or {@code PLATFORM=SIZE}), see {@code SizeBudget}. */
+    List<String> sizeBudgets = new ArrayList<>();
+    /** A platform over its budget only gets a warning instead of failing. */
+    boolean sizeBudgetWarn;
 
     public String getId() {
         return id;
@@ -112,6 +123,16 @@ public final class PlanSpec implements Serializable {
     }
 
     /**
+     * Validates every field as {@link #request(String, PathProbe)} does, with each build secret read from the file
+     * {@code secretFiles} names for its id (on the agent, in the stage's private directory).
+     *
+     * @throws InvalidRequestException listing every problem
+     */
+    BuildRequest request(String workspace, PathProbe probe, Map<String, String> secretFiles) {
+        return request(workspace, probe, secretFiles, List.of());
+    }
+
+    /**
      * Validates every field at once, the context and Dockerfile as paths inside {@code workspace}, checked through
      * {@code probe}: at plan time in the caller's workspace (where the stash is made), then on each platform's agent
      * after the unstash.
@@ -119,7 +140,18 @@ public final class PlanSpec implements Serializable {
      * @throws InvalidRequestException listing every problem
      */
     BuildRequest request(String workspace, PathProbe probe) {
-        List<Violation> violations = new ArrayList<>();
+        return request(workspace, probe, null, List.of());
+    }
+
+    /**
+     * Validates every field at once, adding {@code more} (what the caller checked itself, such as the credentials of
+     * the secrets). Without {@code secretFiles} (at plan time, and for the publish) the secrets' ids are checked but
+     * no secret is handed to the engine.
+     *
+     * @throws InvalidRequestException listing every problem
+     */
+    BuildRequest request(String workspace, PathProbe probe, Map<String, String> secretFiles, List<Violation> more) {
+        List<Violation> violations = new ArrayList<>(more);
         checkRelative(violations, "context", context);
         checkRelative(violations, "dockerfile", dockerfile);
         Set<String> badPaths = new LinkedHashSet<>();
@@ -129,10 +161,14 @@ public final class PlanSpec implements Serializable {
         for (int i = 0; i < stashExcludes.size(); i++) {
             checkStashPattern(violations, "stashExcludes[" + i + "]", stashExcludes.get(i));
         }
+        checkSecrets(violations);
         try {
             // a path that is not relative is not used as a path: the engine checks everything else
-            BuildRequest request = badPaths.isEmpty() ? builder().on(workspace, probe).build()
-                    : builder().on("/", PathProbe.UNCHECKED).build();
+            BuildRequest.Builder builder = badPaths.isEmpty() ? builder().on(workspace, probe) : builder().on("/", PathProbe.UNCHECKED);
+            if (secretFiles != null) {
+                secrets.forEach(s -> builder.secret(BuildSecret.file(s.getId(), String.valueOf(secretFiles.get(s.getId()))).argument()));
+            }
+            BuildRequest request = builder.build();
             if (violations.isEmpty()) {
                 return request;
             }
@@ -140,6 +176,30 @@ public final class PlanSpec implements Serializable {
             e.violations().stream().filter(v -> !badPaths.contains(v.field())).forEach(violations::add);
         }
         throw new InvalidRequestException(violations);
+    }
+
+    /**
+     * Each secret's id as buildx takes it and given once, and its credentials named. The engine checks the files
+     * once they are written on the agent.
+     */
+    private void checkSecrets(List<Violation> violations) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < secrets.size(); i++) {
+            SecretRecord s = secrets.get(i);
+            String field = "secrets[" + i + "]";
+            try {
+                BuildSecret.file(s.getId(), "unused");
+                if (!ids.add(s.getId())) {
+                    violations.add(new Violation(field + ".id", s.getId(), Messages.PlanSpec_secretTwice()));
+                }
+            } catch (IllegalArgumentException bad) {
+                violations.add(new Violation(field + ".id", String.valueOf(s.getId()), bad.getMessage()));
+            }
+            if (s.getCredentialsId() == null || s.getCredentialsId().isBlank()) {
+                violations.add(new Violation(field + ".credentialsId", String.valueOf(s.getCredentialsId()),
+                        Messages.PlanSpec_secretCredentials()));
+            }
+        }
     }
 
     /** docker-commons needs a URL: a bare {@code host:port} would fail in every stage, so it is refused here. */
@@ -190,7 +250,9 @@ public final class PlanSpec implements Serializable {
                 .concurrency(1)
                 .binfmtMode(binfmtMode)
                 .binfmtInstaller(binfmtInstaller)
-                .registryCache(registryCache);
+                .registryCache(registryCache)
+                .sizeBudgets(sizeBudgets)
+                .sizeBudgetWarnOnly(sizeBudgetWarn);
         if (testShell != null) {
             b.testShell(testShell);
         }
@@ -232,6 +294,12 @@ public final class PlanSpec implements Serializable {
         }
         if (nativeLabels == null) {
             nativeLabels = new LinkedHashMap<>();
+        }
+        if (secrets == null) {
+            secrets = new ArrayList<>();
+        }
+        if (sizeBudgets == null) {
+            sizeBudgets = new ArrayList<>();
         }
         return this;
     }

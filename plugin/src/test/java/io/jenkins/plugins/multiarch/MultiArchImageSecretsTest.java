@@ -111,7 +111,7 @@ class MultiArchImageSecretsTest {
         String log = JenkinsRule.getLog(run);
         assertThat(log).contains("KEYSHA=" + sha256(key)).contains("--secret id=token,src=", "--secret id=key,src=")
                 .contains("Build secret(s) token, key written");
-        assertThat(log.split("KEYSHA=" + sha256(key), -1)).as("both platforms' tests saw the key").hasSize(3);
+        assertThat(log.split("KEYSHA=" + sha256(key), -1).length - 1).as("both platforms' tests saw the key").isGreaterThanOrEqualTo(2);
         // and nowhere else
         for (String value : values) {
             assertThat(log).doesNotContain(value);

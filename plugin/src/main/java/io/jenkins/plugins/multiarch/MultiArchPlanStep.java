@@ -76,6 +76,8 @@ public final class MultiArchPlanStep extends Step {
     private List<BuildSecretBinding> secrets;
     private List<String> sizeBudgets;
     private Boolean sizeBudgetWarn;
+    private List<ImageVariant> variants;
+    private Boolean allOrNothing;
 
     @DataBoundConstructor
     public MultiArchPlanStep(String image) {
@@ -295,6 +297,26 @@ public final class MultiArchPlanStep extends Step {
         this.sizeBudgetWarn = sizeBudgetWarn;
     }
 
+    /** The variants of a matrix build: each variant × platform a stage of its own, each variant gated and published on its own. */
+    public List<ImageVariant> getVariants() {
+        return variants;
+    }
+
+    @DataBoundSetter
+    public void setVariants(List<ImageVariant> variants) {
+        this.variants = variants;
+    }
+
+    /** With variants: publish no variant unless every variant's required platforms passed. */
+    public Boolean getAllOrNothing() {
+        return allOrNothing;
+    }
+
+    @DataBoundSetter
+    public void setAllOrNothing(Boolean allOrNothing) {
+        this.allOrNothing = allOrNothing;
+    }
+
     /** The call's arguments with the global defaults filled in, under a new run id. */
     PlanSpec toSpec(MultiArchImageConfiguration config, String runId) {
         PlanSpec s = new PlanSpec();
@@ -406,11 +428,26 @@ public final class MultiArchPlanStep extends Step {
             Node node = getContext().get(Node.class);
             PlanSpec spec = step.toSpec(MultiArchImageConfiguration.get(), RunPlan.newRunId());
             spec.callerNode = node == null ? null : node.getNodeName();
+            List<io.multiarch.request.VariantSpec> variantSpecs = step.variants == null ? null
+                    : step.variants.stream().map(v -> v == null ? new io.multiarch.request.VariantSpec(null, null, null, null,
+                            null, null, null, null) : v.toSpec()).toList();
+            if (variantSpecs == null && Boolean.TRUE.equals(step.allOrNothing)) {
+                throw new AbortException(Messages.MultiArchPlanStep_invalid() + "\n  "
+                        + new Violation("allOrNothing", "true", Messages.MultiArchPlanStep_allOrNothingAlone()).describe());
+            }
             BuildRequest request;
+            List<io.multiarch.request.VariantRequest> variants = List.of();
             try {
                 List<Violation> credentials = SecretFiles.check(spec.secrets, run);
-                request = workspace == null ? spec.request("/", io.multiarch.request.PathProbe.UNCHECKED, null, credentials)
-                        : spec.request(workspace.getRemote(), new WorkspaceProbe(workspace.getChannel()), null, credentials);
+                String ws = workspace == null ? "/" : workspace.getRemote();
+                io.multiarch.request.PathProbe probe = workspace == null ? io.multiarch.request.PathProbe.UNCHECKED
+                        : new WorkspaceProbe(workspace.getChannel());
+                if (variantSpecs == null) {
+                    request = spec.request(ws, probe, null, credentials);
+                } else {
+                    variants = spec.variants(ws, probe, variantSpecs, credentials);
+                    request = null;
+                }
             } catch (InvalidRequestException e) {
                 StringBuilder sb = new StringBuilder(Messages.MultiArchPlanStep_invalid());
                 for (Violation v : e.violations()) {
@@ -427,23 +464,50 @@ public final class MultiArchPlanStep extends Step {
                 listener.getLogger().println(Messages.MultiArchPlanStep_dockerignore(ignore.path(),
                         spec.ignoredExcludes.size() / 2, ignore.ignore().patterns().size()));
             }
-            RunPlan plan = RunPlan.of(request, spec.nativePlatforms(), spec.id);
+            // one record per variant (or the call's own without variants): each gated and published on its own
+            List<PlanSpec> specs = new ArrayList<>();
+            List<RunPlan> plans = new ArrayList<>();
+            if (request != null) {
+                specs.add(spec);
+                plans.add(RunPlan.of(request, spec.nativePlatforms(), spec.id));
+            } else {
+                List<String> ids = variants.stream().map(v -> PlanSpec.variantId(spec.id, v.name())).toList();
+                boolean all = Boolean.TRUE.equals(step.allOrNothing);
+                for (int i = 0; i < variants.size(); i++) {
+                    PlanSpec vs = spec.forVariant(variants.get(i), variantSpecs.get(i), ids, all);
+                    specs.add(vs);
+                    plans.add(RunPlan.of(variants.get(i).request(), vs.nativePlatforms(), vs.id, vs.variant));
+                    listener.getLogger().println(Messages.MultiArchPlanStep_variant(vs.variant, String.join(", ", vs.tags),
+                            all ? Messages.MultiArchPlanStep_allOrNothing() : ""));
+                }
+            }
             MultiArchImageAction action = MultiArchImageAction.of(run);
-            action.add(new RunRecord(spec));
+            specs.forEach(s -> action.add(new RunRecord(s)));
             action.save();
 
             List<Map<String, Object>> platforms = new ArrayList<>();
-            for (PlatformTask task : plan.tasks()) {
-                String p = task.platform().toString();
-                String label = spec.labelFor(p);
-                platforms.add(Wiring.answer(Wiring.PlanPlatform.class)
-                        .put(Wiring.PlanPlatform.platform, p)
-                        .put(Wiring.PlanPlatform.label, label)
+            List<Map<String, Object>> runs = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                PlanSpec s = specs.get(i);
+                runs.add(Wiring.answer(Wiring.PlanRun.class)
+                        .put(Wiring.PlanRun.id, s.id)
+                        .put(Wiring.PlanRun.variant, s.variant)
+                        .put(Wiring.PlanRun.publishStage, s.variant.isEmpty() ? "publish" : "publish " + s.variant)
                         .toMap());
-                String where = label.isEmpty() ? Messages.MultiArchPlanStep_anyAgent() : Messages.MultiArchPlanStep_onLabel(label);
-                listener.getLogger().println(Messages.MultiArchPlanStep_planned(p, where,
-                        spec.isNative(p) ? Messages.MultiArchPlanStep_nativeAgent() : Messages.MultiArchPlanStep_measured(),
-                        task.required() ? "" : Messages.MultiArchPlanStep_optional()));
+                for (PlatformTask task : plans.get(i).tasks()) {
+                    String p = task.platform().toString();
+                    String label = s.labelFor(p);
+                    platforms.add(Wiring.answer(Wiring.PlanPlatform.class)
+                            .put(Wiring.PlanPlatform.platform, p)
+                            .put(Wiring.PlanPlatform.label, label)
+                            .put(Wiring.PlanPlatform.plan, s.id)
+                            .put(Wiring.PlanPlatform.stage, s.stageName(p))
+                            .toMap());
+                    String where = label.isEmpty() ? Messages.MultiArchPlanStep_anyAgent() : Messages.MultiArchPlanStep_onLabel(label);
+                    listener.getLogger().println(Messages.MultiArchPlanStep_planned(s.stageName(p), where,
+                            s.isNative(p) ? Messages.MultiArchPlanStep_nativeAgent() : Messages.MultiArchPlanStep_measured(),
+                            task.required() ? "" : Messages.MultiArchPlanStep_optional()));
+                }
             }
             return Wiring.answer(Wiring.Plan.class)
                     .put(Wiring.Plan.id, spec.id)
@@ -456,6 +520,7 @@ public final class MultiArchPlanStep extends Step {
                     .put(Wiring.Plan.publishLabel, spec.publishLabel)
                     .put(Wiring.Plan.junit, junitAvailable() && (spec.testShell != null || spec.testExec != null))
                     .put(Wiring.Plan.platforms, platforms)
+                    .put(Wiring.Plan.runs, runs)
                     .toMap();
         }
     }
@@ -518,11 +583,35 @@ public final class MultiArchPlanStep extends Step {
                     m.put(key, list);
                 }
             }
+            if (m.get("variants") instanceof List<?> list) {
+                List<Object> variants = new ArrayList<>();
+                for (Object v : list) {
+                    variants.add(v instanceof Map<?, ?> map ? variantArguments(map) : v);
+                }
+                m.put("variants", variants);
+            }
             if (m.get("test") instanceof List<?> argv) {
                 m.remove("test");
                 m.put("testExec", argv.stream().map(String::valueOf).toList());
             }
             return m;
+        }
+
+        /** A variant's map as {@link ImageVariant} takes it: its own lists and {@code NAME=value} build arguments. */
+        private static Map<String, Object> variantArguments(Map<?, ?> variant) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            variant.forEach((k, x) -> v.put(String.valueOf(k), x));
+            for (String key : List.of("platforms", "optionalPlatforms", "sizeBudgets")) {
+                if (v.get(key) instanceof CharSequence cs) {
+                    v.put(key, List.of(cs.toString()));
+                }
+            }
+            if (v.get("buildArgs") instanceof Map<?, ?> map) {
+                List<String> list = new ArrayList<>();
+                map.forEach((k, x) -> list.add(k + "=" + (x == null ? "" : x)));
+                v.put("buildArgs", list);
+            }
+            return v;
         }
 
         @NonNull

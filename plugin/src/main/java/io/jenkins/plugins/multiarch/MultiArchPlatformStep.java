@@ -288,7 +288,7 @@ public final class MultiArchPlatformStep extends Step {
                     return failed(spec, agentName, Messages.MultiArchPlatformStep_noDocker(agentName, e.getMessage()));
                 }
                 output.line(Messages.MultiArchPlatformStep_toolchain(agentName, toolchain.describe()), false);
-                RunPlan runPlan = RunPlan.of(request, spec.nativePlatforms(), spec.getId());
+                RunPlan runPlan = RunPlan.of(request, spec.nativePlatforms(), spec.getId(), spec.getVariant());
                 PlatformTask task = runPlan.task(Platform.parse(platform));
                 // the agent's kernel is the daemon's only when the daemon runs there: a remote DOCKER_HOST has its own
                 String host = session.docker().env().getOrDefault("DOCKER_HOST", env == null ? "" : env.get("DOCKER_HOST", ""));

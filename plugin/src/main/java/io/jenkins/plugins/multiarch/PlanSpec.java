@@ -6,6 +6,8 @@ import io.multiarch.request.BuildRequest;
 import io.multiarch.request.BuildSecret;
 import io.multiarch.request.InvalidRequestException;
 import io.multiarch.request.PathProbe;
+import io.multiarch.request.VariantRequest;
+import io.multiarch.request.VariantSpec;
 import io.multiarch.request.Violation;
 
 import java.io.Serializable;
@@ -76,6 +78,12 @@ public final class PlanSpec implements Serializable {
     List<String> sizeBudgets = new ArrayList<>();
     /** A platform over its budget only gets a warning instead of failing. */
     boolean sizeBudgetWarn;
+    /** The variant this record builds in a matrix build ({@code variants:}), {@code ""} without variants. */
+    String variant = "";
+    /** In a matrix build: the ids of every variant's record, this one's included, in the order given. */
+    List<String> matrix = new ArrayList<>();
+    /** In a matrix build: no variant is published unless every variant's required platforms passed. */
+    boolean allOrNothing;
 
     public String getId() {
         return id;
@@ -83,6 +91,60 @@ public final class PlanSpec implements Serializable {
 
     public String getImage() {
         return image;
+    }
+
+    /** The variant's name in a matrix build, {@code ""} without variants. */
+    public String getVariant() {
+        return variant;
+    }
+
+    /** The stage of a platform: the platform, after the variant's name in a matrix build ({@code alpine linux/arm64}). */
+    String stageName(String platform) {
+        return variant.isEmpty() ? platform : variant + " " + platform;
+    }
+
+    /**
+     * The record of one variant of a matrix build: this call's values with the variant's, as the engine made them
+     * ({@code request}, validated), under an id of its own.
+     */
+    PlanSpec forVariant(VariantRequest v, VariantSpec written, List<String> matrixIds, boolean allOrNothing) {
+        PlanSpec s = copy();
+        s.id = variantId(id, v.name());
+        s.variant = v.name();
+        s.tags = new ArrayList<>(v.request().tags().stream().map(io.multiarch.request.Tag::value).toList());
+        if (written.dockerfile() != null && !written.dockerfile().isEmpty()) {
+            s.dockerfile = written.dockerfile();
+        }
+        s.target = v.request().target().orElse(null);
+        s.buildArgs = new LinkedHashMap<>(v.request().buildArgs());
+        s.platforms = new ArrayList<>(v.request().platforms().stream().map(Platform::toString).toList());
+        s.optionalPlatforms = new ArrayList<>(v.request().optionalPlatforms().stream().map(Platform::toString).toList());
+        if (written.sizeBudgets() != null) {
+            s.sizeBudgets = new ArrayList<>(written.sizeBudgets());
+        }
+        s.nativeLabels.keySet().retainAll(s.platforms);
+        s.matrix = new ArrayList<>(matrixIds);
+        s.allOrNothing = allOrNothing;
+        return s;
+    }
+
+    static String variantId(String runId, String variant) {
+        return runId + "-" + variant;
+    }
+
+    /** A copy changed independently of this one (every field is plain and serializable). */
+    private PlanSpec copy() {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(this);
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                return (PlanSpec) in.readObject();
+            }
+        } catch (java.io.IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("cannot copy the plan", e);
+        }
     }
 
     public List<String> getTags() {
@@ -151,29 +213,59 @@ public final class PlanSpec implements Serializable {
      * @throws InvalidRequestException listing every problem
      */
     BuildRequest request(String workspace, PathProbe probe, Map<String, String> secretFiles, List<Violation> more) {
-        List<Violation> violations = new ArrayList<>(more);
+        return validate(workspace, probe, secretFiles, more, null, new ArrayList<>());
+    }
+
+    /**
+     * The variants of a matrix build, validated with the call's other fields, every problem at once, by the engine
+     * ({@code BuildRequest.Builder.buildVariants}): their violations are named {@code variants[i] (NAME).field}.
+     *
+     * @throws InvalidRequestException listing every problem
+     */
+    List<VariantRequest> variants(String workspace, PathProbe probe, List<VariantSpec> specs, List<Violation> more) {
+        List<VariantRequest> out = new ArrayList<>();
+        validate(workspace, probe, null, more, specs, out);
+        return out;
+    }
+
+    private BuildRequest validate(String workspace, PathProbe probe, Map<String, String> secretFiles, List<Violation> more,
+                                  List<VariantSpec> variantSpecs, List<VariantRequest> variantsOut) {
+        List<Violation> violations = new ArrayList<>();
         checkRelative(violations, "context", context);
         checkRelative(violations, "dockerfile", dockerfile);
         Set<String> badPaths = new LinkedHashSet<>();
         violations.forEach(v -> badPaths.add(v.field()));
+        violations.addAll(more);
         checkRegistry(violations);
         checkMinutes(violations, "agentTimeout", agentTimeoutMinutes);
         for (int i = 0; i < stashExcludes.size(); i++) {
             checkStashPattern(violations, "stashExcludes[" + i + "]", stashExcludes.get(i));
         }
         checkSecrets(violations);
+        BuildRequest request = null;
+        BuildRequest.Builder builder = null;
         try {
             // a path that is not relative is not used as a path: the engine checks everything else
-            BuildRequest.Builder builder = badPaths.isEmpty() ? builder().on(workspace, probe) : builder().on("/", PathProbe.UNCHECKED);
+            builder = badPaths.isEmpty() ? builder().on(workspace, probe) : builder().on("/", PathProbe.UNCHECKED);
             if (secretFiles != null) {
-                secrets.forEach(s -> builder.secret(BuildSecret.file(s.getId(), String.valueOf(secretFiles.get(s.getId()))).argument()));
+                for (SecretRecord s : secrets) {
+                    builder.secret(BuildSecret.file(s.getId(), String.valueOf(secretFiles.get(s.getId()))).argument());
+                }
             }
-            BuildRequest request = builder.build();
-            if (violations.isEmpty()) {
-                return request;
-            }
+            builder.dockerfilesFrom(variantSpecs);
+            request = builder.build();
         } catch (InvalidRequestException e) {
             e.violations().stream().filter(v -> !badPaths.contains(v.field())).forEach(violations::add);
+        }
+        if (request != null && variantSpecs != null) {
+            try {
+                variantsOut.addAll(builder.buildVariants(variantSpecs));
+            } catch (InvalidRequestException e) {
+                violations.addAll(e.violations());
+            }
+        }
+        if (violations.isEmpty()) {
+            return request;
         }
         throw new InvalidRequestException(violations);
     }
@@ -300,6 +392,12 @@ public final class PlanSpec implements Serializable {
         }
         if (sizeBudgets == null) {
             sizeBudgets = new ArrayList<>();
+        }
+        if (variant == null) {
+            variant = "";
+        }
+        if (matrix == null) {
+            matrix = new ArrayList<>();
         }
         return this;
     }

@@ -38,6 +38,11 @@ public final class RunRecord implements Serializable {
         return spec.getImage();
     }
 
+    /** The variant this record builds in a matrix build, {@code ""} without variants: the page groups by it. */
+    public String getVariant() {
+        return spec.getVariant();
+    }
+
     /** {@code image:tag} for each requested tag. */
     public List<String> getReferences() {
         return spec.getTags().stream().map(t -> spec.getImage() + ":" + t).toList();

@@ -176,6 +176,7 @@ class MultiArchImageActionTest {
 
         // When: the build is read back from build.xml, as after a restart
         build.reload();
+        build.getAction(MultiArchImageAction.class).onLoad(build); // as loading the build does; reload() does not
         RunRecord loaded = build.getAction(MultiArchImageAction.class).getRuns().get(0);
         HtmlPage page = r.createWebClient().getPage(build, MultiArchImageAction.URL_NAME + "/");
 

@@ -128,7 +128,7 @@ class MultiArchImageSecretsTest {
         String history = docker("pull", "--platform", "linux/arm64", image)
                 + docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", image)
                 + docker("image", "inspect", image);
-        assertThat(history).contains("--mount=type=secret,id=token");
+        assertThat(history).contains("sha256sum < /run/secrets/token"); // the step is there, its secret is not
         for (String value : values) {
             assertThat(history).doesNotContain(value);
         }

@@ -382,9 +382,10 @@ public final class MultiArchPlatformStep extends Step {
             if (record.getSpec().testShell != null || record.getSpec().testExec != null) {
                 FilePath dir = cwd.child(JUNIT_DIR);
                 dir.mkdirs();
-                FilePath file = dir.child(JunitReport.fileName(result));
+                String variant = record.getSpec().getVariant();
+                FilePath file = dir.child(JunitReport.fileName(variant, result));
                 try (OutputStream out = file.write()) {
-                    new JunitReport().write(result, out);
+                    new JunitReport().write(variant, result, out);
                 }
                 junitFile = JUNIT_DIR + "/" + file.getName();
             }

@@ -427,6 +427,7 @@ public final class MultiArchPlanStep extends Step {
             FilePath workspace = getContext().get(FilePath.class);
             Node node = getContext().get(Node.class);
             PlanSpec spec = step.toSpec(MultiArchImageConfiguration.get(), RunPlan.newRunId());
+            spec.startMillis = System.currentTimeMillis();
             spec.callerNode = node == null ? null : node.getNodeName();
             List<io.multiarch.request.VariantSpec> variantSpecs = step.variants == null ? null
                     : step.variants.stream().map(v -> v == null ? new io.multiarch.request.VariantSpec(null, null, null, null,

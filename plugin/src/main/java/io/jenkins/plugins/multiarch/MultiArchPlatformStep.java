@@ -131,6 +131,8 @@ public final class MultiArchPlatformStep extends Step {
         private transient Authentication auth;
         /** The controller this attempt started on: an attempt outliving its controller must not touch the build. */
         private transient Jenkins controller;
+        /** The phases of this attempt's build, on the plan's clock, for the timeline. */
+        private transient volatile java.util.List<io.multiarch.result.Phase> phases;
 
         Execution(StepContext context, String plan, String platform) {
             super(context);
@@ -295,7 +297,12 @@ public final class MultiArchPlatformStep extends Step {
                 AgentContext agent = new AgentContext(agentName, session.docker(),
                         new AgentFileAccess(cwd.getChannel(), privateDir), toolchain,
                         on.launcher().isUnix() ? BinfmtTable.dirForDaemon(host) : "", output);
-                PlatformResult result = new PlatformBuild(request, spec.getId(), task, agent).run();
+                // time zero of the timeline is the plan's, on this controller's clock (every stage's build runs here)
+                long planStartNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(
+                        Math.max(0, System.currentTimeMillis() - (spec.startMillis > 0 ? spec.startMillis : System.currentTimeMillis())));
+                PlatformBuild platformBuild = new PlatformBuild(request, spec.getId(), task, agent);
+                PlatformResult result = platformBuild.run();
+                phases = platformBuild.phases(planStartNanos);
                 if (result.status() != io.multiarch.result.Status.SKIPPED) {
                     output.line(Messages.MultiArchPlatformStep_ran(platform, agentName,
                             result.emulated() ? Messages.MultiArchPlatformStep_underQemu() : Messages.MultiArchPlatformStep_natively()), false);
@@ -375,7 +382,7 @@ public final class MultiArchPlatformStep extends Step {
             if (!sameController()) {
                 throw new StaleAttempt();
             }
-            PlatformRecord recorded = PlatformRecord.of(result);
+            PlatformRecord recorded = PlatformRecord.of(result, phases);
             record.put(recorded);
             MultiArchImageAction.of(run).save();
             String junitFile = "";

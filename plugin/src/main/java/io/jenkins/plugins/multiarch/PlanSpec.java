@@ -84,6 +84,8 @@ public final class PlanSpec implements Serializable {
     List<String> matrix = new ArrayList<>();
     /** In a matrix build: no variant is published unless every variant's required platforms passed. */
     boolean allOrNothing;
+    /** When the plan was made (epoch milliseconds): time zero of the build page's timeline; 0 in older records. */
+    long startMillis;
 
     public String getId() {
         return id;

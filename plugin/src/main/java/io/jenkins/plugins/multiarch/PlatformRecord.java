@@ -41,6 +41,8 @@ public final class PlatformRecord implements Serializable {
     private long budgetBytes;
     private boolean budgetWarnOnly;
     private java.util.List<LayerRecord> biggestLayers;
+    /** The stage's phases on the plan's clock, for the timeline; null when not recorded. */
+    private java.util.List<PhaseRecord> phases;
     private String tempTag;
     private String testCommand;
     private int testExitCode;
@@ -79,6 +81,18 @@ public final class PlatformRecord implements Serializable {
             p.testOutput = tail(t.output());
         });
         return p;
+    }
+
+    /** With the stage's phases, for the timeline. */
+    static PlatformRecord of(PlatformResult r, java.util.List<io.multiarch.result.Phase> phases) {
+        PlatformRecord p = of(r);
+        p.phases = phases == null || phases.isEmpty() ? null : new java.util.ArrayList<>(phases.stream().map(PhaseRecord::of).toList());
+        return p;
+    }
+
+    /** The stage's phases on the plan's clock, empty when not recorded. */
+    java.util.List<io.multiarch.result.Phase> phases() {
+        return phases == null ? java.util.List.of() : phases.stream().map(PhaseRecord::toPhase).toList();
     }
 
     /** A platform whose stage never reported (stopped by fail-fast, aborted, or its agent was lost). */

@@ -97,12 +97,16 @@ final class LocalToolchain {
             assertThat(m.statusCode()).as("GET manifest " + ref).isEqualTo(200);
             out.add(m.body());
             JsonNode root = JSON.readTree(m.body());
+            List<JsonNode> blobs = new ArrayList<>();
             for (JsonNode d : root.path("manifests")) {
-                if (seen.add(d.path("digest").asText())) {
+                // a registry cache's index lists its layers and cache config as entries too: those are blobs
+                String type = d.path("mediaType").asText();
+                if (!type.contains("manifest") && !type.contains("index")) {
+                    blobs.add(d);
+                } else if (seen.add(d.path("digest").asText())) {
                     manifests.add(d.path("digest").asText());
                 }
             }
-            List<JsonNode> blobs = new ArrayList<>();
             if (root.has("config")) {
                 blobs.add(root.get("config"));
             }

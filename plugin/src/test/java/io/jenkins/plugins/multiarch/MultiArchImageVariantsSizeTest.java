@@ -88,7 +88,11 @@ class MultiArchImageVariantsSizeTest {
                 .containsExactlyElementsOf(arm64.getBiggestLayers().stream().map(LayerRecord::getDigest).toList());
         String page = r.createWebClient().getPage(second, MultiArchImageAction.URL_NAME + "/").asNormalizedText();
         assertThat(page).contains(arm64.getBudgetVerdict(), arm64.getSizeChangeText(), "Biggest layers of linux/arm64",
-                "head -c 307200 /dev/urandom");
+                "head -c 307200 /dev/urandom", "Timeline", "Image size");
+        // the timeline's bars: each stage's phases on the plan's clock, after the plan and in order
+        assertThat(record.getTimelineSvg()).contains("linux/amd64 build: ", "linux/arm64 build: ", "linux/arm64 test: ");
+        assertThat(arm64.phases()).extracting(io.multiarch.result.Phase::name).contains("build", "test");
+        assertThat(arm64.phases()).allSatisfy(ph -> assertThat(ph.start()).isPositive().isLessThanOrEqualTo(ph.end()));
     }
 
     @Test

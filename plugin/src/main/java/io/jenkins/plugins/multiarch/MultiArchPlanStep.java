@@ -432,14 +432,13 @@ public final class MultiArchPlanStep extends Step {
             List<io.multiarch.request.VariantSpec> variantSpecs = step.variants == null ? null
                     : step.variants.stream().map(v -> v == null ? new io.multiarch.request.VariantSpec(null, null, null, null,
                             null, null, null, null) : v.toSpec()).toList();
-            if (variantSpecs == null && Boolean.TRUE.equals(step.allOrNothing)) {
-                throw new AbortException(Messages.MultiArchPlanStep_invalid() + "\n  "
-                        + new Violation("allOrNothing", "true", Messages.MultiArchPlanStep_allOrNothingAlone()).describe());
-            }
             BuildRequest request;
             List<io.multiarch.request.VariantRequest> variants = List.of();
             try {
-                List<Violation> credentials = SecretFiles.check(spec.secrets, run);
+                List<Violation> credentials = new ArrayList<>(SecretFiles.check(spec.secrets, run));
+                if (variantSpecs == null && Boolean.TRUE.equals(step.allOrNothing)) {
+                    credentials.add(new Violation("allOrNothing", "true", Messages.MultiArchPlanStep_allOrNothingAlone()));
+                }
                 String ws = workspace == null ? "/" : workspace.getRemote();
                 io.multiarch.request.PathProbe probe = workspace == null ? io.multiarch.request.PathProbe.UNCHECKED
                         : new WorkspaceProbe(workspace.getChannel());
@@ -538,7 +537,8 @@ public final class MultiArchPlanStep extends Step {
 
     /**
      * {@code multiArchPlan}. Internal: {@code multiArchImage} calls it. Map-valued arguments ({@code buildArgs},
-     * {@code labels}) become {@code NAME=value} lists and single strings become one-element lists.
+     * {@code labels}, a variant's {@code buildArgs}) become {@code NAME=value} lists, single strings become
+     * one-element lists, and a single secret or variant map a one-element list.
      */
     @Extension
     @Symbol("multiArchPlan")
@@ -582,6 +582,11 @@ public final class MultiArchPlanStep extends Step {
                     List<String> list = new ArrayList<>();
                     map.forEach((k, v) -> list.add(k + "=" + (v == null ? "" : v)));
                     m.put(key, list);
+                }
+            }
+            for (String key : List.of("secrets", "variants")) {
+                if (m.get(key) instanceof Map<?, ?> single) { // one secret or variant without the list around it
+                    m.put(key, List.of(single));
                 }
             }
             if (m.get("variants") instanceof List<?> list) {

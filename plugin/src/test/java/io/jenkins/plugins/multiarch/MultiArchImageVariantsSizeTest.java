@@ -33,8 +33,8 @@ class MultiArchImageVariantsSizeTest {
         r.createSlave("emulation-agent", "emulation", null);
     }
 
-    /** A Dockerfile with 300 KiB of random bytes (they do not compress): its layer is the biggest. */
-    private static final String BIG = "FROM busybox\\nARG SEED\\nRUN echo $SEED > /seed && head -c 307200 /dev/urandom > /blob\\n";
+    /** A Dockerfile with 2 MiB of random bytes (they do not compress): its layer is bigger than the base. */
+    private static final String BIG = "FROM busybox\\nARG SEED\\nRUN echo $SEED > /seed && head -c 2097152 /dev/urandom > /blob\\n";
 
     private static String sizeScript(String repository, String budgets) {
         return "node('caller') {\n"
@@ -46,16 +46,16 @@ class MultiArchImageVariantsSizeTest {
 
     @Test
     void shouldWarnOrFailOverASizeBudgetAndShowSizeChangeVerdictAndBiggestLayers(JenkinsRule r) throws Exception {
-        // Given: arm64 may have 200 kB, which the random layer alone exceeds; first only as a warning
+        // Given: arm64 may have 2 MB, which the random layer and the base exceed; first only as a warning
         agents(r);
         String repository = LocalToolchain.newRepository("size");
         WorkflowJob warn = r.createProject(WorkflowJob.class, "warn");
-        warn.setDefinition(new CpsFlowDefinition(sizeScript(repository, "sizeBudgets: ['linux/arm64=200kB'], sizeBudgetWarn: true"), true));
+        warn.setDefinition(new CpsFlowDefinition(sizeScript(repository, "sizeBudgets: ['linux/arm64=2MB'], sizeBudgetWarn: true"), true));
         WorkflowRun first = r.buildAndAssertSuccess(warn);
         String published = LocalToolchain.digest(repository, "it").orElseThrow();
         PlatformRecord warned = first.getAction(MultiArchImageAction.class).getRuns().get(0).getPlatforms().get(1);
         WorkflowJob fail = r.createProject(WorkflowJob.class, "fail");
-        fail.setDefinition(new CpsFlowDefinition(sizeScript(repository, "sizeBudgets: 'linux/arm64=200kB'"), true));
+        fail.setDefinition(new CpsFlowDefinition(sizeScript(repository, "sizeBudgets: 'linux/arm64=2MB'"), true));
 
         // When
         WorkflowRun second = r.buildAndAssertStatus(Result.FAILURE, fail);
@@ -63,20 +63,20 @@ class MultiArchImageVariantsSizeTest {
         // Then: the warning published, the failure did not move the tag
         assertThat(warned.getPlatform()).isEqualTo("linux/arm64");
         assertThat(warned.isPassed()).isTrue();
-        assertThat(warned.getBudgetVerdict()).startsWith("over the budget of 195.3 KiB by").endsWith("a warning only");
-        assertThat(warned.getSizeBytes()).isGreaterThan(307_200);
+        assertThat(warned.getBudgetVerdict()).startsWith("over the budget of 1.9 MiB by").endsWith("a warning only");
+        assertThat(warned.getSizeBytes()).isGreaterThan(2_097_152);
         assertThat(warned.getSizeChangeText()).isEmpty(); // a new tag: nothing to compare with
         assertThat(LocalToolchain.digest(repository, "it")).contains(published);
         RunRecord record = second.getAction(MultiArchImageAction.class).getRuns().get(0);
         PlatformRecord amd64 = record.getPlatforms().get(0);
         PlatformRecord arm64 = record.getPlatforms().get(1);
         assertThat(arm64.getStatus()).isEqualTo(Status.FAILED.name());
-        assertThat(arm64.getBudgetVerdict()).startsWith("over the budget of 195.3 KiB by").endsWith(": failed");
+        assertThat(arm64.getBudgetVerdict()).startsWith("over the budget of 1.9 MiB by").endsWith(": failed");
         assertThat(arm64.getMessage()).contains("over the size budget");
         assertThat(arm64.getSizeChangeText()).endsWith(" vs it"); // against the index the warning published
         assertThat(arm64.getBiggestLayers()).isNotEmpty();
-        assertThat(arm64.getBiggestLayers().get(0).getCreatedBy()).contains("head -c 307200 /dev/urandom");
-        assertThat(arm64.getBiggestLayers().get(0).getBytes()).isGreaterThan(300_000);
+        assertThat(arm64.getBiggestLayers().get(0).getCreatedBy()).contains("head -c 2097152 /dev/urandom");
+        assertThat(arm64.getBiggestLayers().get(0).getBytes()).isGreaterThan(2_000_000);
         assertThat(amd64.isPassed()).isTrue();
         assertThat(amd64.getBudgetVerdict()).isEmpty(); // no budget of its own
         // the record is read back from build.xml as it was written
@@ -88,7 +88,7 @@ class MultiArchImageVariantsSizeTest {
                 .containsExactlyElementsOf(arm64.getBiggestLayers().stream().map(LayerRecord::getDigest).toList());
         String page = r.createWebClient().getPage(second, MultiArchImageAction.URL_NAME + "/").asNormalizedText();
         assertThat(page).contains(arm64.getBudgetVerdict(), arm64.getSizeChangeText(), "Biggest layers of linux/arm64",
-                "head -c 307200 /dev/urandom", "Timeline", "Image size");
+                "head -c 2097152 /dev/urandom", "Timeline", "Image size");
         // the timeline's bars: each stage's phases on the plan's clock, after the plan and in order
         assertThat(record.getTimelineSvg()).contains("linux/amd64 build: ", "linux/arm64 build: ", "linux/arm64 test: ");
         assertThat(arm64.phases()).extracting(io.multiarch.result.Phase::name).contains("build", "test");

@@ -261,7 +261,6 @@ public final class MultiArchPlatformStep extends Step {
         private PlatformResult build(StepSupport.OnAgent on, PlanSpec spec, RunRecord record, String agentName,
                                      OutputListener output, FilePath privateDir) throws IOException, InterruptedException {
             FilePath cwd = on.workspace();
-            EnvVars env = on.env();
             BuildRequest request;
             // the secrets' values go to files of the stage's own, deleted as soon as the build is over
             try (SecretFiles secrets = SecretFiles.write(spec.secrets, on.run(), privateDir)) {

@@ -19,8 +19,8 @@
 #
 #   --war PATH      a jenkins.war (default: $MULTIARCH_E2E_WAR)
 #   --plugins DIR   a folder of the .hpi/.jpi files the controller needs: Pipeline (workflow-*), Pipeline: Stage
-#                   Step, Declarative Pipeline, JUnit, Credentials, Docker Commons, Configuration as Code, Pipeline
-#                   REST API, instance-identity and their dependencies (default: $MULTIARCH_E2E_PLUGINS)
+#                   Step, Declarative Pipeline, JUnit, Credentials, Plain Credentials, Docker Commons, Configuration
+#                   as Code, Pipeline REST API, instance-identity and their dependencies (default: $MULTIARCH_E2E_PLUGINS)
 #   --hpi FILE      this project's plugin (default: $MULTIARCH_E2E_HPI, else built here with
 #                   `./mvnw -Pplugin -DskipTests package` plus $MULTIARCH_E2E_MAVEN_ARGS, which needs the Jenkins
 #                   artifacts in the Maven repository)

@@ -275,8 +275,11 @@ public final class PlatformBuild {
         }
     }
 
-    /** The phases recorded so far, in seconds since {@code runStartNanos}. */
-    List<io.multiarch.result.Phase> phases(long runStartNanos) {
+    /**
+     * The phases recorded so far, in seconds since {@code runStartNanos} (on {@link System#nanoTime()}'s clock): for
+     * a front end that runs each platform on its own and draws the run's timeline itself (the Jenkins plugin).
+     */
+    public List<io.multiarch.result.Phase> phases(long runStartNanos) {
         List<io.multiarch.result.Phase> list = new ArrayList<>();
         for (int i = 0; i < Math.min(phaseNames.size(), phaseTimes.size()); i++) {
             long[] t = phaseTimes.get(i);

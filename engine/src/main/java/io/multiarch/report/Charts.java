@@ -12,9 +12,10 @@ import java.util.Locale;
  * The two charts of report.html, as inline SVG (no script, nothing fetched): the timeline of each platform's phases
  * on the run's clock (what ran in parallel, what waited), and the image size of each platform against its previous
  * size and its budget. Both are readable without colour: phases are told apart by grey level, hatching and their
- * names written on them, sizes by the numbers written beside each bar.
+ * names written on them, sizes by the numbers written beside each bar. Public for the Jenkins plugin's build page,
+ * which shows the same charts.
  */
-final class Charts {
+public final class Charts {
     private static final int WIDTH = 1000;
     private static final int LABEL = 130;
     private static final int ROW = 24;
@@ -39,7 +40,7 @@ final class Charts {
     }
 
     /** The timeline, or "" when no phase was recorded. {@code id} keeps the SVG ids of several charts apart. */
-    static String timeline(RunResult run, String id) {
+    public static String timeline(RunResult run, String id) {
         List<PlatformResult> rows = run.platforms().stream().filter(p -> !run.phasesOf(p.platform()).isEmpty()).toList();
         if (rows.isEmpty()) {
             return "";
@@ -127,7 +128,7 @@ final class Charts {
     }
 
     /** The size chart, or "" when no size is known. */
-    static String sizes(RunResult run, String id) {
+    public static String sizes(RunResult run, String id) {
         List<PlatformResult> rows = run.platforms().stream().filter(p -> p.size().known() || p.size().hasBudget()).toList();
         if (rows.isEmpty()) {
             return "";

@@ -84,6 +84,23 @@ public final class JunitReport {
         write(p, "multiarch." + p.platform(), out);
     }
 
+    /**
+     * One platform's file name in a matrix build, {@code TEST-multiarch-<variant>-<slug>.xml}, as {@link
+     * #write(io.multiarch.result.MatrixResult, Path)} names it; {@link #fileName(PlatformResult)} without a variant.
+     */
+    public static String fileName(String variant, PlatformResult p) {
+        return variant == null || variant.isEmpty() ? fileName(p) : FILE_PREFIX + variant + "-" + p.platform().slug() + ".xml";
+    }
+
+    /**
+     * One platform's suite of one variant of a matrix build ({@code multiarch.<variant>.<platform>}), as UTF-8: for
+     * front ends that write each platform's file on its own (the Jenkins plugin); without a variant as
+     * {@link #write(PlatformResult, OutputStream)}.
+     */
+    public void write(String variant, PlatformResult p, OutputStream out) throws IOException {
+        write(p, variant == null || variant.isEmpty() ? "multiarch." + p.platform() : "multiarch." + variant + "." + p.platform(), out);
+    }
+
     private void write(PlatformResult p, String suite, OutputStream out) throws IOException {
         Case build = buildCase(p);
         Case test = testCase(p);

@@ -38,6 +38,23 @@ class JunitReportTest {
     }
 
     @Test
+    void shouldNameOnePlatformsFileAndSuiteAfterItsVariantAsTheMatrixFilesAre() throws Exception {
+        // Given: one platform of the variant 'alpine', written on its own (the Jenkins plugin's stages)
+        PlatformResult arm64 = SampleRuns.emulatedPassed();
+
+        // When
+        Path file = dir.resolve(JunitReport.fileName("alpine", arm64));
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            new JunitReport().write("alpine", arm64, out);
+        }
+
+        // Then: as the matrix's own files; without a variant, as a run's
+        assertThat(file.getFileName()).hasToString("TEST-multiarch-alpine-linux-arm64.xml");
+        assertThat(suite("alpine-linux-arm64").getAttribute("name")).isEqualTo("multiarch.alpine.linux/arm64");
+        assertThat(JunitReport.fileName("", arm64)).isEqualTo(JunitReport.fileName(arm64));
+    }
+
+    @Test
     void shouldCountAPassedPlatformWithoutATestAsOneSkip() throws Exception {
         new JunitReport().write(SampleRuns.withheld(), dir);
 

@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * {@code multiArchGate}: after every platform's stage, decides from the build's record (never from values passed
- * through the script) whether the publish stage may run: only when every required platform passed. When not, it
+ * through the script) whether the publish stage may run: only when every required platform passed, and, for a
+ * variant of an all-or-nothing matrix build, every required platform of every variant. When not, it
  * records why on the build page and answers the message the wiring fails the build with; no agent is asked for.
  */
 public final class MultiArchGateStep extends Step {
@@ -53,7 +54,23 @@ public final class MultiArchGateStep extends Step {
             List<String> blockers = record.requiredNotPassed();
             String message = "";
             if (!blockers.isEmpty()) {
-                message = Messages.RunRecord_withheld(String.join(", ", blockers));
+                message = record.getSpec().variant.isEmpty() ? Messages.RunRecord_withheld(String.join(", ", blockers))
+                        : Messages.MultiArchGateStep_variantWithheld(record.getSpec().variant, String.join(", ", blockers));
+            } else if (record.getSpec().allOrNothing) {
+                // all or nothing: the variant waits for every other one of its matrix
+                List<String> failed = new java.util.ArrayList<>();
+                for (String id : record.getSpec().matrix) {
+                    RunRecord other = StepSupport.record(run, id);
+                    if (!other.requiredNotPassed().isEmpty()) {
+                        failed.add(other.getSpec().variant);
+                    }
+                }
+                if (!failed.isEmpty()) {
+                    blockers = failed;
+                    message = Messages.MultiArchGateStep_allOrNothing(String.join(", ", failed));
+                }
+            }
+            if (!blockers.isEmpty()) {
                 record.setWithheld(message);
                 MultiArchImageAction.of(run).save();
             }

@@ -73,6 +73,11 @@ public final class MultiArchPlanStep extends Step {
     private DockerRegistryEndpoint registry;
     private List<String> stashExcludes;
     private Integer agentTimeout;
+    private List<BuildSecretBinding> secrets;
+    private List<String> sizeBudgets;
+    private Boolean sizeBudgetWarn;
+    private List<ImageVariant> variants;
+    private Boolean allOrNothing;
 
     @DataBoundConstructor
     public MultiArchPlanStep(String image) {
@@ -262,6 +267,56 @@ public final class MultiArchPlanStep extends Step {
         this.agentTimeout = agentTimeout;
     }
 
+    /** BuildKit build secrets from Jenkins credentials: {@code [[id: 'npmrc', credentialsId: 'npm-token'], …]}. */
+    public List<BuildSecretBinding> getSecrets() {
+        return secrets;
+    }
+
+    @DataBoundSetter
+    public void setSecrets(List<BuildSecretBinding> secrets) {
+        this.secrets = secrets;
+    }
+
+    /** Size budgets as the CLI's {@code --size-budget}: {@code 12MB} for every platform, {@code linux/arm64=15MB} for one. */
+    public List<String> getSizeBudgets() {
+        return sizeBudgets;
+    }
+
+    @DataBoundSetter
+    public void setSizeBudgets(List<String> sizeBudgets) {
+        this.sizeBudgets = sizeBudgets;
+    }
+
+    /** As the CLI's {@code --size-budget-warn}: a platform over its budget passes with a warning instead of failing. */
+    public Boolean getSizeBudgetWarn() {
+        return sizeBudgetWarn;
+    }
+
+    @DataBoundSetter
+    public void setSizeBudgetWarn(Boolean sizeBudgetWarn) {
+        this.sizeBudgetWarn = sizeBudgetWarn;
+    }
+
+    /** The variants of a matrix build: each variant × platform a stage of its own, each variant gated and published on its own. */
+    public List<ImageVariant> getVariants() {
+        return variants;
+    }
+
+    @DataBoundSetter
+    public void setVariants(List<ImageVariant> variants) {
+        this.variants = variants;
+    }
+
+    /** With variants: publish no variant unless every variant's required platforms passed. */
+    public Boolean getAllOrNothing() {
+        return allOrNothing;
+    }
+
+    @DataBoundSetter
+    public void setAllOrNothing(Boolean allOrNothing) {
+        this.allOrNothing = allOrNothing;
+    }
+
     /** The call's arguments with the global defaults filled in, under a new run id. */
     PlanSpec toSpec(MultiArchImageConfiguration config, String runId) {
         PlanSpec s = new PlanSpec();
@@ -285,6 +340,13 @@ public final class MultiArchPlanStep extends Step {
         s.registryCache = registryCache == null ? config.isRegistryCache() : registryCache;
         s.stashExcludes = stashExcludes == null ? new ArrayList<>() : new ArrayList<>(stashExcludes);
         s.agentTimeoutMinutes = agentTimeout == null ? config.getAgentTimeoutMinutes() : agentTimeout;
+        if (secrets != null) {
+            for (BuildSecretBinding b : secrets) {
+                s.secrets.add(b == null ? new SecretRecord(null, null) : new SecretRecord(b.getId(), b.getCredentialsId()));
+            }
+        }
+        s.sizeBudgets = sizeBudgets == null ? new ArrayList<>() : new ArrayList<>(sizeBudgets);
+        s.sizeBudgetWarn = sizeBudgetWarn != null && sizeBudgetWarn;
         s.binfmtMode = config.getBinfmtMode();
         s.binfmtInstaller = config.getBinfmtInstaller();
         DockerRegistryEndpoint r = registry != null ? registry : config.getRegistry();
@@ -365,11 +427,27 @@ public final class MultiArchPlanStep extends Step {
             FilePath workspace = getContext().get(FilePath.class);
             Node node = getContext().get(Node.class);
             PlanSpec spec = step.toSpec(MultiArchImageConfiguration.get(), RunPlan.newRunId());
+            spec.startMillis = System.currentTimeMillis();
             spec.callerNode = node == null ? null : node.getNodeName();
+            List<io.multiarch.request.VariantSpec> variantSpecs = step.variants == null ? null
+                    : step.variants.stream().map(v -> v == null ? new io.multiarch.request.VariantSpec(null, null, null, null,
+                            null, null, null, null) : v.toSpec()).toList();
             BuildRequest request;
+            List<io.multiarch.request.VariantRequest> variants = List.of();
             try {
-                request = workspace == null ? spec.validate()
-                        : spec.request(workspace.getRemote(), new WorkspaceProbe(workspace.getChannel()));
+                List<Violation> credentials = new ArrayList<>(SecretFiles.check(spec.secrets, run));
+                if (variantSpecs == null && Boolean.TRUE.equals(step.allOrNothing)) {
+                    credentials.add(new Violation("allOrNothing", "true", Messages.MultiArchPlanStep_allOrNothingAlone()));
+                }
+                String ws = workspace == null ? "/" : workspace.getRemote();
+                io.multiarch.request.PathProbe probe = workspace == null ? io.multiarch.request.PathProbe.UNCHECKED
+                        : new WorkspaceProbe(workspace.getChannel());
+                if (variantSpecs == null) {
+                    request = spec.request(ws, probe, null, credentials);
+                } else {
+                    variants = spec.variants(ws, probe, variantSpecs, credentials);
+                    request = null;
+                }
             } catch (InvalidRequestException e) {
                 StringBuilder sb = new StringBuilder(Messages.MultiArchPlanStep_invalid());
                 for (Violation v : e.violations()) {
@@ -386,23 +464,50 @@ public final class MultiArchPlanStep extends Step {
                 listener.getLogger().println(Messages.MultiArchPlanStep_dockerignore(ignore.path(),
                         spec.ignoredExcludes.size() / 2, ignore.ignore().patterns().size()));
             }
-            RunPlan plan = RunPlan.of(request, spec.nativePlatforms(), spec.id);
+            // one record per variant (or the call's own without variants): each gated and published on its own
+            List<PlanSpec> specs = new ArrayList<>();
+            List<RunPlan> plans = new ArrayList<>();
+            if (request != null) {
+                specs.add(spec);
+                plans.add(RunPlan.of(request, spec.nativePlatforms(), spec.id));
+            } else {
+                List<String> ids = variants.stream().map(v -> PlanSpec.variantId(spec.id, v.name())).toList();
+                boolean all = Boolean.TRUE.equals(step.allOrNothing);
+                for (int i = 0; i < variants.size(); i++) {
+                    PlanSpec vs = spec.forVariant(variants.get(i), variantSpecs.get(i), ids, all);
+                    specs.add(vs);
+                    plans.add(RunPlan.of(variants.get(i).request(), vs.nativePlatforms(), vs.id, vs.variant));
+                    listener.getLogger().println(Messages.MultiArchPlanStep_variant(vs.variant, String.join(", ", vs.tags),
+                            all ? Messages.MultiArchPlanStep_allOrNothing() : ""));
+                }
+            }
             MultiArchImageAction action = MultiArchImageAction.of(run);
-            action.add(new RunRecord(spec));
+            specs.forEach(s -> action.add(new RunRecord(s)));
             action.save();
 
             List<Map<String, Object>> platforms = new ArrayList<>();
-            for (PlatformTask task : plan.tasks()) {
-                String p = task.platform().toString();
-                String label = spec.labelFor(p);
-                platforms.add(Wiring.answer(Wiring.PlanPlatform.class)
-                        .put(Wiring.PlanPlatform.platform, p)
-                        .put(Wiring.PlanPlatform.label, label)
+            List<Map<String, Object>> runs = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                PlanSpec s = specs.get(i);
+                runs.add(Wiring.answer(Wiring.PlanRun.class)
+                        .put(Wiring.PlanRun.id, s.id)
+                        .put(Wiring.PlanRun.variant, s.variant)
+                        .put(Wiring.PlanRun.publishStage, s.variant.isEmpty() ? "publish" : "publish " + s.variant)
                         .toMap());
-                String where = label.isEmpty() ? Messages.MultiArchPlanStep_anyAgent() : Messages.MultiArchPlanStep_onLabel(label);
-                listener.getLogger().println(Messages.MultiArchPlanStep_planned(p, where,
-                        spec.isNative(p) ? Messages.MultiArchPlanStep_nativeAgent() : Messages.MultiArchPlanStep_measured(),
-                        task.required() ? "" : Messages.MultiArchPlanStep_optional()));
+                for (PlatformTask task : plans.get(i).tasks()) {
+                    String p = task.platform().toString();
+                    String label = s.labelFor(p);
+                    platforms.add(Wiring.answer(Wiring.PlanPlatform.class)
+                            .put(Wiring.PlanPlatform.platform, p)
+                            .put(Wiring.PlanPlatform.label, label)
+                            .put(Wiring.PlanPlatform.plan, s.id)
+                            .put(Wiring.PlanPlatform.stage, s.stageName(p))
+                            .toMap());
+                    String where = label.isEmpty() ? Messages.MultiArchPlanStep_anyAgent() : Messages.MultiArchPlanStep_onLabel(label);
+                    listener.getLogger().println(Messages.MultiArchPlanStep_planned(s.stageName(p), where,
+                            s.isNative(p) ? Messages.MultiArchPlanStep_nativeAgent() : Messages.MultiArchPlanStep_measured(),
+                            task.required() ? "" : Messages.MultiArchPlanStep_optional()));
+                }
             }
             return Wiring.answer(Wiring.Plan.class)
                     .put(Wiring.Plan.id, spec.id)
@@ -415,6 +520,7 @@ public final class MultiArchPlanStep extends Step {
                     .put(Wiring.Plan.publishLabel, spec.publishLabel)
                     .put(Wiring.Plan.junit, junitAvailable() && (spec.testShell != null || spec.testExec != null))
                     .put(Wiring.Plan.platforms, platforms)
+                    .put(Wiring.Plan.runs, runs)
                     .toMap();
         }
     }
@@ -431,12 +537,13 @@ public final class MultiArchPlanStep extends Step {
 
     /**
      * {@code multiArchPlan}. Internal: {@code multiArchImage} calls it. Map-valued arguments ({@code buildArgs},
-     * {@code labels}) become {@code NAME=value} lists and single strings become one-element lists.
+     * {@code labels}, a variant's {@code buildArgs}) become {@code NAME=value} lists, single strings become
+     * one-element lists, and a single secret or variant map a one-element list.
      */
     @Extension
     @Symbol("multiArchPlan")
     public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
-        private static final List<String> LIST_ARGS = List.of("tags", "platforms", "optionalPlatforms", "testExec", "stashExcludes");
+        private static final List<String> LIST_ARGS = List.of("tags", "platforms", "optionalPlatforms", "testExec", "stashExcludes", "sizeBudgets");
         private static final List<String> MAP_ARGS = List.of("buildArgs", "labels");
 
         @Override
@@ -477,11 +584,40 @@ public final class MultiArchPlanStep extends Step {
                     m.put(key, list);
                 }
             }
+            for (String key : List.of("secrets", "variants")) {
+                if (m.get(key) instanceof Map<?, ?> single) { // one secret or variant without the list around it
+                    m.put(key, List.of(single));
+                }
+            }
+            if (m.get("variants") instanceof List<?> list) {
+                List<Object> variants = new ArrayList<>();
+                for (Object v : list) {
+                    variants.add(v instanceof Map<?, ?> map ? variantArguments(map) : v);
+                }
+                m.put("variants", variants);
+            }
             if (m.get("test") instanceof List<?> argv) {
                 m.remove("test");
                 m.put("testExec", argv.stream().map(String::valueOf).toList());
             }
             return m;
+        }
+
+        /** A variant's map as {@link ImageVariant} takes it: its own lists and {@code NAME=value} build arguments. */
+        private static Map<String, Object> variantArguments(Map<?, ?> variant) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            variant.forEach((k, x) -> v.put(String.valueOf(k), x));
+            for (String key : List.of("platforms", "optionalPlatforms", "sizeBudgets")) {
+                if (v.get(key) instanceof CharSequence cs) {
+                    v.put(key, List.of(cs.toString()));
+                }
+            }
+            if (v.get("buildArgs") instanceof Map<?, ?> map) {
+                List<String> list = new ArrayList<>();
+                map.forEach((k, x) -> list.add(k + "=" + (x == null ? "" : x)));
+                v.put("buildArgs", list);
+            }
+            return v;
         }
 
         @NonNull

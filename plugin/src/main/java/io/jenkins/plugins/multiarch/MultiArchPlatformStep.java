@@ -131,6 +131,8 @@ public final class MultiArchPlatformStep extends Step {
         private transient Authentication auth;
         /** The controller this attempt started on: an attempt outliving its controller must not touch the build. */
         private transient Jenkins controller;
+        /** The phases of this attempt's build, on the plan's clock, for the timeline. */
+        private transient volatile java.util.List<io.multiarch.result.Phase> phases;
 
         Execution(StepContext context, String plan, String platform) {
             super(context);
@@ -259,13 +261,25 @@ public final class MultiArchPlatformStep extends Step {
         private PlatformResult build(StepSupport.OnAgent on, PlanSpec spec, RunRecord record, String agentName,
                                      OutputListener output, FilePath privateDir) throws IOException, InterruptedException {
             FilePath cwd = on.workspace();
-            EnvVars env = on.env();
             BuildRequest request;
-            try {
-                request = spec.request(cwd.getRemote(), new WorkspaceProbe(cwd.getChannel()));
-            } catch (InvalidRequestException e) {
-                return failed(spec, agentName, e.getMessage());
+            // the secrets' values go to files of the stage's own, deleted as soon as the build is over
+            try (SecretFiles secrets = SecretFiles.write(spec.secrets, on.run(), privateDir)) {
+                if (!spec.secrets.isEmpty()) {
+                    output.line(Messages.SecretFiles_written(String.join(", ", secrets.paths().keySet())), false);
+                }
+                try {
+                    request = spec.request(cwd.getRemote(), new WorkspaceProbe(cwd.getChannel()), secrets.paths());
+                } catch (InvalidRequestException e) {
+                    return failed(spec, agentName, e.getMessage());
+                }
+                return build(on, spec, agentName, output, privateDir, request);
             }
+        }
+
+        private PlatformResult build(StepSupport.OnAgent on, PlanSpec spec, String agentName, OutputListener output,
+                                     FilePath privateDir, BuildRequest request) throws IOException, InterruptedException {
+            FilePath cwd = on.workspace();
+            EnvVars env = on.env();
             try (DockerSession session = on.docker(spec, output, privateDir, cookie, String.valueOf(starts))) {
                 Toolchain toolchain;
                 try {
@@ -275,14 +289,19 @@ public final class MultiArchPlatformStep extends Step {
                     return failed(spec, agentName, Messages.MultiArchPlatformStep_noDocker(agentName, e.getMessage()));
                 }
                 output.line(Messages.MultiArchPlatformStep_toolchain(agentName, toolchain.describe()), false);
-                RunPlan runPlan = RunPlan.of(request, spec.nativePlatforms(), spec.getId());
+                RunPlan runPlan = RunPlan.of(request, spec.nativePlatforms(), spec.getId(), spec.getVariant());
                 PlatformTask task = runPlan.task(Platform.parse(platform));
                 // the agent's kernel is the daemon's only when the daemon runs there: a remote DOCKER_HOST has its own
                 String host = session.docker().env().getOrDefault("DOCKER_HOST", env == null ? "" : env.get("DOCKER_HOST", ""));
                 AgentContext agent = new AgentContext(agentName, session.docker(),
                         new AgentFileAccess(cwd.getChannel(), privateDir), toolchain,
                         on.launcher().isUnix() ? BinfmtTable.dirForDaemon(host) : "", output);
-                PlatformResult result = new PlatformBuild(request, spec.getId(), task, agent).run();
+                // time zero of the timeline is the plan's, on this controller's clock (every stage's build runs here)
+                long planStartNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(
+                        Math.max(0, System.currentTimeMillis() - (spec.startMillis > 0 ? spec.startMillis : System.currentTimeMillis())));
+                PlatformBuild platformBuild = new PlatformBuild(request, spec.getId(), task, agent);
+                PlatformResult result = platformBuild.run();
+                phases = platformBuild.phases(planStartNanos);
                 if (result.status() != io.multiarch.result.Status.SKIPPED) {
                     output.line(Messages.MultiArchPlatformStep_ran(platform, agentName,
                             result.emulated() ? Messages.MultiArchPlatformStep_underQemu() : Messages.MultiArchPlatformStep_natively()), false);
@@ -338,7 +357,7 @@ public final class MultiArchPlatformStep extends Step {
         private static PlatformResult withNote(PlatformResult r, String note) {
             String message = r.message().isEmpty() ? note : r.message() + " (" + note + ")";
             return new PlatformResult(r.platform(), r.required(), r.status(), r.digest(), r.emulated(), r.agent(),
-                    r.attempts(), r.binfmtSeconds(), r.buildSeconds(), r.pushSeconds(), r.sizeBytes(), r.tempTag(),
+                    r.attempts(), r.binfmtSeconds(), r.buildSeconds(), r.pushSeconds(), r.size(), r.tempTag(),
                     r.test(), message);
         }
 
@@ -362,16 +381,17 @@ public final class MultiArchPlatformStep extends Step {
             if (!sameController()) {
                 throw new StaleAttempt();
             }
-            PlatformRecord recorded = PlatformRecord.of(result);
+            PlatformRecord recorded = PlatformRecord.of(result, phases);
             record.put(recorded);
             MultiArchImageAction.of(run).save();
             String junitFile = "";
             if (record.getSpec().testShell != null || record.getSpec().testExec != null) {
                 FilePath dir = cwd.child(JUNIT_DIR);
                 dir.mkdirs();
-                FilePath file = dir.child(JunitReport.fileName(result));
+                String variant = record.getSpec().getVariant();
+                FilePath file = dir.child(JunitReport.fileName(variant, result));
                 try (OutputStream out = file.write()) {
-                    new JunitReport().write(result, out);
+                    new JunitReport().write(variant, result, out);
                 }
                 junitFile = JUNIT_DIR + "/" + file.getName();
             }

@@ -72,6 +72,7 @@ public final class MultiArchPublishStep extends Step {
             }
             OutputListener output = MultiArchBuild.prefixed(StepSupport.output(on.listener()), "publish");
             PublishResult published;
+            long startMillis = System.currentTimeMillis();
             FilePath privateDir = PrivateTempDir.create(on.workspace().getChannel());
             try (DockerSession session = on.docker(spec, output, privateDir, UUID.randomUUID().toString(), "1")) {
                 published = new Publisher(session.docker(), request, output).publish(results);
@@ -80,7 +81,7 @@ public final class MultiArchPublishStep extends Step {
             }
             // an abort while the tags moved: the publisher put them back first, and says so in its result
             boolean interrupted = Thread.interrupted();
-            record.setPublish(PublishRecord.of(published));
+            record.setPublish(PublishRecord.of(published).withPhase(spec.startMillis, startMillis, System.currentTimeMillis()));
             MultiArchImageAction.of(on.run()).save();
             if (interrupted) {
                 throw new InterruptedException(published.message());

@@ -3,8 +3,11 @@ package io.jenkins.plugins.multiarch;
 import io.multiarch.platform.Platform;
 import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.BuildSecret;
 import io.multiarch.request.InvalidRequestException;
 import io.multiarch.request.PathProbe;
+import io.multiarch.request.VariantRequest;
+import io.multiarch.request.VariantSpec;
 import io.multiarch.request.Violation;
 
 import java.io.Serializable;
@@ -65,6 +68,24 @@ public final class PlanSpec implements Serializable {
     int agentTimeoutMinutes = DEFAULT_AGENT_TIMEOUT_MINUTES;
     /** The node the call runs in (its executor is held while the stages run), or null outside {@code node}. */
     String callerNode;
+    /**
+     * Build secrets: the id a {@code RUN --mount=type=secret,id=ID} names, and the Jenkins credentials holding its
+     * value. References only: the value is read on the agent's stage, written to its private directory and never
+     * stored.
+     */
+    List<SecretRecord> secrets = new ArrayList<>();
+    /** Size budgets as the engine reads them ({@code SIZE} or {@code PLATFORM=SIZE}), see {@code SizeBudget}. */
+    List<String> sizeBudgets = new ArrayList<>();
+    /** A platform over its budget only gets a warning instead of failing. */
+    boolean sizeBudgetWarn;
+    /** The variant this record builds in a matrix build ({@code variants:}), {@code ""} without variants. */
+    String variant = "";
+    /** In a matrix build: the ids of every variant's record, this one's included, in the order given. */
+    List<String> matrix = new ArrayList<>();
+    /** In a matrix build: no variant is published unless every variant's required platforms passed. */
+    boolean allOrNothing;
+    /** When the plan was made (epoch milliseconds): time zero of the build page's timeline; 0 in older records. */
+    long startMillis;
 
     public String getId() {
         return id;
@@ -72,6 +93,60 @@ public final class PlanSpec implements Serializable {
 
     public String getImage() {
         return image;
+    }
+
+    /** The variant's name in a matrix build, {@code ""} without variants. */
+    public String getVariant() {
+        return variant;
+    }
+
+    /** The stage of a platform: the platform, after the variant's name in a matrix build ({@code alpine linux/arm64}). */
+    String stageName(String platform) {
+        return variant.isEmpty() ? platform : variant + " " + platform;
+    }
+
+    /**
+     * The record of one variant of a matrix build: this call's values with the variant's, as the engine made them
+     * ({@code request}, validated), under an id of its own.
+     */
+    PlanSpec forVariant(VariantRequest v, VariantSpec written, List<String> matrixIds, boolean allOrNothing) {
+        PlanSpec s = copy();
+        s.id = variantId(id, v.name());
+        s.variant = v.name();
+        s.tags = new ArrayList<>(v.request().tags().stream().map(io.multiarch.request.Tag::value).toList());
+        if (written.dockerfile() != null && !written.dockerfile().isEmpty()) {
+            s.dockerfile = written.dockerfile();
+        }
+        s.target = v.request().target().orElse(null);
+        s.buildArgs = new LinkedHashMap<>(v.request().buildArgs());
+        s.platforms = new ArrayList<>(v.request().platforms().stream().map(Platform::toString).toList());
+        s.optionalPlatforms = new ArrayList<>(v.request().optionalPlatforms().stream().map(Platform::toString).toList());
+        if (written.sizeBudgets() != null) {
+            s.sizeBudgets = new ArrayList<>(written.sizeBudgets());
+        }
+        s.nativeLabels.keySet().retainAll(s.platforms);
+        s.matrix = new ArrayList<>(matrixIds);
+        s.allOrNothing = allOrNothing;
+        return s;
+    }
+
+    static String variantId(String runId, String variant) {
+        return runId + "-" + variant;
+    }
+
+    /** A copy changed independently of this one (every field is plain and serializable). */
+    private PlanSpec copy() {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(this);
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                return (PlanSpec) in.readObject();
+            }
+        } catch (java.io.IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("cannot copy the plan", e);
+        }
     }
 
     public List<String> getTags() {
@@ -112,6 +187,16 @@ public final class PlanSpec implements Serializable {
     }
 
     /**
+     * Validates every field as {@link #request(String, PathProbe)} does, with each build secret read from the file
+     * {@code secretFiles} names for its id (on the agent, in the stage's private directory).
+     *
+     * @throws InvalidRequestException listing every problem
+     */
+    BuildRequest request(String workspace, PathProbe probe, Map<String, String> secretFiles) {
+        return request(workspace, probe, secretFiles, List.of());
+    }
+
+    /**
      * Validates every field at once, the context and Dockerfile as paths inside {@code workspace}, checked through
      * {@code probe}: at plan time in the caller's workspace (where the stash is made), then on each platform's agent
      * after the unstash.
@@ -119,27 +204,96 @@ public final class PlanSpec implements Serializable {
      * @throws InvalidRequestException listing every problem
      */
     BuildRequest request(String workspace, PathProbe probe) {
+        return request(workspace, probe, null, List.of());
+    }
+
+    /**
+     * Validates every field at once, adding {@code more} (what the caller checked itself, such as the credentials of
+     * the secrets). Without {@code secretFiles} (at plan time, and for the publish) the secrets' ids are checked but
+     * no secret is handed to the engine.
+     *
+     * @throws InvalidRequestException listing every problem
+     */
+    BuildRequest request(String workspace, PathProbe probe, Map<String, String> secretFiles, List<Violation> more) {
+        return validate(workspace, probe, secretFiles, more, null, new ArrayList<>());
+    }
+
+    /**
+     * The variants of a matrix build, validated with the call's other fields, every problem at once, by the engine
+     * ({@code BuildRequest.Builder.buildVariants}): their violations are named {@code variants[i] (NAME).field}.
+     *
+     * @throws InvalidRequestException listing every problem
+     */
+    List<VariantRequest> variants(String workspace, PathProbe probe, List<VariantSpec> specs, List<Violation> more) {
+        List<VariantRequest> out = new ArrayList<>();
+        validate(workspace, probe, null, more, specs, out);
+        return out;
+    }
+
+    private BuildRequest validate(String workspace, PathProbe probe, Map<String, String> secretFiles, List<Violation> more,
+                                  List<VariantSpec> variantSpecs, List<VariantRequest> variantsOut) {
         List<Violation> violations = new ArrayList<>();
         checkRelative(violations, "context", context);
         checkRelative(violations, "dockerfile", dockerfile);
         Set<String> badPaths = new LinkedHashSet<>();
         violations.forEach(v -> badPaths.add(v.field()));
+        violations.addAll(more);
         checkRegistry(violations);
         checkMinutes(violations, "agentTimeout", agentTimeoutMinutes);
         for (int i = 0; i < stashExcludes.size(); i++) {
             checkStashPattern(violations, "stashExcludes[" + i + "]", stashExcludes.get(i));
         }
+        checkSecrets(violations);
+        BuildRequest request = null;
+        BuildRequest.Builder builder = null;
         try {
             // a path that is not relative is not used as a path: the engine checks everything else
-            BuildRequest request = badPaths.isEmpty() ? builder().on(workspace, probe).build()
-                    : builder().on("/", PathProbe.UNCHECKED).build();
-            if (violations.isEmpty()) {
-                return request;
+            builder = badPaths.isEmpty() ? builder().on(workspace, probe) : builder().on("/", PathProbe.UNCHECKED);
+            if (secretFiles != null) {
+                for (SecretRecord s : secrets) {
+                    builder.secret(BuildSecret.file(s.getId(), String.valueOf(secretFiles.get(s.getId()))).argument());
+                }
             }
+            builder.dockerfilesFrom(variantSpecs);
+            request = builder.build();
         } catch (InvalidRequestException e) {
             e.violations().stream().filter(v -> !badPaths.contains(v.field())).forEach(violations::add);
         }
+        if (request != null && variantSpecs != null) {
+            try {
+                variantsOut.addAll(builder.buildVariants(variantSpecs));
+            } catch (InvalidRequestException e) {
+                violations.addAll(e.violations());
+            }
+        }
+        if (violations.isEmpty()) {
+            return request;
+        }
         throw new InvalidRequestException(violations);
+    }
+
+    /**
+     * Each secret's id as buildx takes it and given once, and its credentials named. The engine checks the files
+     * once they are written on the agent.
+     */
+    private void checkSecrets(List<Violation> violations) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < secrets.size(); i++) {
+            SecretRecord s = secrets.get(i);
+            String field = "secrets[" + i + "]";
+            try {
+                BuildSecret.file(s.getId(), "unused");
+                if (!ids.add(s.getId())) {
+                    violations.add(new Violation(field + ".id", s.getId(), Messages.PlanSpec_secretTwice()));
+                }
+            } catch (IllegalArgumentException bad) {
+                violations.add(new Violation(field + ".id", String.valueOf(s.getId()), bad.getMessage()));
+            }
+            if (s.getCredentialsId() == null || s.getCredentialsId().isBlank()) {
+                violations.add(new Violation(field + ".credentialsId", String.valueOf(s.getCredentialsId()),
+                        Messages.PlanSpec_secretCredentials()));
+            }
+        }
     }
 
     /** docker-commons needs a URL: a bare {@code host:port} would fail in every stage, so it is refused here. */
@@ -190,7 +344,9 @@ public final class PlanSpec implements Serializable {
                 .concurrency(1)
                 .binfmtMode(binfmtMode)
                 .binfmtInstaller(binfmtInstaller)
-                .registryCache(registryCache);
+                .registryCache(registryCache)
+                .sizeBudgets(sizeBudgets)
+                .sizeBudgetWarnOnly(sizeBudgetWarn);
         if (testShell != null) {
             b.testShell(testShell);
         }
@@ -232,6 +388,18 @@ public final class PlanSpec implements Serializable {
         }
         if (nativeLabels == null) {
             nativeLabels = new LinkedHashMap<>();
+        }
+        if (secrets == null) {
+            secrets = new ArrayList<>();
+        }
+        if (sizeBudgets == null) {
+            sizeBudgets = new ArrayList<>();
+        }
+        if (variant == null) {
+            variant = "";
+        }
+        if (matrix == null) {
+            matrix = new ArrayList<>();
         }
         return this;
     }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.multiarch;
 
 import io.jenkins.plugins.multiarch.contract.Wiring;
 import io.multiarch.platform.Platform;
+import io.multiarch.result.ImageSize;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.Status;
 import io.multiarch.result.TestOutcome;
@@ -34,6 +35,14 @@ public final class PlatformRecord implements Serializable {
     private double buildSeconds;
     private double pushSeconds;
     private long sizeBytes;
+    /** The same platform's size in the index the tag served before, or null when there was none to compare with. */
+    private Long previousSizeBytes;
+    private String previousTag;
+    private long budgetBytes;
+    private boolean budgetWarnOnly;
+    private java.util.List<LayerRecord> biggestLayers;
+    /** The stage's phases on the plan's clock, for the timeline; null when not recorded. */
+    private java.util.List<PhaseRecord> phases;
     private String tempTag;
     private String testCommand;
     private int testExitCode;
@@ -55,6 +64,13 @@ public final class PlatformRecord implements Serializable {
         p.buildSeconds = r.buildSeconds();
         p.pushSeconds = r.pushSeconds();
         p.sizeBytes = r.sizeBytes();
+        ImageSize size = r.size();
+        p.previousSizeBytes = size.previousBytes() >= 0 ? size.previousBytes() : null;
+        p.previousTag = size.previousTag().isEmpty() ? null : size.previousTag();
+        p.budgetBytes = size.budgetBytes();
+        p.budgetWarnOnly = size.budgetWarnOnly();
+        p.biggestLayers = size.biggestLayers().isEmpty() ? null
+                : new java.util.ArrayList<>(size.biggestLayers().stream().map(LayerRecord::of).toList());
         p.tempTag = r.tempTag();
         p.message = r.message();
         r.test().ifPresent(t -> {
@@ -67,6 +83,18 @@ public final class PlatformRecord implements Serializable {
         return p;
     }
 
+    /** With the stage's phases, for the timeline. */
+    static PlatformRecord of(PlatformResult r, java.util.List<io.multiarch.result.Phase> phases) {
+        PlatformRecord p = of(r);
+        p.phases = phases == null || phases.isEmpty() ? null : new java.util.ArrayList<>(phases.stream().map(PhaseRecord::of).toList());
+        return p;
+    }
+
+    /** The stage's phases on the plan's clock, empty when not recorded. */
+    java.util.List<io.multiarch.result.Phase> phases() {
+        return phases == null ? java.util.List.of() : phases.stream().map(PhaseRecord::toPhase).toList();
+    }
+
     /** A platform whose stage never reported (stopped by fail-fast, aborted, or its agent was lost). */
     static PlatformRecord missing(String platform, boolean required, boolean emulated, String message) {
         return of(PlatformResult.skipped(Platform.parse(platform), required, emulated, message));
@@ -76,7 +104,13 @@ public final class PlatformRecord implements Serializable {
         Optional<TestOutcome> test = testCommand == null ? Optional.empty()
                 : Optional.of(new TestOutcome(testCommand, testExitCode, testTimedOut, testSeconds, nz(testOutput)));
         return new PlatformResult(Platform.parse(platform), required, Status.valueOf(status), nz(digest), emulated,
-                nz(agent), attempts, binfmtSeconds, buildSeconds, pushSeconds, sizeBytes, nz(tempTag), test, nz(message));
+                nz(agent), attempts, binfmtSeconds, buildSeconds, pushSeconds, size(), nz(tempTag), test, nz(message));
+    }
+
+    /** The engine's view of the size: what the page's verdict and change are computed from. */
+    ImageSize size() {
+        return new ImageSize(sizeBytes, previousSizeBytes == null ? -1 : previousSizeBytes, nz(previousTag), budgetBytes,
+                budgetWarnOnly, getBiggestLayers().stream().map(LayerRecord::toLayer).toList());
     }
 
     /** The last {@link #MAX_TEST_OUTPUT} characters, with a first line saying how much was left out. */
@@ -185,6 +219,50 @@ public final class PlatformRecord implements Serializable {
             u++;
         }
         return String.format(Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    }
+
+    /** {@code +1.2 KiB vs 1.0}: the change against the same platform in the tag's previous index; empty when unknown. */
+    public String getSizeChangeText() {
+        java.util.OptionalLong change = size().change();
+        return change.isPresent() ? Messages.PlatformRecord_sizeChange(ImageSize.formatChange(change.getAsLong()), nz(previousTag)) : "";
+    }
+
+    public boolean isHasBudget() {
+        return budgetBytes > 0;
+    }
+
+    public long getBudgetBytes() {
+        return budgetBytes;
+    }
+
+    public boolean isOverBudget() {
+        return size().overBudget();
+    }
+
+    /**
+     * The verdict of the size budget: within it (and by how much), over it (failed, or a warning only), or not
+     * checked because the size could not be read; empty without a budget.
+     */
+    public String getBudgetVerdict() {
+        ImageSize size = size();
+        if (!size.hasBudget()) {
+            return "";
+        }
+        String budget = ImageSize.format(size.budgetBytes());
+        if (!size.known()) {
+            return Messages.PlatformRecord_budgetUnknown(budget);
+        }
+        if (!size.overBudget()) {
+            return Messages.PlatformRecord_budgetWithin(budget, ImageSize.format(size.budgetBytes() - size.bytes()));
+        }
+        String over = ImageSize.format(size.bytes() - size.budgetBytes());
+        return size.budgetWarnOnly() ? Messages.PlatformRecord_budgetOverWarning(budget, over)
+                : Messages.PlatformRecord_budgetOverFailed(budget, over);
+    }
+
+    /** The biggest layers, biggest first, with the build step that made each. */
+    public java.util.List<LayerRecord> getBiggestLayers() {
+        return biggestLayers == null ? java.util.List.of() : java.util.List.copyOf(biggestLayers);
     }
 
     public boolean isTested() {

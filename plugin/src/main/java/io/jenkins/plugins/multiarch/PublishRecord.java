@@ -20,6 +20,8 @@ public final class PublishRecord implements Serializable {
     private List<String> leftovers = new ArrayList<>();
     private String message;
     private List<TagRecord> tagStates = new ArrayList<>();
+    /** The publish on the plan's clock, for the timeline; null when not recorded. */
+    private PhaseRecord phase;
 
     /** One tag before and after the publish, as the build stores it. */
     public static final class TagRecord implements Serializable {
@@ -79,6 +81,20 @@ public final class PublishRecord implements Serializable {
         p.message = r.message();
         p.tagStates = new ArrayList<>(r.tagStates().stream().map(TagRecord::of).toList());
         return p;
+    }
+
+    /** This record with the publish's time on the plan's clock ({@code startMillis} of the plan, 0 for none). */
+    PublishRecord withPhase(long planStartMillis, long startMillis, long endMillis) {
+        if (planStartMillis > 0) {
+            phase = PhaseRecord.of(new io.multiarch.result.Phase("publish", (startMillis - planStartMillis) / 1000.0,
+                    (endMillis - planStartMillis) / 1000.0));
+        }
+        return this;
+    }
+
+    /** The publish on the plan's clock, or null. */
+    io.multiarch.result.Phase phase() {
+        return phase == null ? null : phase.toPhase();
     }
 
     public boolean isPublished() {

@@ -38,6 +38,11 @@ public final class RunRecord implements Serializable {
         return spec.getImage();
     }
 
+    /** The variant this record builds in a matrix build, {@code ""} without variants: the page groups by it. */
+    public String getVariant() {
+        return spec.getVariant();
+    }
+
     /** {@code image:tag} for each requested tag. */
     public List<String> getReferences() {
         return spec.getTags().stream().map(t -> spec.getImage() + ":" + t).toList();
@@ -107,6 +112,44 @@ public final class RunRecord implements Serializable {
         java.util.List<io.multiarch.result.PlatformResult> all = getPlatforms().stream().map(PlatformRecord::toResult).toList();
         java.util.OptionalDouble factor = io.multiarch.result.RunResult.emulationFactor(all, r.toResult());
         return factor.isPresent() ? io.multiarch.result.RunResult.formatFactor(factor.getAsDouble()) : "";
+    }
+
+    /**
+     * The timeline of every platform's phases and the publish, in seconds since the plan, as inline SVG: the engine's
+     * own chart of report.html (no script, nothing fetched). Empty when no phase was recorded.
+     */
+    public String getTimelineSvg() {
+        return io.multiarch.report.Charts.timeline(chartRun(), chartId());
+    }
+
+    /** Each platform's size against its previous size and its budget, as inline SVG (report.html's chart), or empty. */
+    public String getSizeChartSvg() {
+        return io.multiarch.report.Charts.sizes(chartRun(), chartId());
+    }
+
+    private String chartId() {
+        return spec.getId().replaceAll("[^A-Za-z0-9]", "");
+    }
+
+    /** The record as the engine's run, with its timeline: what the charts are drawn from. */
+    private io.multiarch.result.RunResult chartRun() {
+        List<PlatformRecord> records = getPlatforms();
+        Map<io.multiarch.platform.Platform, List<io.multiarch.result.Phase>> timeline = new LinkedHashMap<>();
+        double total = 0;
+        for (PlatformRecord r : records) {
+            List<io.multiarch.result.Phase> phases = new ArrayList<>(r.phases());
+            if (!phases.isEmpty()) {
+                timeline.put(io.multiarch.platform.Platform.parse(r.getPlatform()), phases);
+                total = Math.max(total, phases.stream().mapToDouble(io.multiarch.result.Phase::end).max().orElse(0));
+            }
+        }
+        PublishRecord p = getPublish();
+        if (p != null && p.phase() != null && !timeline.isEmpty()) {
+            timeline.values().iterator().next().add(p.phase());
+            total = Math.max(total, p.phase().end());
+        }
+        return new io.multiarch.result.RunResult(spec.getId(), spec.getImage(), spec.getTags(), "",
+                records.stream().map(PlatformRecord::toResult).toList(), null, total, "", timeline);
     }
 
     /** {@code image@sha256:…} of one platform's image, or empty. */

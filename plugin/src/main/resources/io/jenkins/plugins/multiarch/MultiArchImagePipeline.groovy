@@ -5,7 +5,8 @@ import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException
 import org.jenkinsci.plugins.workflow.support.steps.AgentErrorCondition
 
 /*
- * The Pipeline wiring of multiArchImage(...): one parallel stage per platform on its agent, then one publish stage.
+ * The Pipeline wiring of multiArchImage(...): one parallel stage per platform (per variant and platform with variants)
+ * on its agent, then a publish stage (one per variant).
  * Only wiring lives here: planning and validation (multiArchPlan), the bounded wait for an agent
  * (multiArchAwaitAgent), a platform's build and test (multiArchPlatform), a platform that could not run
  * (multiArchPlatformFailed), the publish decision (multiArchGate) and the publish (multiArchPublish) are Java steps.
@@ -27,7 +28,9 @@ class MultiArchImagePipeline implements Serializable {
      * (inside node or a declarative stage with an agent): the context is stashed from there.
      *
      * @return [image, published, indexDigest, tags, listed (the platforms the index lists),
-     *          platforms: [platform: [platform, status, required, emulated, digest, agent, message, junitFile]]]
+     *          platforms: [platform: [platform, status, required, emulated, digest, agent, message, junitFile]]];
+     *          with variants [image, variants: [name: [published, indexDigest, tags, listed]],
+     *          platforms: ['name platform': [...]]]
      */
     Map call(Map args) {
         def plan = script.multiArchPlan(args)
@@ -38,9 +41,9 @@ class MultiArchImagePipeline implements Serializable {
         def branches = [:]
         for (def entry in plan.platforms) {
             def p = entry
-            branches[p.platform] = {
-                script.stage(p.platform) {
-                    results[p.platform] = platformStage(plan, p)
+            branches[p.stage] = {
+                script.stage(p.stage) {
+                    results[p.stage] = platformStage(plan, p)
                 }
             }
         }
@@ -54,26 +57,57 @@ class MultiArchImagePipeline implements Serializable {
         } catch (Throwable t) {
             failure = t
         }
-        def gate = script.multiArchGate(plan: plan.id)
-        if (!gate.publish) {
-            script.error(gate.message)
+        // each record (the call's, or each variant's) is gated and published on its own
+        def refused = []
+        def publishes = [:]
+        for (def each in plan.runs) {
+            def run = each
+            def gate = script.multiArchGate(plan: run.id)
+            if (gate.publish) {
+                publishes[run.id] = null
+            } else {
+                refused << gate.message
+            }
         }
-        if (failure != null) {
+        if (!refused.isEmpty() && publishes.isEmpty()) {
+            script.error(refused.join('\n'))
+        }
+        if (failure != null && refused.isEmpty()) {
             throw failure
         }
 
-        def published = null
-        script.stage('publish') {
-            script.node(plan.publishLabel) {
-                published = script.multiArchPublish(plan: plan.id)
+        for (def each in plan.runs) {
+            def run = each
+            if (publishes.containsKey(run.id)) {
+                script.stage(run.publishStage) {
+                    script.node(plan.publishLabel) {
+                        def published = script.multiArchPublish(plan: run.id)
+                        publishes[run.id] = [published  : published.published,
+                                             indexDigest: published.indexDigest,
+                                             tags       : published.tags,
+                                             listed     : published.platforms]
+                    }
+                }
             }
         }
-        return [image      : plan.image,
-                published  : published.published,
-                indexDigest: published.indexDigest,
-                tags       : published.tags,
-                listed     : published.platforms,
-                platforms  : results]
+        if (!refused.isEmpty()) {
+            script.error(refused.join('\n')) // after the variants that passed are published
+        }
+        def first = publishes[plan.runs[0].id]
+        if (plan.runs.size() == 1 && plan.runs[0].variant == '') {
+            return [image      : plan.image,
+                    published  : first.published,
+                    indexDigest: first.indexDigest,
+                    tags       : first.tags,
+                    listed     : first.listed,
+                    platforms  : results]
+        }
+        def variants = [:]
+        for (def each in plan.runs) {
+            def run = each
+            variants[run.variant] = publishes[run.id]
+        }
+        return [image: plan.image, variants: variants, platforms: results]
     }
 
     /**
@@ -84,15 +118,15 @@ class MultiArchImagePipeline implements Serializable {
     private Map platformStage(Map plan, Map p) {
         def r = null
         try {
-            def agent = script.multiArchAwaitAgent(plan: plan.id, platform: p.platform)
+            def agent = script.multiArchAwaitAgent(plan: p.plan, platform: p.platform)
             if (!agent.ready) {
-                r = script.multiArchPlatformFailed(plan: plan.id, platform: p.platform, message: agent.message)
+                r = script.multiArchPlatformFailed(plan: p.plan, platform: p.platform, message: agent.message)
             } else {
                 script.node(p.label) {
                     script.dir(plan.workDir) {
                         try {
                             script.unstash(plan.stash)
-                            r = script.multiArchPlatform(plan: plan.id, platform: p.platform)
+                            r = script.multiArchPlatform(plan: p.plan, platform: p.platform)
                             if (plan.junit && r.junitFile) {
                                 script.junit(testResults: r.junitFile, allowEmptyResults: true)
                             }
@@ -107,12 +141,12 @@ class MultiArchImagePipeline implements Serializable {
             if (lost == null) {
                 throw interrupted // aborted, fail-fast or a timeout: not this platform's verdict
             }
-            r = script.multiArchPlatformFailed(plan: plan.id, platform: p.platform, message: lost)
+            r = script.multiArchPlatformFailed(plan: p.plan, platform: p.platform, message: lost)
         } catch (Throwable t) {
-            r = script.multiArchPlatformFailed(plan: plan.id, platform: p.platform, message: describe(t))
+            r = script.multiArchPlatformFailed(plan: p.plan, platform: p.platform, message: describe(t))
         }
         if (r.required && r.status != 'PASSED') {
-            script.error("${p.platform}: ${r.message}")
+            script.error("${p.stage}: ${r.message}")
         }
         return r
     }

@@ -78,6 +78,59 @@ final class LocalToolchain {
         return list;
     }
 
+    /**
+     * Every manifest, config and layer (gzip layers decompressed) that any tag of the repository reaches, registry
+     * cache included, as text: what a puller could read.
+     */
+    static List<String> everyBlob(String repository) throws IOException, InterruptedException {
+        HttpResponse<String> tags = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + REGISTRY + "/v2/" + repository
+                + "/tags/list")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tags.statusCode()).as("tags of " + repository).isEqualTo(200);
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<String> manifests = new java.util.ArrayDeque<>();
+        JSON.readTree(tags.body()).path("tags").forEach(t -> manifests.add(t.asText()));
+        assertThat(manifests).as("tags of " + repository).isNotEmpty();
+        while (!manifests.isEmpty()) {
+            String ref = manifests.poll();
+            HttpResponse<String> m = HTTP.send(manifestRequest(repository, ref).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(m.statusCode()).as("GET manifest " + ref).isEqualTo(200);
+            out.add(m.body());
+            JsonNode root = JSON.readTree(m.body());
+            List<JsonNode> blobs = new ArrayList<>();
+            for (JsonNode d : root.path("manifests")) {
+                // a registry cache's index lists its layers and cache config as entries too: those are blobs
+                String type = d.path("mediaType").asText();
+                if (!type.contains("manifest") && !type.contains("index")) {
+                    blobs.add(d);
+                } else if (seen.add(d.path("digest").asText())) {
+                    manifests.add(d.path("digest").asText());
+                }
+            }
+            if (root.has("config")) {
+                blobs.add(root.get("config"));
+            }
+            root.path("layers").forEach(blobs::add);
+            for (JsonNode b : blobs) {
+                String digest = b.path("digest").asText();
+                if (!seen.add(digest)) {
+                    continue;
+                }
+                HttpResponse<byte[]> blob = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + REGISTRY + "/v2/"
+                        + repository + "/blobs/" + digest)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(blob.statusCode()).as("GET blob " + digest).isEqualTo(200);
+                byte[] bytes = blob.body();
+                if (bytes.length > 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+                    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+                        bytes = in.readAllBytes();
+                    }
+                }
+                out.add(new String(bytes, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return out;
+    }
+
     private static HttpRequest.Builder manifestRequest(String repository, String reference) {
         return HttpRequest.newBuilder(URI.create("http://" + REGISTRY + "/v2/" + repository + "/manifests/" + reference))
                 .header("Accept", ACCEPT);

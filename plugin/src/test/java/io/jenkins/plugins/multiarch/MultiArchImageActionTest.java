@@ -157,6 +157,93 @@ class MultiArchImageActionTest {
     }
 
     @Test
+    void shouldShowEachPlatformsSizeChangeBudgetVerdictAndBiggestLayersAfterAReload(JenkinsRule r) throws Exception {
+        // Given: arm64 is over its 2 MB budget (failed), amd64 within it, riscv64 over a warn-only budget
+        FreeStyleBuild build = r.buildAndAssertSuccess(r.createFreeStyleProject());
+        RunRecord record = record();
+        String longStep = "RUN " + "apk add ".repeat(100) + HOSTILE;
+        List<io.multiarch.result.ImageSize.Layer> layers = List.of(
+                new io.multiarch.result.ImageSize.Layer("sha256:" + "b".repeat(64), 1_900_000, longStep),
+                new io.multiarch.result.ImageSize.Layer("sha256:" + "c".repeat(64), 600_000, "COPY app /app # buildkit"));
+        record.put(PlatformRecord.of(withSize(Platform.AMD64, Status.PASSED,
+                new io.multiarch.result.ImageSize(1_500_000, 1_400_000, "1.0", 2_000_000, false, List.of()))));
+        record.put(PlatformRecord.of(withSize(Platform.ARM64, Status.FAILED,
+                new io.multiarch.result.ImageSize(2_500_000, 2_000_000, "1.0", 2_000_000, false, layers))));
+        record.put(PlatformRecord.of(withSize(Platform.RISCV64, Status.PASSED,
+                new io.multiarch.result.ImageSize(2_100_000, -1, "1.0", 2_000_000, true, layers))));
+        MultiArchImageAction.of(build).add(record);
+        build.save();
+
+        // When: the build is read back from build.xml, as after a restart
+        build.reload();
+        build.getAction(MultiArchImageAction.class).onLoad(build); // as loading the build does; reload() does not
+        RunRecord loaded = build.getAction(MultiArchImageAction.class).getRuns().get(0);
+        HtmlPage page = r.createWebClient().getPage(build, MultiArchImageAction.URL_NAME + "/");
+
+        // Then: the sizes survive the XML, and the page says what each means
+        assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getSizeChangeText)
+                .containsExactly("+97.7 KiB vs 1.0", "+488.3 KiB vs 1.0", "");
+        assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getBudgetVerdict).containsExactly(
+                "within the budget of 1.9 MiB (488.3 KiB to spare)",
+                "over the budget of 1.9 MiB by 488.3 KiB: failed",
+                "over the budget of 1.9 MiB by 97.7 KiB: a warning only");
+        assertThat(loaded.getPlatforms().get(1).toResult().size()).isEqualTo(new io.multiarch.result.ImageSize(2_500_000,
+                2_000_000, "1.0", 2_000_000, false, List.of(new io.multiarch.result.ImageSize.Layer("sha256:" + "b".repeat(64),
+                        1_900_000, longStep.substring(0, LayerRecord.MAX_CREATED_BY) + "…"), layers.get(1))));
+        String text = page.asNormalizedText();
+        assertThat(text).contains("+488.3 KiB vs 1.0", "over the budget of 1.9 MiB by 488.3 KiB: failed",
+                "a warning only", "Biggest layers of linux/arm64", "1.8 MiB", "COPY app /app # buildkit", "bbbbbbbbbbbb");
+        assertThat(page.getElementById("layers-20250101-000000-abcdef-linux-arm64").hasAttribute("open")).isTrue();
+        assertThat(page.getElementById("layers-20250101-000000-abcdef-linux-riscv64").hasAttribute("open")).isTrue();
+        assertThat(page.getElementsByTagName("script").stream().map(e -> e.getTextContent()))
+                .noneMatch(s -> s.contains("alert('x')"));
+        // kept small: three long steps cut, not the whole history
+        assertThat(new java.io.File(build.getRootDir(), "build.xml").length()).isLessThan(32 * 1024);
+    }
+
+    @Test
+    void shouldDrawTheTimelineOfEveryPlatformAndThePublishAndTheSizeChartWithTheEnginesCharts(JenkinsRule r) throws Exception {
+        // Given: amd64 and arm64 phases on the plan's clock, and the publish after them
+        FreeStyleBuild build = r.buildAndAssertSuccess(r.createFreeStyleProject());
+        RunRecord record = record();
+        record.getSpec().startMillis = 1_000_000;
+        record.put(PlatformRecord.of(withSize(Platform.AMD64, Status.PASSED,
+                new io.multiarch.result.ImageSize(1_500_000, 1_400_000, "1.0", 2_000_000, false, List.of())),
+                List.of(new io.multiarch.result.Phase("binfmt", 2.0, 2.1), new io.multiarch.result.Phase("build", 2.1, 9.0),
+                        new io.multiarch.result.Phase("push", 9.0, 9.5), new io.multiarch.result.Phase("test", 9.5, 10.0))));
+        record.put(PlatformRecord.of(withSize(Platform.ARM64, Status.PASSED,
+                new io.multiarch.result.ImageSize(1_600_000, -1, "1.0", 0, false, List.of())),
+                List.of(new io.multiarch.result.Phase("build", 3.0, 30.0), new io.multiarch.result.Phase("test", 30.0, 33.0))));
+        record.setPublish(PublishRecord.of(new PublishResult(true, INDEX, List.of("1.0", "latest"),
+                List.of(Platform.AMD64, Platform.ARM64), 3.0, List.of(), "")).withPhase(1_000_000, 1_035_000, 1_037_500));
+        MultiArchImageAction.of(build).add(record);
+        build.save();
+        build.reload();
+        build.getAction(MultiArchImageAction.class).onLoad(build);
+
+        // When
+        HtmlPage page = r.createWebClient().getPage(build, MultiArchImageAction.URL_NAME + "/");
+
+        // Then: one bar per phase (their tooltips say when), the publish on its own row; riscv64 has no phase
+        List<String> bars = page.getByXPath("//div[@class='multiarch-timeline']//*[local-name()='rect']/*[local-name()='title']")
+                .stream().map(e -> ((org.htmlunit.html.DomNode) e).getTextContent()).toList();
+        assertThat(bars).containsExactly(
+                "linux/amd64 binfmt: 2 s to 2.1 s (0.1 s)", "linux/amd64 build: 2.1 s to 9 s (6.9 s)",
+                "linux/amd64 push: 9 s to 9.5 s (0.5 s)", "linux/amd64 test: 9.5 s to 10 s (0.5 s)",
+                "linux/arm64 build: 3 s to 30 s (27 s)", "linux/arm64 test: 30 s to 33 s (3 s)",
+                "publish: 35 s to 37.5 s (2.5 s)");
+        assertThat(page.asNormalizedText()).contains("Timeline", "Image size");
+        assertThat(page.getByXPath("//div[@class='multiarch-sizes']//*[local-name()='svg']")).hasSize(1);
+        assertThat(page.getElementsByTagName("script").stream().map(e -> e.getTextContent()))
+                .noneMatch(s -> s.contains("alert('x')"));
+    }
+
+    private static PlatformResult withSize(Platform p, Status status, io.multiarch.result.ImageSize size) {
+        return new PlatformResult(p, true, status, "sha256:" + "d".repeat(64), false, "agent", 1, 0, 1, 1, size, "",
+                Optional.empty(), "");
+    }
+
+    @Test
     void shouldNameEachTagAndWhatItServesWhenAFailedPublishLeftOneMoved(JenkinsRule r) throws Exception {
         // Given: the publish failed on the second tag and could not move the first one back
         FreeStyleBuild build = r.buildAndAssertSuccess(r.createFreeStyleProject());

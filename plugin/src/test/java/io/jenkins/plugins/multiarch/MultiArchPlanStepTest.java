@@ -65,6 +65,65 @@ class MultiArchPlanStepTest {
     }
 
     @Test
+    void shouldTakeSecretsSizeBudgetsAndVariantsAsPipelinesWriteThemAndBackAgain(JenkinsRule r) throws Exception {
+        // Given: as a Jenkinsfile writes them: maps, a single string, a single secret without its list
+        Map<String, Object> arguments = Map.of("image", "ghcr.io/acme/app",
+                "secrets", Map.of("id", "npm", "credentialsId", "npm-token"),
+                "sizeBudgets", "12MB", "sizeBudgetWarn", true, "allOrNothing", true,
+                "variants", List.of(Map.of("name", "alpine", "dockerfile", "Dockerfile.alpine", "tagSuffix", "-alpine",
+                        "buildArgs", Map.of("BASE", "alpine:3.20"), "platforms", "linux/amd64"), Map.of("name", "debian")));
+
+        // When
+        MultiArchPlanStep step = new DescribableModel<>(MultiArchPlanStep.class).instantiate(arguments, null);
+        MultiArchPlanStep copy = new DescribableModel<>(MultiArchPlanStep.class)
+                .instantiate(DescribableModel.uninstantiate2_(step).toMap(), null);
+
+        // Then
+        assertThat(step.getSecrets()).extracting(BuildSecretBinding::getId, BuildSecretBinding::getCredentialsId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("npm", "npm-token"));
+        assertThat(step.getSizeBudgets()).containsExactly("12MB");
+        assertThat(step.getVariants()).extracting(ImageVariant::getName).containsExactly("alpine", "debian");
+        ImageVariant alpine = step.getVariants().get(0);
+        assertThat(alpine.getBuildArgs()).containsExactly("BASE=alpine:3.20");
+        assertThat(alpine.getPlatforms()).containsExactly("linux/amd64");
+        assertThat(alpine.toSpec().buildArgs()).containsEntry("BASE", "alpine:3.20");
+        r.assertEqualDataBoundBeans(step, copy);
+    }
+
+    @Test
+    void shouldNameEveryInvalidVariantFieldBudgetAndAllOrNothingBeforeAnythingRuns(JenkinsRule r) throws Exception {
+        // Given
+        WorkflowJob job = r.createProject(WorkflowJob.class, "bad-variants");
+        job.setDefinition(new CpsFlowDefinition("node {\n"
+                + "  writeFile file: 'app/Dockerfile', text: 'FROM busybox'\n"
+                + "  multiArchImage(image: 'registry.example/app', context: 'app', platforms: ['linux/amd64', 'linux/arm64'],"
+                + " variants: [[name: 'alpine', tagSuffix: '-alpine', dockerfile: 'Dockerfile.missing'],"
+                + " [name: 'Alpine!'], [name: 'slim', tagSuffix: '-slim', platforms: ['linux/s390x']]])\n"
+                + "}", true));
+        WorkflowJob alone = r.createProject(WorkflowJob.class, "all-or-nothing-alone");
+        alone.setDefinition(new CpsFlowDefinition("node {\n"
+                + "  writeFile file: 'Dockerfile', text: 'FROM busybox'\n"
+                + "  multiArchImage(image: 'registry.example/app', allOrNothing: true, sizeBudgets: ['12 parsecs', 'linux/arm64=1MB'])\n"
+                + "}", true));
+
+        // When
+        WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
+        WorkflowRun aloneRun = r.buildAndAssertStatus(Result.FAILURE, alone);
+
+        // Then: each problem with its field, the variant named; nothing planned
+        r.assertLogContains("variants[0] (alpine).dockerfile", run);
+        r.assertLogContains("variants[1].name", run);
+        r.assertLogContains("variants[2] (slim).platforms[0]", run);
+        r.assertLogNotContains("multiArchImage: linux/amd64 on", run);
+        assertThat(run.getAction(MultiArchImageAction.class)).isNull();
+        r.assertLogContains("allOrNothing", aloneRun);
+        r.assertLogContains("only applies with variants", aloneRun);
+        r.assertLogContains("sizeBudgets[0]", aloneRun);
+        r.assertLogContains("not a size", aloneRun);
+        assertThat(aloneRun.getAction(MultiArchImageAction.class)).isNull();
+    }
+
+    @Test
     void shouldRefuseAnInvalidRequestBeforeAnyAgentIsUsed(JenkinsRule r) throws Exception {
         // Given: no agent exists at all
         WorkflowJob job = r.createProject(WorkflowJob.class, "invalid");

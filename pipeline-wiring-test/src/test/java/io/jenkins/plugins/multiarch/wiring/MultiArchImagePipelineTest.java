@@ -28,9 +28,22 @@ class MultiArchImagePipelineTest {
     private static final String ARM64 = "linux/arm64";
     private static final String RISCV = "linux/riscv64";
 
+    private static final String ID = "20250101-000000-abcdef";
+
     private static Map<String, Object> entry(String platform, String label) {
+        return entry(ID, "", platform, label);
+    }
+
+    private static Map<String, Object> entry(String plan, String variant, String platform, String label) {
         return Wiring.answer(Wiring.PlanPlatform.class).put(Wiring.PlanPlatform.platform, platform)
-                .put(Wiring.PlanPlatform.label, label).toMap();
+                .put(Wiring.PlanPlatform.label, label)
+                .put(Wiring.PlanPlatform.plan, plan)
+                .put(Wiring.PlanPlatform.stage, variant.isEmpty() ? platform : variant + " " + platform).toMap();
+    }
+
+    private static Map<String, Object> run(String id, String variant) {
+        return Wiring.answer(Wiring.PlanRun.class).put(Wiring.PlanRun.id, id).put(Wiring.PlanRun.variant, variant)
+                .put(Wiring.PlanRun.publishStage, variant.isEmpty() ? "publish" : "publish " + variant).toMap();
     }
 
     /** A plan as multiArchPlan answers it: amd64 and arm64 on native labels, riscv64 on the emulation label. */
@@ -49,7 +62,19 @@ class MultiArchImagePipelineTest {
                         entry(AMD64, "amd64 && docker"),
                         entry(ARM64, "arm64 && docker"),
                         entry(RISCV, "docker"))))
+                .put(Wiring.Plan.runs, new ArrayList<>(List.of(run(ID, ""))))
                 .toMap();
+    }
+
+    /** A matrix build as multiArchPlan answers it: debian on amd64 and arm64, alpine on amd64 only. */
+    private static Map<String, Object> variantPlan() {
+        Map<String, Object> plan = plan(false, false);
+        plan.put(Wiring.Plan.platforms.name(), new ArrayList<>(List.of(
+                entry(ID + "-debian", "debian", AMD64, "docker"),
+                entry(ID + "-debian", "debian", ARM64, "docker"),
+                entry(ID + "-alpine", "alpine", AMD64, "docker"))));
+        plan.put(Wiring.Plan.runs.name(), new ArrayList<>(List.of(run(ID + "-debian", "debian"), run(ID + "-alpine", "alpine"))));
+        return plan;
     }
 
     /** The usual script: riscv64 is optional. */
@@ -364,6 +389,46 @@ class MultiArchImagePipelineTest {
         assertThat(indexOf(script, "multiArchGate")).isGreaterThan(script.events.lastIndexOf(
                 script.events.stream().filter(e -> e.startsWith("multiArchPlatform ")).reduce((a, b) -> b).orElseThrow()))
                 .isLessThan(indexOf(script, "stage start [stage=publish"));
+    }
+
+    @Test
+    void shouldRunAStagePerVariantAndPlatformAndPublishEachVariantInItsOwnStage() throws Exception {
+        // Given
+        RecordingScript script = new RecordingScript(variantPlan());
+
+        // When
+        Map<String, Object> result = runWiring(script, userArgs());
+
+        // Then
+        assertThat(script.parallelBranches).containsExactly("debian linux/amd64", "debian linux/arm64", "alpine linux/amd64");
+        assertThat(matching(script, "multiArchPlatform")).containsExactly(
+                "multiArchPlatform linux/amd64 plan=" + ID + "-debian [stage=debian linux/amd64, node=docker]",
+                "multiArchPlatform linux/arm64 plan=" + ID + "-debian [stage=debian linux/arm64, node=docker]",
+                "multiArchPlatform linux/amd64 plan=" + ID + "-alpine [stage=alpine linux/amd64, node=docker]");
+        assertThat(matching(script, "multiArchGate")).containsExactly(
+                "multiArchGate plan=" + ID + "-debian [stage=, node=<none>]",
+                "multiArchGate plan=" + ID + "-alpine [stage=, node=<none>]");
+        assertThat(matching(script, "multiArchPublish")).containsExactly(
+                "multiArchPublish plan=" + ID + "-debian [stage=publish debian, node=docker]",
+                "multiArchPublish plan=" + ID + "-alpine [stage=publish alpine, node=docker]");
+        assertThat(new ArrayList<Object>(((Map<?, ?>) result.get("variants")).keySet())).containsExactly("debian", "alpine");
+        assertThat(((Map<?, ?>) ((Map<?, ?>) result.get("variants")).get("alpine")).get("published")).isEqualTo(true);
+        assertThat(new ArrayList<Object>(((Map<?, ?>) result.get("platforms")).keySet())).containsExactlyInAnyOrder("debian linux/amd64", "debian linux/arm64", "alpine linux/amd64");
+    }
+
+    @Test
+    void shouldPublishTheVariantThatPassedAndThenFailForTheOneThatDidNot() {
+        // Given: debian's arm64 fails its test
+        RecordingScript script = new RecordingScript(variantPlan());
+        script.platformAnswers.put(ID + "-debian " + ARM64, Map.of("status", "FAILED", "message", "the test failed"));
+
+        // When / Then
+        assertThatThrownBy(() -> runWiring(script, userArgs())).isInstanceOf(RecordingScript.ErrorStep.class)
+                .hasMessageContaining("Not published").hasMessageContaining(ARM64);
+        assertThat(matching(script, "error debian linux/arm64: the test failed")).hasSize(1);
+        assertThat(matching(script, "multiArchPublish")).containsExactly(
+                "multiArchPublish plan=" + ID + "-alpine [stage=publish alpine, node=docker]");
+        assertThat(indexOf(script, "multiArchPublish")).isLessThan(indexOf(script, "error Not published"));
     }
 
     private static CauseOfInterruption cause(String description, boolean agentLoss) {

@@ -66,13 +66,26 @@ public class RecordingScript extends CpsScript {
         events.add(event + " [stage=" + stage + ", node=" + node + "]");
     }
 
+    /** The platforms of one record (the call's, or a variant's), as {@code plan-id platform} keys. */
     @SuppressWarnings("unchecked")
-    private List<String> planned() {
+    private List<String> planned(Object planId) {
         List<String> list = new ArrayList<>();
         for (Object e : (List<Object>) plan.get(Wiring.Plan.platforms.name())) {
-            list.add(String.valueOf(((Map<String, Object>) e).get(Wiring.PlanPlatform.platform.name())));
+            Map<String, Object> entry = (Map<String, Object>) e;
+            if (String.valueOf(planId).equals(String.valueOf(entry.get(Wiring.PlanPlatform.plan.name())))) {
+                list.add(key(planId, entry.get(Wiring.PlanPlatform.platform.name())));
+            }
         }
         return list;
+    }
+
+    /**
+     * A platform's key in {@link #platformAnswers} and {@link #recorded}: the platform alone for the usual plan's id,
+     * {@code plan-id platform} for a variant's.
+     */
+    private String key(Object planId, Object platform) {
+        Object usual = plan.get(Wiring.Plan.id.name());
+        return String.valueOf(planId).equals(String.valueOf(usual)) ? String.valueOf(platform) : planId + " " + platform;
     }
 
     public Object multiArchPlan(Map<String, Object> args) {
@@ -96,8 +109,8 @@ public class RecordingScript extends CpsScript {
             throw interruptedIn.get(p);
         }
         Map<String, Object> answer = answer(p, "PASSED", "sha256:" + p.replace('/', '-'), "");
-        answer.putAll(platformAnswers.getOrDefault(p, Map.of()));
-        recorded.put(p, answer);
+        answer.putAll(platformAnswers.getOrDefault(key(args.get("plan"), p), Map.of()));
+        recorded.put(key(args.get("plan"), p), answer);
         return answer;
     }
 
@@ -105,7 +118,7 @@ public class RecordingScript extends CpsScript {
         String p = String.valueOf(args.get("platform"));
         record("multiArchPlatformFailed " + p + ": " + args.get("message"));
         Map<String, Object> answer = answer(p, "FAILED", "", String.valueOf(args.get("message")));
-        recorded.put(p, answer);
+        recorded.put(key(args.get("plan"), p), answer);
         return answer;
     }
 
@@ -125,7 +138,7 @@ public class RecordingScript extends CpsScript {
     public Object multiArchGate(Map<String, Object> args) {
         record("multiArchGate plan=" + args.get("plan"));
         List<String> blockers = new ArrayList<>();
-        for (String p : planned()) {
+        for (String p : planned(args.get("plan"))) {
             Map<String, Object> r = recorded.get(p);
             if (!optional.contains(p) && (r == null || !Wiring.PASSED.equals(r.get(Wiring.PlatformAnswer.status.name())))) {
                 blockers.add(p);

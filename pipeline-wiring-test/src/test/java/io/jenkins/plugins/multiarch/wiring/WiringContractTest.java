@@ -32,6 +32,7 @@ class WiringContractTest {
     private static final Map<String, Class<? extends Enum<?>>> VARIABLES = Map.of(
             "plan", Wiring.Plan.class,
             "p", Wiring.PlanPlatform.class,
+            "run", Wiring.PlanRun.class,
             "agent", Wiring.Await.class,
             "r", Wiring.PlatformAnswer.class,
             "gate", Wiring.Gate.class,

@@ -23,9 +23,33 @@ public final class Wiring {
         boolean script();
     }
 
-    /** What {@code multiArchPlan} answers: the run, the stash, and the platforms to fan out to. */
+    /**
+     * What {@code multiArchPlan} answers: the run, the stash, the stages to fan out to ({@link #platforms}: each
+     * variant × platform) and the records to gate and publish ({@link #runs}: one, or one per variant).
+     */
     public enum Plan implements Key {
-        id, image, failFast, stash, stashIncludes, stashExcludes, workDir, publishLabel, junit, platforms;
+        /** The call's run id; the stages and gates use each record's own ({@link PlanPlatform#plan}, {@link PlanRun#id}). */
+        id(false), image(true), failFast(true), stash(true), stashIncludes(true), stashExcludes(true), workDir(true),
+        publishLabel(true), junit(true), platforms(true), runs(true);
+
+        private final boolean script;
+
+        Plan(boolean script) {
+            this.script = script;
+        }
+
+        @Override
+        public boolean script() {
+            return script;
+        }
+    }
+
+    /**
+     * One entry of {@link Plan#platforms}: a platform's stage, its name ({@code linux/arm64}, or with variants
+     * {@code alpine linux/arm64}), and the record ({@link PlanRun#id}) it reports to.
+     */
+    public enum PlanPlatform implements Key {
+        platform, label, plan, stage;
 
         @Override
         public boolean script() {
@@ -33,9 +57,12 @@ public final class Wiring {
         }
     }
 
-    /** One entry of {@link Plan#platforms}: a platform's stage. */
-    public enum PlanPlatform implements Key {
-        platform, label;
+    /**
+     * One entry of {@link Plan#runs}: a record gated and published on its own, the call's or a variant's
+     * ({@code variant} is {@code ""} without variants), and the name of its publish stage.
+     */
+    public enum PlanRun implements Key {
+        id, variant, publishStage;
 
         @Override
         public boolean script() {

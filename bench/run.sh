@@ -204,13 +204,16 @@ figure_parallel() { pairs parallel parallel_run parallel_run; }
 # against without it (A). Pruned before every run of both; each run's cache hits are checked.
 # A run whose cache hits are not what its side needs (another build on the shared machine between the prune and
 # the run can put a step back in the build cache) is dropped from the data and run again, 3 attempts at most.
-# A fresh agent has no build cache and no base image: the busybox images of the local image store go too (with the
-# containerd store, a base image's content there makes BuildKit's FROM step a cache hit).
+# A fresh agent has no build cache and no base image: the busybox images and the suite's own images of the local
+# image store go too (with the containerd store, a base image's content held by any image there makes BuildKit's
+# FROM step a cache hit). Other images that hold it (another user's on a shared machine) are left alone: the check
+# in cold_run then finds the hit.
 cold_prune() {
-    local ref
+    local id
     prune
-    for ref in $(docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '(^|/)busybox:' || true); do
-        run docker image rm "$ref"
+    for id in $(docker images --no-trunc --format '{{.Repository}} {{.ID}}' \
+            | awk -v bench="$REGISTRY/bench/" '$1 ~ /(^|\/)busybox$/ || index($1, bench) == 1 { print $2 }' | sort -u); do
+        run docker image rm -f "$id"
     done
 }
 cold_run() { # COMPARISON ROUND SIDE

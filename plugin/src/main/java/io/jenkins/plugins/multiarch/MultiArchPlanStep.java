@@ -76,6 +76,8 @@ public final class MultiArchPlanStep extends Step {
     private List<BuildSecretBinding> secrets;
     private List<String> sizeBudgets;
     private Boolean sizeBudgetWarn;
+    private Boolean sbom;
+    private String sbomGenerator;
     private List<ImageVariant> variants;
     private Boolean allOrNothing;
 
@@ -297,6 +299,26 @@ public final class MultiArchPlanStep extends Step {
         this.sizeBudgetWarn = sizeBudgetWarn;
     }
 
+    /** As the CLI's {@code --sbom}: an SBOM attestation on every image, verified in the published index like provenance. */
+    public Boolean getSbom() {
+        return sbom;
+    }
+
+    @DataBoundSetter
+    public void setSbom(Boolean sbom) {
+        this.sbom = sbom;
+    }
+
+    /** As the CLI's {@code --sbom-generator}: the scanner image BuildKit runs (implies {@code sbom}). */
+    public String getSbomGenerator() {
+        return sbomGenerator;
+    }
+
+    @DataBoundSetter
+    public void setSbomGenerator(String sbomGenerator) {
+        this.sbomGenerator = sbomGenerator;
+    }
+
     /** The variants of a matrix build: each variant × platform a stage of its own, each variant gated and published on its own. */
     public List<ImageVariant> getVariants() {
         return variants;
@@ -347,6 +369,8 @@ public final class MultiArchPlanStep extends Step {
         }
         s.sizeBudgets = sizeBudgets == null ? new ArrayList<>() : new ArrayList<>(sizeBudgets);
         s.sizeBudgetWarn = sizeBudgetWarn != null && sizeBudgetWarn;
+        s.sbom = sbom != null && sbom;
+        s.sbomGenerator = sbomGenerator;
         s.binfmtMode = config.getBinfmtMode();
         s.binfmtInstaller = config.getBinfmtInstaller();
         DockerRegistryEndpoint r = registry != null ? registry : config.getRegistry();

@@ -78,6 +78,10 @@ public final class PlanSpec implements Serializable {
     List<String> sizeBudgets = new ArrayList<>();
     /** A platform over its budget only gets a warning instead of failing. */
     boolean sizeBudgetWarn;
+    /** An SBOM attestation on every image. */
+    boolean sbom;
+    /** The SBOM scanner image, or null for BuildKit's default. */
+    String sbomGenerator;
     /** The variant this record builds in a matrix build ({@code variants:}), {@code ""} without variants. */
     String variant = "";
     /** In a matrix build: the ids of every variant's record, this one's included, in the order given. */
@@ -346,7 +350,11 @@ public final class PlanSpec implements Serializable {
                 .binfmtInstaller(binfmtInstaller)
                 .registryCache(registryCache)
                 .sizeBudgets(sizeBudgets)
-                .sizeBudgetWarnOnly(sizeBudgetWarn);
+                .sizeBudgetWarnOnly(sizeBudgetWarn)
+                .sbom(sbom);
+        if (sbomGenerator != null && !sbomGenerator.isEmpty()) {
+            b.sbomGenerator(sbomGenerator);
+        }
         if (testShell != null) {
             b.testShell(testShell);
         }

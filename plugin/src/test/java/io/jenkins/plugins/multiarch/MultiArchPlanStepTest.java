@@ -145,6 +145,30 @@ class MultiArchPlanStepTest {
     }
 
     @Test
+    void shouldTakeTheSbomOptionsAndNameABadGeneratorBeforeAnythingRuns(JenkinsRule r) throws Exception {
+        // Given: the options survive a round trip through the step's arguments
+        MultiArchPlanStep step = new DescribableModel<>(MultiArchPlanStep.class).instantiate(
+                Map.of("image", "ghcr.io/acme/app", "sbom", true, "sbomGenerator", "127.0.0.1:5000/tools/syft-scanner:1"), null);
+        r.assertEqualDataBoundBeans(step, new DescribableModel<>(MultiArchPlanStep.class)
+                .instantiate(DescribableModel.uninstantiate2_(step).toMap(), null));
+        assertThat(step.getSbom()).isTrue();
+        assertThat(step.getSbomGenerator()).isEqualTo("127.0.0.1:5000/tools/syft-scanner:1");
+
+        // When a pipeline names a generator that is no image reference
+        WorkflowJob job = r.createProject(WorkflowJob.class, "bad-sbom");
+        job.setDefinition(new CpsFlowDefinition(
+                "multiArchImage(image: 'registry.example/app', platforms: ['linux/amd64'], sbom: true, sbomGenerator: 'not an image!')",
+                true));
+        WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
+
+        // Then the engine's check names the field and its value, and nothing was stashed or built
+        r.assertLogContains("the request is not valid", run);
+        r.assertLogContains("'sbomGenerator'", run);
+        r.assertLogContains("not an image!", run);
+        r.assertLogNotContains("Stashed", run);
+    }
+
+    @Test
     void shouldRefuseARegistryUrlWithoutSchemeAtPlanTime(JenkinsRule r) throws Exception {
         // Given: an agent exists, but nothing may run on it
         r.createSlave("agent", "docker", null);

@@ -1,12 +1,9 @@
 package io.multiarch.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.multiarch.binfmt.BinfmtTable;
 import io.multiarch.build.AgentContext;
 import io.multiarch.build.MatrixBuild;
 import io.multiarch.build.MultiArchBuild;
-import io.multiarch.docker.Json;
 import io.multiarch.docker.DockerCli;
 import io.multiarch.docker.Toolchain;
 import io.multiarch.docker.ToolchainProbe;
@@ -27,11 +24,12 @@ import io.multiarch.report.ConsoleTable;
 import io.multiarch.report.ReportFiles;
 import io.multiarch.report.ReportWriter;
 import io.multiarch.report.TimelineTable;
-import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.InvalidRequestException;
+import io.multiarch.request.KeyValues;
 import io.multiarch.request.VariantRequest;
-import io.multiarch.request.VariantSpec;
+import io.multiarch.request.RawBuildInput;
+import io.multiarch.request.ValidatedInput;
 import io.multiarch.request.Violation;
 import io.multiarch.result.MatrixResult;
 import io.multiarch.result.RunResult;
@@ -42,7 +40,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -632,16 +630,7 @@ final class BuildCommand implements Callable<Integer> {
             case "endpoint" -> "--endpoint";
             default -> field;
         };
-        String value = v.value();
-        String problem = v.problem();
-        if (base.equals("platformTimeout")) {
-            value = String.valueOf(timeoutMinutes);
-            problem = "must be between 1 and " + Duration.ofHours(24).toMinutes() + " minutes (24 h)";
-        } else if (base.equals("testTimeout")) {
-            value = String.valueOf(testTimeoutSeconds);
-            problem = "must be between 1 and " + Duration.ofHours(24).toSeconds() + " seconds (24 h)";
-        }
-        return new Violation(option, value, problem).describe().replaceFirst("^field ", option.startsWith("--") ? "option " : "argument ");
+        return new Violation(option, v.value(), v.problem()).describe().replaceFirst("^field ", option.startsWith("--") ? "option " : "argument ");
     }
 
     private int dryRun(BuildRequest request, String variant, DockerCli dockerCli, PrintWriter out) {
@@ -717,72 +706,12 @@ final class BuildCommand implements Callable<Integer> {
         return map;
     }
 
-    /** A JSON array of strings and nothing else (no numbers, nulls, objects or trailing text); null when it is not one. */
-    static List<String> parseArgv(String json) {
-        try {
-            JsonNode node = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
-            if (node == null || !node.isArray()) {
-                return null;
-            }
-            List<String> argv = new ArrayList<>();
-            for (JsonNode e : node) {
-                if (!e.isTextual()) {
-                    return null;
-                }
-                argv.add(e.textValue());
-            }
-            return argv;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     /** The variants of a matrix build, once validated; null without variants. */
     private List<VariantRequest> variants;
 
-    /** {@code --variant NAME=DOCKERFILE} and {@code --variants FILE}; null when neither is given. */
-    private List<VariantSpec> variantSpecs(List<Violation> violations) {
-        if (variantOptions.isEmpty() && variantsFile == null) {
-            return null;
-        }
-        List<VariantSpec> specs = new ArrayList<>();
-        if (variantsFile != null) {
-            try {
-                JsonNode root = Json.MAPPER.readTree(variantsFile.toFile());
-                JsonNode list = root != null && root.isObject() ? root.get("variants") : root;
-                if (list == null || !list.isArray()) {
-                    violations.add(new Violation("variants", variantsFile.toString(), "expected a JSON array of variants, or {\"variants\": [...]}"));
-                } else {
-                    com.fasterxml.jackson.databind.ObjectReader reader = Json.MAPPER.readerFor(VariantSpec.class)
-                            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-                    for (int i = 0; i < list.size(); i++) {
-                        try {
-                            specs.add(reader.readValue(list.get(i)));
-                        } catch (IOException e) {
-                            violations.add(new Violation("variants[" + i + "]", list.get(i).toString(),
-                                    "not a variant: " + e.getMessage().lines().findFirst().orElse("")));
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                violations.add(new Violation("variants", variantsFile.toString(), "cannot be read as JSON: "
-                        + e.getMessage().lines().findFirst().orElse("")));
-            }
-        }
-        for (String option : variantOptions) {
-            int eq = option.indexOf('=');
-            if (eq <= 0 || eq == option.length() - 1) {
-                violations.add(new Violation("variant", option, "expected NAME=DOCKERFILE, e.g. alpine=Dockerfile.alpine"));
-            } else {
-                specs.add(VariantSpec.ofDockerfile(option.substring(0, eq), option.substring(eq + 1)));
-            }
-        }
-        return specs;
-    }
-
+    /** The options as the user gave them, through the engine's one way in; the file of {@code --variants} read here. */
     BuildRequest toRequest() {
-        List<Violation> violations = new ArrayList<>();
-        BuildRequest.Builder b = BuildRequest.builder()
+        RawBuildInput in = new RawBuildInput()
                 .image(image)
                 .context(context)
                 .dockerfile(dockerfile)
@@ -790,64 +719,44 @@ final class BuildCommand implements Callable<Integer> {
                 .platforms(platforms)
                 .optionalPlatforms(optionalPlatforms)
                 .failFast(failFast)
-                .testTimeout(Duration.ofSeconds(testTimeoutSeconds))
+                .platformTimeout(String.valueOf(timeoutMinutes), ChronoUnit.MINUTES)
+                .testTimeout(String.valueOf(testTimeoutSeconds), ChronoUnit.SECONDS)
                 .emulatedRetries(retries)
                 .provenance(provenance)
                 .sbom(sbom)
                 .sbomGenerator(sbomGenerator)
                 .registryCache(!noRegistryCache)
                 .batch(!noBatch)
+                .binfmtMode(binfmt)
                 .binfmtInstaller(binfmtInstaller)
                 .secrets(secrets)
                 .sizeBudgets(sizeBudgets)
                 .sizeBudgetWarnOnly(sizeBudgetWarn)
-                .buildArgs(KeyValues.parse("buildArgs", buildArgs, violations))
-                .labels(KeyValues.parse("labels", labels, violations));
-        if (timeoutMinutes > Long.MAX_VALUE / 60 || timeoutMinutes < -Long.MAX_VALUE / 60) {
-            violations.add(new Violation("platformTimeout", String.valueOf(timeoutMinutes), "must be more than 0 and at most 24h"));
-        } else {
-            b.platformTimeout(Duration.ofMinutes(timeoutMinutes));
-        }
+                .buildArgs(buildArgs)
+                .labels(labels)
+                .testShell(test)
+                .testExecJson(testExec);
         if (!tags.isEmpty()) {
-            b.tags(tags);
+            in.tags(tags);
         }
         if (concurrency != null) {
-            b.concurrency(concurrency);
+            in.concurrency(concurrency);
         }
+        List<Violation> violations = new ArrayList<>();
+        if (variantsFile != null) {
+            in.variants(VariantsFile.read(variantsFile, violations));
+        }
+        variantOptions.forEach(in::variant);
+        ValidatedInput valid = null;
         try {
-            b.binfmtMode(BinfmtMode.valueOf(binfmt.toUpperCase(java.util.Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            violations.add(new Violation("binfmt", binfmt, "must be one of off, verify, install"));
-        }
-        if (test != null) {
-            b.testShell(test);
-        }
-        if (testExec != null) {
-            List<String> argv = parseArgv(testExec);
-            if (argv == null) {
-                violations.add(new Violation("testExec", testExec, "expected a JSON array of strings, e.g. [\"/app/selftest\",\"--quick\"]"));
-            } else {
-                b.testExec(argv);
-            }
-        }
-        List<VariantSpec> specs = variantSpecs(violations);
-        b.dockerfilesFrom(specs);
-        BuildRequest request = null;
-        try {
-            request = b.build();
+            valid = in.validate();
         } catch (InvalidRequestException e) {
             violations.addAll(e.violations());
-        }
-        if (request != null && specs != null) {
-            try {
-                variants = b.buildVariants(specs);
-            } catch (InvalidRequestException e) {
-                violations.addAll(e.violations());
-            }
         }
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }
-        return request;
+        variants = valid.matrix() ? valid.variants() : null;
+        return valid.request();
     }
 }

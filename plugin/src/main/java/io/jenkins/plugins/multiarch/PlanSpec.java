@@ -5,6 +5,7 @@ import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.InvalidRequestException;
 import io.multiarch.request.PathProbe;
+import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.Violation;
 
 import java.io.Serializable;
@@ -171,8 +172,8 @@ public final class PlanSpec implements Serializable {
         }
     }
 
-    private BuildRequest.Builder builder() {
-        BuildRequest.Builder b = BuildRequest.builder()
+    private RawBuildInput builder() {
+        RawBuildInput b = new RawBuildInput()
                 .image(image)
                 .tags(tags)
                 .context(context)

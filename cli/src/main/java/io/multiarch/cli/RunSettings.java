@@ -1,0 +1,21 @@
+package io.multiarch.cli;
+
+import io.multiarch.platform.Platform;
+import io.multiarch.request.VariantRequest;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a CLI run needs beside the validated request: where platforms are sent ({@code --endpoint}), the variants of a
+ * matrix (empty for none) and how they publish, and where reports go.
+ */
+record RunSettings(Map<Platform, String> endpoints, List<VariantRequest> variants, boolean allOrNothing, Path reportDir,
+                   boolean showTimeline) {
+
+    RunSettings {
+        endpoints = Map.copyOf(endpoints);
+        variants = List.copyOf(variants);
+    }
+}

@@ -102,27 +102,13 @@ final class BatchBuild {
             String metadataFile = workDir + "/metadata.json";
             String cacheTag = RunPlan.batchCacheTag(tasks);
             boolean pushByDigest = agent.toolchain().pushByDigest();
-            boolean cacheTo = request.registryCache();
-            List<String> pushRetries = new ArrayList<>();
             long b0 = System.nanoTime();
-            Attempt attempt = attempt(tasks, cacheTag, metadataFile, cacheTo);
-            if (attempt.refusesCacheExport() && cacheTo) {
-                String note = PlatformBuild.cacheExportRefused(agent);
-                agent.output().line(note, true);
-                runnable.keySet().forEach(m -> m.note(note));
-                cacheTo = false;
-                attempt = attempt(tasks, cacheTag, metadataFile, cacheTo);
-            }
-            for (int retry = 1; retry <= PUSH_RETRIES && attempt.failedOnlyWhilePushing()
-                    && BuildFailure.permanent(attempt.build()).isEmpty(); retry++) {
-                String note = "the batch was built but its push failed (" + attempt.build().tail(1).strip()
-                        + "); pushing again: retry " + retry + " of " + PUSH_RETRIES;
-                agent.output().line(note, true);
-                pushRetries.add(note);
-                attempt = attempt(tasks, cacheTag, metadataFile, cacheTo);
-            }
-            CommandResult build = attempt.build();
-            BuildProgress progress = attempt.progress();
+            BuildAttempts.Outcome outcome = new BuildAttempts(0, PUSH_RETRIES).run(agent, "the batch", request.registryCache(),
+                    cacheTo -> attempt(tasks, cacheTag, metadataFile, cacheTo));
+            outcome.notes().forEach(note -> runnable.keySet().forEach(m -> m.note(note)));
+            CommandResult build = outcome.last().build();
+            BuildProgress progress = outcome.last().progress();
+            List<String> pushRetries = outcome.pushRetries();
             if (!pushRetries.isEmpty()) {
                 String note = pushRetries.size() + " push retr" + (pushRetries.size() == 1 ? "y" : "ies") + " of batch " + number;
                 runnable.keySet().forEach(m -> m.note(note));
@@ -190,18 +176,7 @@ final class BatchBuild {
         return members;
     }
 
-    /** One run of the batch's build, with its progress as read while it streamed. */
-    private record Attempt(CommandResult build, BuildProgress progress) {
-        boolean refusesCacheExport() {
-            return !build.succeeded() && !build.timedOut() && PlatformBuild.refusesCacheExport(build);
-        }
-
-        boolean failedOnlyWhilePushing() {
-            return !build.succeeded() && !build.timedOut() && progress.failedOnlyWhilePushing();
-        }
-    }
-
-    private Attempt attempt(List<PlatformTask> tasks, String cacheTag, String metadataFile, boolean cacheTo)
+    private BuildAttempts.Attempt attempt(List<PlatformTask> tasks, String cacheTag, String metadataFile, boolean cacheTo)
             throws IOException, InterruptedException {
         BuildProgress progress = new BuildProgress(agent.timeline(), "batch " + number + ": ");
         CommandResult build;
@@ -209,6 +184,6 @@ final class BatchBuild {
             build = agent.docker().run(commands.batchBuild(tasks, cacheTag, plan.batchTag(number),
                     agent.toolchain().pushByDigest(), metadataFile, cacheTo), agent.output().andThen(progress));
         }
-        return new Attempt(build, progress);
+        return new BuildAttempts.Attempt(build, progress);
     }
 }

@@ -107,39 +107,20 @@ public final class PlatformBuild {
         try {
             workDir = agent.files().createTempDirectory("multiarch-" + platform.slug() + "-");
             String metadataFile = workDir + "/metadata.json";
-            int attempts = 0;
-            int maxAttempts = emulated() ? 1 + request.emulatedRetries() : 1;
-            CommandResult build = null;
-            BuildProgress progress = null;
             long b0 = System.nanoTime();
-            boolean cacheTo = request.registryCache();
-            while (attempts < maxAttempts) {
-                attempts++;
-                progress = new BuildProgress(agent.timeline(), platform + ": ");
+            BuildAttempts policy = new BuildAttempts(emulated() ? request.emulatedRetries() : 0, 0);
+            BuildAttempts.Outcome outcome = policy.run(agent, platform.toString(), request.registryCache(), cacheTo -> {
+                BuildProgress progress = new BuildProgress(agent.timeline(), platform + ": ");
                 try (var phase = agent.timeline().start(platform + ": buildx build")) {
-                    build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile,
-                            request.registryCache(), cacheTo), agent.output().andThen(progress));
+                    return new BuildAttempts.Attempt(agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(),
+                            metadataFile, request.registryCache(), cacheTo), agent.output().andThen(progress)), progress);
                 }
-                if (build.succeeded() || build.timedOut()) {
-                    break;
-                }
-                Optional<String> permanent = BuildFailure.permanent(build);
-                if (permanent.isPresent()) {
-                    notes.add("not retried: " + permanent.get());
-                    break;
-                }
-                if (cacheTo && refusesCacheExport(build)) {
-                    cacheTo = false;
-                    notes.add(cacheExportRefused(agent));
-                    agent.output().line(notes.get(notes.size() - 1), true);
-                    attempts--;
-                    continue;
-                }
-                if (attempts < maxAttempts) {
-                    agent.output().line("build failed (exit " + build.exitCode() + "), retrying: attempt "
-                            + (attempts + 1) + " of " + maxAttempts, true);
-                }
-            }
+            });
+            notes.addAll(outcome.notes());
+            outcome.permanent().ifPresent(why -> notes.add("not retried: " + why));
+            CommandResult build = outcome.last().build();
+            BuildProgress progress = outcome.last().progress();
+            int attempts = outcome.attempts();
             double wall = Math.max(seconds(b0), build.elapsed().toNanos() / 1e9);
             double pushSeconds = Math.min(progress.pushSeconds(), build.elapsed().toNanos() / 1e9);
             double buildSeconds = wall - pushSeconds;
@@ -436,18 +417,6 @@ public final class PlatformBuild {
         return new PlatformResult(task.platform(), task.required(), status, digest, emulated(), agent.agent(), attempts,
                 binfmtSeconds, buildSeconds, pushSeconds, size, digest.isEmpty() ? "" : tempTag, test,
                 String.join("; ", all));
-    }
-
-    /** The note when {@link #refusesCacheExport} made a build run again without {@code --cache-to}. */
-    static String cacheExportRefused(AgentContext agent) {
-        return "the builder refuses to export a registry cache (driver " + agent.toolchain().driver()
-                + "); built without --cache-to";
-    }
-
-    /** BuildKit's words when a driver cannot export cache (the docker driver without the containerd store). */
-    static boolean refusesCacheExport(CommandResult r) {
-        String text = r.stderr().toLowerCase(java.util.Locale.ROOT);
-        return text.contains("cache export") && text.contains("not supported");
     }
 
     private static String lastLine(CommandResult r) {

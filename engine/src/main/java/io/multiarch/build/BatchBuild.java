@@ -40,9 +40,9 @@ final class BatchBuild {
     static final int PUSH_RETRIES = 2;
 
     /** What became of a batch: members done already, members whose image is built, members to build alone. */
-    record Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Built> built,
+    record Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Pushed> built,
                    Map<PlatformBuild, Double> alone, Optional<PushedIndex> index) {
-        Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Built> built, Map<PlatformBuild, Double> alone) {
+        Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Pushed> built, Map<PlatformBuild, Double> alone) {
             this(done, built, alone, Optional.empty());
         }
     }
@@ -51,9 +51,6 @@ final class BatchBuild {
     record PushedIndex(String digest, String raw) {
     }
 
-    /** A member's share of a successful batch, ready for {@link PlatformBuild#finish}. */
-    record Built(String digest, double binfmtSeconds, double buildSeconds, double pushSeconds, String tempTag) {
-    }
 
     private final BuildRequest request;
     private final RunPlan plan;
@@ -145,7 +142,7 @@ final class BatchBuild {
             double push = Math.min(progress.pushSeconds(), wall);
             long end = System.nanoTime();
             runnable.keySet().forEach(m -> m.buildAndPush(b0, end, push));
-            Map<PlatformBuild, Built> built = new LinkedHashMap<>();
+            Map<PlatformBuild, Pushed> built = new LinkedHashMap<>();
             for (Map.Entry<PlatformBuild, Double> e : runnable.entrySet()) {
                 PlatformBuild m = e.getKey();
                 Platform p = m.task().platform();
@@ -158,7 +155,7 @@ final class BatchBuild {
                 m.note("built in batch " + number + " with " + (tasks.size() - 1) + " other platform"
                         + (tasks.size() > 2 ? "s" : "") + " (one buildx build, " + String.format(java.util.Locale.ROOT, "%.1f", wall) + " s)");
                 double own = progress.platformSeconds(p).orElse(wall - push);
-                built.put(m, new Built(entry.get().digest(), e.getValue(), own, push, pushByDigest ? "" : plan.batchTag(number)));
+                built.put(m, new Pushed(entry.get().digest(), new Timings(1, e.getValue(), own, push), pushByDigest ? "" : plan.batchTag(number)));
             }
             return new Outcome(done, built, Map.of(), Optional.of(new PushedIndex(indexDigest, indexRaw)));
         } catch (IOException | RuntimeException e) {

@@ -386,8 +386,8 @@ public final class MultiArchBuild {
                 outcome.index().ifPresent(pushedIndexes::add);
                 outcome.done().values().forEach(r -> record(r));
                 outcome.built().forEach((m, b) -> {
-                    m.pushed(b.digest(), 1, b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), b.tempTag());
-                    submit(m, () -> m.finish(b.digest(), 1, b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), b.tempTag()));
+                    m.pushed(b);
+                    submit(m, () -> m.finish(b));
                 });
                 outcome.alone().forEach((m, binfmtSeconds) -> submit(m, () -> m.buildAndTest(binfmtSeconds)));
             });

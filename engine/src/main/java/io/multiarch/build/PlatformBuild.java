@@ -42,15 +42,13 @@ public final class PlatformBuild {
     private final AgentContext agent;
     private final BuildxCommands commands;
     private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile String tempTag = "";
     /** What a successful build pushed, once it has: what a stopped platform still reports. */
-    private volatile Built built;
+    private volatile Pushed built;
     /** What it did when, on {@link System#nanoTime()}'s clock: for the run's timeline. */
-    private final List<long[]> phaseTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<String> phaseNames = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Span> spans = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** A pushed image and what it took, before its test. */
-    private record Built(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds) {
+    /** A phase on {@link System#nanoTime()}'s clock. */
+    private record Span(String name, long start, long end) {
     }
 
     public PlatformBuild(BuildRequest request, String runId, PlatformTask task, AgentContext agent) {
@@ -81,10 +79,10 @@ public final class PlatformBuild {
     record EmulatorCheck(String failure, double seconds) {
     }
 
-    /** {@link #ensureEmulator()}, timed. */
+    /** {@link EmulatorSetup#ensure()}, timed. */
     EmulatorCheck checkEmulator() throws InterruptedException {
         long t0 = System.nanoTime();
-        String failure = ensureEmulator();
+        String failure = new EmulatorSetup(request, agent, task.platform()).ensure();
         long t1 = System.nanoTime();
         phase("binfmt", t0, t1);
         agent.timeline().add(task.platform() + ": binfmt check", t0, t1);
@@ -130,11 +128,11 @@ public final class PlatformBuild {
                         ? "the build timed out after " + request.platformTimeout().toMinutes() + " min"
                         : "the build failed (exit " + build.exitCode() + ", " + attempts + " attempt" + (attempts > 1 ? "s" : "") + "): "
                         + lastLine(build);
-                return result(Status.FAILED, "", attempts, binfmtSeconds, buildSeconds, pushSeconds, ImageSize.UNKNOWN, Optional.empty(), why);
+                return failed(new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), why);
             }
             String digest = BuildMetadata.parse(agent.files().read(metadataFile)).digest();
             boolean tagged = !agent.toolchain().pushByDigest();
-            return finish(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, tagged ? task.tempTag() : "");
+            return finish(new Pushed(digest, new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), tagged ? task.tempTag() : ""));
         } catch (IOException | RuntimeException e) {
             return failedBefore(binfmtSeconds, e.getMessage());
         } finally {
@@ -147,14 +145,12 @@ public final class PlatformBuild {
     /**
      * What follows a successful build: the image size (looked up while the test runs) and the test in the
      * platform's architecture.
-     *
-     * @param digest  the pushed image (or small index with its attestation) of this platform
-     * @param tempTag the temporary tag it was pushed under, or empty when pushed by digest
      */
-    PlatformResult finish(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds,
-                          String tempTag) throws InterruptedException {
-        pushed(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, tempTag);
-        CompletableFuture<ImageSize> size = sizeLookup(digest);
+    PlatformResult finish(Pushed pushed) throws InterruptedException {
+        pushed(pushed);
+        String digest = pushed.digest();
+        SizeLookup sizes = new SizeLookup(request, task, agent, commands);
+        CompletableFuture<ImageSize> size = sizes.start(digest);
         try {
             Optional<TestOutcome> test = Optional.empty();
             String why = "";
@@ -170,46 +166,25 @@ public final class PlatformBuild {
                                     + outcome.exitCode() + ")").orElse("the test failed with exit code " + outcome.exitCode());
                 }
             }
-            ImageSize measured = budgeted(join(size));
-            String overBudget = overBudget(measured);
+            ImageSize measured = sizes.budgeted(sizes.join(size));
+            String overBudget = SizeLookup.overBudget(measured);
             boolean fails = !why.isEmpty() || !overBudget.isEmpty() && !measured.budgetWarnOnly();
             if (!overBudget.isEmpty()) {
                 agent.output().line(overBudget, true);
                 why = why.isEmpty() ? overBudget : why + "; " + overBudget;
             }
-            return result(fails ? Status.FAILED : Status.PASSED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds,
-                    measured, test, why);
+            return result(fails ? Status.FAILED : Status.PASSED, pushed, measured, test, why);
         } catch (IOException | RuntimeException e) {
-            return result(Status.FAILED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, budgeted(join(size)),
+            return result(Status.FAILED, pushed, sizes.budgeted(sizes.join(size)),
                     Optional.empty(), e.getMessage());
         } finally {
             size.cancel(true);
         }
     }
 
-    /** The size with this platform's budget, if it has one. */
-    private ImageSize budgeted(ImageSize size) {
-        java.util.OptionalLong budget = request.sizeBudget().forPlatform(task.platform());
-        return budget.isPresent() ? size.withBudget(budget.getAsLong(), request.sizeBudget().warnOnly()) : size;
-    }
-
-    /** What is wrong with the size against the budget, {@code ""} when nothing is. */
-    static String overBudget(ImageSize size) {
-        if (!size.overBudget()) {
-            return "";
-        }
-        String budget = "the size budget of " + ImageSize.format(size.budgetBytes());
-        String what = !size.known()
-                ? "the image size could not be read, so " + budget + " could not be checked"
-                : "the image is " + ImageSize.format(size.bytes()) + " compressed, over " + budget
-                + " by " + ImageSize.format(size.bytes() - size.budgetBytes());
-        return what + (size.budgetWarnOnly() ? " (a warning only)" : "");
-    }
-
     /** Records that the platform's image is pushed (by a build of its own or a batch), before its test. */
-    void pushed(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds, String tempTag) {
-        this.tempTag = tempTag;
-        this.built = new Built(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds);
+    void pushed(Pushed pushed) {
+        this.built = pushed;
     }
 
     /**
@@ -220,23 +195,22 @@ public final class PlatformBuild {
      * @param started whether its work had begun (else it never started)
      */
     PlatformResult stopped(String why, boolean started) {
-        Built b = built;
+        Pushed b = built;
         if (b == null) {
             return PlatformResult.skipped(task.platform(), task.required(), emulated(), (started ? "stopped: " : "not started: ") + why);
         }
-        return result(Status.SKIPPED, b.digest(), b.attempts(), b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), ImageSize.UNKNOWN,
+        return result(Status.SKIPPED, b, ImageSize.UNKNOWN,
                 Optional.empty(), "built and pushed, but its test " + (started ? "was stopped: " : "never started: ") + why);
     }
 
     /** A failure before any image was pushed: the emulator check, a batch, or the build machinery itself. */
     PlatformResult failedBefore(double binfmtSeconds, String why) {
-        return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, ImageSize.UNKNOWN, Optional.empty(), why);
+        return failed(Timings.before(binfmtSeconds), why);
     }
 
     /** Records a phase for the run's timeline. */
     void phase(String name, long startNanos, long endNanos) {
-        phaseNames.add(name);
-        phaseTimes.add(new long[] {startNanos, endNanos});
+        spans.add(new Span(name, startNanos, endNanos));
     }
 
     /** A build from {@code start} to {@code end} whose last {@code pushSeconds} were its push. */
@@ -251,9 +225,8 @@ public final class PlatformBuild {
     /** The phases recorded so far, in seconds since {@code runStartNanos}. */
     List<io.multiarch.result.Phase> phases(long runStartNanos) {
         List<io.multiarch.result.Phase> list = new ArrayList<>();
-        for (int i = 0; i < Math.min(phaseNames.size(), phaseTimes.size()); i++) {
-            long[] t = phaseTimes.get(i);
-            list.add(new io.multiarch.result.Phase(phaseNames.get(i), (t[0] - runStartNanos) / 1e9, (t[1] - runStartNanos) / 1e9));
+        for (Span s : spans) {
+            list.add(new io.multiarch.result.Phase(s.name(), (s.start() - runStartNanos) / 1e9, (s.end() - runStartNanos) / 1e9));
         }
         return list;
     }
@@ -261,139 +234,6 @@ public final class PlatformBuild {
     /** Notes to show in the platform's result, e.g. how a batch built it. */
     void note(String text) {
         notes.add(text);
-    }
-
-    /** @return null when the platform can run, else why not */
-    private String ensureEmulator() throws InterruptedException {
-        Platform platform = task.platform();
-        if (!emulated() || request.binfmtMode() == BinfmtMode.OFF || agent.binfmtDir().isEmpty()) {
-            return null;
-        }
-        try {
-            EmulatorStatus status = inspect(platform);
-            if (status.state() == EmulatorStatus.State.MISSING && request.binfmtMode() == BinfmtMode.INSTALL) {
-                Command install = BinfmtProvisioner.installCommand(request.binfmtInstaller(), agent.docker(), List.of(platform));
-                agent.output().line("registering the QEMU emulator for " + platform + ": " + install.display(), false);
-                CommandResult r = agent.docker().run(install, agent.output());
-                if (!r.succeeded()) {
-                    return "registering the emulator for " + platform + " failed ('" + install.display() + "' exited "
-                            + r.exitCode() + "): " + lastLine(r);
-                }
-                status = inspect(platform);
-            }
-            if (!status.runnable()) {
-                return status.message();
-            }
-            agent.output().line("emulator for " + platform + ": binfmt_misc entry '" + status.entry() + "' (enabled, F flag)", false);
-            return null;
-        } catch (IOException e) {
-            return "could not read binfmt_misc at " + agent.binfmtDir() + ": " + e.getMessage();
-        }
-    }
-
-    private EmulatorStatus inspect(Platform platform) throws IOException, InterruptedException {
-        BinfmtTable table = BinfmtTable.read(agent.files(), agent.binfmtDir());
-        return BinfmtInspector.inspect(platform, agent.toolchain().nativePlatforms(), table);
-    }
-
-    /** Starts the size look-up on its own thread, so that it costs nothing next to the test. */
-    private CompletableFuture<ImageSize> sizeLookup(String digest) {
-        CompletableFuture<ImageSize> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(measure(digest));
-            } catch (InterruptedException e) {
-                f.complete(ImageSize.UNKNOWN);
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        }, "multiarch-size-" + task.platform().slug());
-        t.setDaemon(true);
-        t.start();
-        return f;
-    }
-
-    private ImageSize join(CompletableFuture<ImageSize> size) throws InterruptedException {
-        try {
-            return size.get();
-        } catch (ExecutionException e) {
-            agent.output().line("could not read the image size: " + e.getCause().getMessage(), true);
-            return ImageSize.UNKNOWN;
-        }
-    }
-
-    /**
-     * The image's size from the registry: the sum of the layer sizes of its manifest (the image entry inside the
-     * small index that provenance makes), its biggest layers named by the build step in the config's history, and the
-     * same platform's size in the index the run's first tag serves now, before the publish.
-     */
-    private ImageSize measure(String digest) throws InterruptedException {
-        Platform platform = task.platform();
-        Manifest m;
-        String reference = request.image().withDigest(digest);
-        try (var phase = agent.timeline().start(platform + ": read the image size")) {
-            m = Manifest.parse(readManifest(reference));
-            if (m.isIndex()) {
-                Optional<Descriptor> image = m.imageFor(platform);
-                if (image.isEmpty()) {
-                    return ImageSize.UNKNOWN;
-                }
-                reference = request.image().withDigest(image.get().digest());
-                m = Manifest.parse(readManifest(reference));
-            }
-        } catch (IOException e) {
-            agent.output().line("could not read the image size: " + e.getMessage(), true);
-            return ImageSize.UNKNOWN;
-        }
-        io.multiarch.request.Tag tag = request.tags().get(0);
-        return new ImageSize(m.layersSize(), previousSize(tag), tag.value(), 0, false, biggestLayers(m, reference));
-    }
-
-    /** The biggest layers, biggest first, each with the step that made it (empty when the config cannot be read). */
-    private List<ImageSize.Layer> biggestLayers(Manifest m, String reference) throws InterruptedException {
-        if (m.layers() == null || m.layers().isEmpty()) {
-            return List.of();
-        }
-        List<String> steps = List.of();
-        try {
-            steps = ImageConfig.parse(agent.docker().query(commands.inspectConfig(reference))).layerSteps();
-        } catch (IOException e) {
-            agent.output().line("could not read the image config, layers are named by digest only: " + e.getMessage(), true);
-        }
-        List<ImageSize.Layer> layers = new ArrayList<>();
-        for (int i = 0; i < m.layers().size(); i++) {
-            Descriptor d = m.layers().get(i);
-            // the history lists a step for every layer, in order, when it is complete; otherwise no step is named
-            String step = steps.size() == m.layers().size() ? steps.get(i) : "";
-            layers.add(new ImageSize.Layer(d.digest(), d.size(), step));
-        }
-        layers.sort(java.util.Comparator.comparingLong(ImageSize.Layer::bytes).reversed());
-        return layers.subList(0, Math.min(ImageSize.BIGGEST_LAYERS, layers.size()));
-    }
-
-    /** This platform's size in the index {@code tag} serves; -1 when the tag, or the platform in it, is not there. */
-    private long previousSize(io.multiarch.request.Tag tag) throws InterruptedException {
-        try {
-            Optional<String> served = agent.registry().read(request.image().withTag(tag));
-            if (served.isEmpty()) {
-                return -1;
-            }
-            Manifest previous = Manifest.parse(served.get());
-            if (!previous.isIndex()) {
-                return -1; // a single image: which platform it is would need its config; not compared
-            }
-            Optional<Descriptor> entry = previous.imageFor(task.platform());
-            if (entry.isEmpty()) {
-                return -1;
-            }
-            return Manifest.parse(readManifest(request.image().withDigest(entry.get().digest()))).layersSize();
-        } catch (IOException e) {
-            return -1; // a new tag ("not found"), or unreadable: nothing to compare with
-        }
-    }
-
-    private String readManifest(String reference) throws IOException, InterruptedException {
-        return agent.registry().read(reference).orElseThrow(() -> new IOException(reference + " is not in the registry"));
     }
 
     private TestOutcome runTest(Platform platform, String digest, TestSpec spec) throws IOException, InterruptedException {
@@ -407,15 +247,21 @@ public final class PlatformBuild {
                 r.elapsed().toMillis() / 1000.0, output);
     }
 
-    private PlatformResult result(Status status, String digest, int attempts, double binfmtSeconds, double buildSeconds,
-                                  double pushSeconds, ImageSize size, Optional<TestOutcome> test, String message) {
+    /** A failure before anything was pushed. */
+    private PlatformResult failed(Timings t, String message) {
+        return result(Status.FAILED, new Pushed("", t, ""), ImageSize.UNKNOWN, Optional.empty(), message);
+    }
+
+    private PlatformResult result(Status status, Pushed pushed, ImageSize size, Optional<TestOutcome> test, String message) {
+        Timings t = pushed.timings();
+        String digest = pushed.digest();
         List<String> all = new ArrayList<>();
         if (!message.isEmpty()) {
             all.add(message);
         }
         all.addAll(notes);
-        return new PlatformResult(task.platform(), task.required(), status, digest, emulated(), agent.agent(), attempts,
-                binfmtSeconds, buildSeconds, pushSeconds, size, digest.isEmpty() ? "" : tempTag, test,
+        return new PlatformResult(task.platform(), task.required(), status, digest, emulated(), agent.agent(), t.attempts(),
+                t.binfmtSeconds(), t.buildSeconds(), t.pushSeconds(), size, digest.isEmpty() ? "" : pushed.tempTag(), test,
                 String.join("; ", all));
     }
 

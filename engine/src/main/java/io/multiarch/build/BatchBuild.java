@@ -15,7 +15,6 @@ import io.multiarch.request.BuildRequest;
 import io.multiarch.result.PlatformResult;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,21 +1,12 @@
 package io.multiarch.build;
 
-import io.multiarch.binfmt.BinfmtInspector;
-import io.multiarch.binfmt.BinfmtProvisioner;
-import io.multiarch.binfmt.BinfmtTable;
-import io.multiarch.binfmt.EmulatorStatus;
-import io.multiarch.buildx.BuildFailure;
 import io.multiarch.buildx.BuildMetadata;
 import io.multiarch.buildx.BuildProgress;
 import io.multiarch.buildx.BuildxCommands;
-import io.multiarch.buildx.Descriptor;
-import io.multiarch.buildx.ImageConfig;
-import io.multiarch.buildx.Manifest;
 import io.multiarch.plan.PlatformTask;
 import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
-import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.TestSpec;
 import io.multiarch.result.ImageSize;
@@ -28,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * One platform's whole share of a run, on one machine: make sure it can run the platform (binfmt), build and

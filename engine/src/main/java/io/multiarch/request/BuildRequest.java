@@ -4,14 +4,12 @@ import io.multiarch.platform.Platform;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Everything one multi-architecture build needs, validated. Front ends (the CLI, the Jenkins step) fill a

@@ -3,7 +3,6 @@ package io.multiarch.build;
 import io.multiarch.binfmt.BinfmtFixture;
 import io.multiarch.plan.RunPlan;
 import io.multiarch.platform.Platform;
-import io.multiarch.request.BuildRequest;
 import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.VariantRequest;
 import io.multiarch.request.VariantSpec;

@@ -4,58 +4,27 @@ import io.multiarch.platform.Platform;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything one multi-architecture build needs, validated. Front ends (the CLI, the Jenkins step) fill a
- * {@link RawBuildInput} with what the user wrote, as strings; {@link RawBuildInput#build()} checks every field against
- * the real grammars and either returns a request or throws {@link InvalidRequestException} listing every problem,
- * before any process starts.
+ * Everything one multi-architecture build needs, validated, by concern: what to build ({@link BuildSource}), where
+ * to publish ({@link PublishTarget}), the platforms ({@link PlatformSet}), how each platform's run is judged
+ * ({@link RunPolicy}), what may be done about emulators ({@link BinfmtPolicy}), and how the command line executes it
+ * ({@link ExecutionOptions}). Front ends fill a {@link RawBuildInput} with what the user wrote, as strings;
+ * {@link RawBuildInput#build()} checks every field against the real grammars and either returns a request or throws
+ * {@link InvalidRequestException} listing every problem, before any process starts. The accessors below the
+ * components read through to them.
  */
-public record BuildRequest(
-        ImageName image,
-        List<Tag> tags,
-        Path context,
-        Path dockerfile,
-        Optional<String> target,
-        Map<String, String> buildArgs,
-        Map<String, String> labels,
-        List<Platform> platforms,
-        Set<Platform> optionalPlatforms,
-        Optional<TestSpec> test,
-        boolean failFast,
-        Duration platformTimeout,
-        Duration testTimeout,
-        int emulatedRetries,
-        boolean provenance,
-        int concurrency,
-        BinfmtMode binfmtMode,
-        BinfmtInstaller binfmtInstaller,
-        boolean registryCache,
-        boolean batch,
-        List<BuildSecret> secrets,
-        SizeBudget sizeBudget,
-        boolean sbom,
-        Optional<String> sbomGenerator) {
+public record BuildRequest(BuildSource source, PublishTarget publishTo, PlatformSet platformSet, RunPolicy policy,
+                           BinfmtPolicy binfmt, ExecutionOptions execution) {
 
     public static final Duration DEFAULT_PLATFORM_TIMEOUT = Duration.ofMinutes(60);
     public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofMinutes(10);
     public static final int MAX_RETRIES = 5;
     public static final int MAX_CONCURRENCY = 32;
-
-    public BuildRequest {
-        tags = List.copyOf(tags);
-        buildArgs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
-        labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
-        platforms = List.copyOf(platforms);
-        optionalPlatforms = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(optionalPlatforms));
-        secrets = List.copyOf(secrets);
-    }
 
     /**
      * Whether platforms sharing a docker endpoint are built in one {@code buildx build}: asked for, and not ruled out
@@ -63,7 +32,7 @@ public record BuildRequest(
      * platform's attestation only from per-platform builds, whose digests are small indexes of image and attestation).
      */
     public boolean batches() {
-        return batch && concurrency > 1 && !provenance && !sbom;
+        return execution.batch() && execution.concurrency() > 1 && !source.provenance() && !source.sbom();
     }
 
     /** Two builds at a time per core, at least two: a build waits on I/O and the registry as much as on CPU. */
@@ -73,6 +42,98 @@ public record BuildRequest(
 
     /** Whether a platform may fail without blocking the publish. */
     public boolean isRequired(Platform platform) {
-        return !optionalPlatforms.contains(platform);
+        return platformSet.isRequired(platform);
+    }
+
+    public ImageName image() {
+        return publishTo.image();
+    }
+
+    public List<Tag> tags() {
+        return publishTo.tags();
+    }
+
+    public Path context() {
+        return source.context();
+    }
+
+    public Path dockerfile() {
+        return source.dockerfile();
+    }
+
+    public Optional<String> target() {
+        return source.target();
+    }
+
+    public Map<String, String> buildArgs() {
+        return source.buildArgs();
+    }
+
+    public Map<String, String> labels() {
+        return source.labels();
+    }
+
+    public List<BuildSecret> secrets() {
+        return source.secrets();
+    }
+
+    public boolean provenance() {
+        return source.provenance();
+    }
+
+    public boolean sbom() {
+        return source.sbom();
+    }
+
+    public Optional<String> sbomGenerator() {
+        return source.sbomGenerator();
+    }
+
+    public List<Platform> platforms() {
+        return platformSet.platforms();
+    }
+
+    public Set<Platform> optionalPlatforms() {
+        return platformSet.optionalPlatforms();
+    }
+
+    public Optional<TestSpec> test() {
+        return policy.test();
+    }
+
+    public boolean failFast() {
+        return policy.failFast();
+    }
+
+    public Duration platformTimeout() {
+        return policy.platformTimeout();
+    }
+
+    public Duration testTimeout() {
+        return policy.testTimeout();
+    }
+
+    public int emulatedRetries() {
+        return policy.emulatedRetries();
+    }
+
+    public boolean registryCache() {
+        return policy.registryCache();
+    }
+
+    public SizeBudget sizeBudget() {
+        return policy.sizeBudget();
+    }
+
+    public BinfmtMode binfmtMode() {
+        return binfmt.mode();
+    }
+
+    public BinfmtInstaller binfmtInstaller() {
+        return binfmt.installer();
+    }
+
+    public int concurrency() {
+        return execution.concurrency();
     }
 }

@@ -100,10 +100,15 @@ final class RequestParser {
         if (!v.isEmpty()) {
             throw new InvalidRequestException(v);
         }
-        return new BuildRequest(imageName, tagList, contextDir, dockerfilePath, Optional.ofNullable(in.target).filter(s -> !s.isEmpty()),
-                args, labelMap, platformList, optional, Optional.ofNullable(testSpec), in.failFast, platformLimit, testLimit,
-                in.emulatedRetries, in.provenance, in.concurrency, mode, installer, in.registryCache, in.batch, secretList, budget,
-                in.sbom || generator.isPresent(), generator);
+        return new BuildRequest(
+                new BuildSource(contextDir, dockerfilePath, Optional.ofNullable(in.target).filter(s -> !s.isEmpty()), args, labelMap,
+                        secretList, in.provenance, in.sbom || generator.isPresent(), generator),
+                new PublishTarget(imageName, tagList),
+                new PlatformSet(platformList, optional),
+                new RunPolicy(Optional.ofNullable(testSpec), in.failFast, platformLimit, testLimit, in.emulatedRetries,
+                        in.registryCache, budget),
+                new BinfmtPolicy(mode, installer),
+                new ExecutionOptions(in.concurrency, in.batch));
     }
 
     private List<Tag> tags(List<Violation> v) {

@@ -12,6 +12,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.Digest;
 import io.multiarch.result.PlatformResult;
 
 import java.io.IOException;
@@ -131,7 +132,7 @@ final class BatchBuild {
                 runnable.keySet().forEach(m -> m.note("built on its own after batch " + number + " failed"));
                 return new Outcome(done, Map.of(), runnable);
             }
-            String indexDigest = BuildMetadata.parse(agent.files().read(metadataFile)).digest();
+            String indexDigest = Digest.parse(BuildMetadata.parse(agent.files().read(metadataFile)).digest()).value();
             String indexRef = request.image().withDigest(indexDigest);
             String indexRaw;
             try (var phase = agent.timeline().start("batch " + number + ": read the pushed index")) {

@@ -8,6 +8,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.Digest;
 import io.multiarch.request.TestSpec;
 import io.multiarch.result.ImageSize;
 import io.multiarch.result.PlatformResult;
@@ -120,7 +121,7 @@ public final class PlatformBuild {
                         + lastLine(build);
                 return failed(new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), why);
             }
-            String digest = BuildMetadata.parse(agent.files().read(metadataFile)).digest();
+            String digest = Digest.parse(BuildMetadata.parse(agent.files().read(metadataFile)).digest()).value();
             boolean tagged = !agent.toolchain().pushByDigest();
             return finish(new Pushed(digest, new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), tagged ? task.tempTag() : ""));
         } catch (IOException | RuntimeException e) {

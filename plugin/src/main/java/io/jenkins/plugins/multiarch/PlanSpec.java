@@ -37,6 +37,8 @@ public final class PlanSpec implements Serializable {
     String target;
     Map<String, String> buildArgs = new LinkedHashMap<>();
     Map<String, String> labels = new LinkedHashMap<>();
+    /** What the engine refused while reading the step's arguments (entries without '='); not stored. */
+    transient List<Violation> inputViolations = new ArrayList<>();
     List<String> platforms = new ArrayList<>();
     List<String> optionalPlatforms = new ArrayList<>();
     String testShell;
@@ -125,6 +127,7 @@ public final class PlanSpec implements Serializable {
         checkRelative(violations, "dockerfile", dockerfile);
         Set<String> badPaths = new LinkedHashSet<>();
         violations.forEach(v -> badPaths.add(v.field()));
+        violations.addAll(0, inputViolations == null ? List.of() : inputViolations);
         checkRegistry(violations);
         checkMinutes(violations, "agentTimeout", agentTimeoutMinutes);
         for (int i = 0; i < stashExcludes.size(); i++) {

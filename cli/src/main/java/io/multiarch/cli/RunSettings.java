@@ -4,6 +4,8 @@ import io.multiarch.platform.Platform;
 import io.multiarch.request.VariantRequest;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +17,7 @@ record RunSettings(Map<Platform, String> endpoints, List<VariantRequest> variant
                    boolean showTimeline) {
 
     RunSettings {
-        endpoints = Map.copyOf(endpoints);
+        endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints)); // in the order given
         variants = List.copyOf(variants);
     }
 }

@@ -197,10 +197,7 @@ public final class RawBuildInput {
         return this;
     }
 
-    /**
-     * The context relative to {@code workspaceDir} (which it must not leave), the paths checked through
-     * {@code pathProbe} (a Jenkins agent's workspace); without this, relative to this JVM's working directory.
-     */
+    /** The context inside {@code workspaceDir}, paths checked through {@code pathProbe} (on a Jenkins agent). */
     public RawBuildInput on(String workspaceDir, PathProbe pathProbe) {
         this.workspace = workspaceDir;
         this.probe = pathProbe;
@@ -278,18 +275,20 @@ public final class RawBuildInput {
         return this;
     }
 
-    /**
-     * The request and, when variants were given, each variant's: every violation of both at once.
-     *
-     * @throws InvalidRequestException listing every violation
-     */
+    /** The request and, with variants, each variant's; {@link InvalidRequestException} names every violation of all. */
     public ValidatedInput validate() {
         return RequestParser.validate(this);
     }
 
+    /** Every variant naming its own Dockerfile (and none given for the run): the run's default need not exist. */
+    public RawBuildInput dockerfilesFrom(List<VariantSpec> specs) {
+        dockerfilePerVariant = VariantRequests.ownDockerfiles(specs);
+        return this;
+    }
+
     /** This input's request once per variant, violations named {@code variants[i] (NAME).field}: {@link #validate()}. */
     public List<VariantRequest> buildVariants(List<VariantSpec> specs) {
-        dockerfilePerVariant = VariantRequests.ownDockerfiles(specs);
+        dockerfilesFrom(specs);
         return new VariantRequests(this, build()).build(specs);
     }
 

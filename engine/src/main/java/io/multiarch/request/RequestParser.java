@@ -28,7 +28,7 @@ final class RequestParser {
     static ValidatedInput validate(RawBuildInput in) {
         List<Violation> v = new ArrayList<>();
         List<VariantSpec> specs = VariantRequests.specs(v, in.variants, in.variantEntries);
-        in.dockerfilePerVariant = VariantRequests.ownDockerfiles(specs);
+        in.dockerfilesFrom(specs);
         BuildRequest request = null;
         try {
             request = in.build();

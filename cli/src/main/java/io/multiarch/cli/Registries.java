@@ -50,6 +50,11 @@ final class Registries {
             }
 
             @Override
+            public Optional<String> readConfig(String reference) throws IOException, InterruptedException {
+                return made.join().readConfig(reference);
+            }
+
+            @Override
             public boolean writes() {
                 return made.join().writes();
             }

@@ -1,5 +1,6 @@
 package io.multiarch.build;
 
+import io.multiarch.binfmt.BinfmtTable;
 import io.multiarch.buildx.BuildFailure;
 import io.multiarch.buildx.BuildMetadata;
 import io.multiarch.buildx.BuildProgress;
@@ -78,8 +79,18 @@ final class BatchBuild {
     Outcome run() throws InterruptedException {
         Map<Platform, PlatformResult> done = new LinkedHashMap<>();
         Map<PlatformBuild, Double> runnable = new LinkedHashMap<>();
+        // the agent's binfmt_misc table, read once for every platform of the batch
+        BinfmtTable table = null;
+        if (members.stream().anyMatch(PlatformBuild::checksEmulator)) {
+            try {
+                table = BinfmtTable.read(agent.files(), agent.binfmtDir());
+            } catch (IOException e) {
+                agent.output().line("could not read binfmt_misc at " + agent.binfmtDir() + " (" + e.getMessage()
+                        + "): each platform reads it again", true);
+            }
+        }
         for (PlatformBuild m : members) {
-            PlatformBuild.EmulatorCheck check = m.checkEmulator();
+            PlatformBuild.EmulatorCheck check = m.checkEmulator(table);
             if (check.failure() == null) {
                 runnable.put(m, check.seconds());
             } else {

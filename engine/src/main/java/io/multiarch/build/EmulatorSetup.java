@@ -28,13 +28,24 @@ final class EmulatorSetup {
         this.platform = platform;
     }
 
-    /** @return null when the platform can run, else why not */
-    String ensure() throws InterruptedException {
-        if (!!agent.toolchain().nativePlatforms().contains(platform) || request.binfmtMode() == BinfmtMode.OFF || agent.binfmtDir().isEmpty()) {
+    /** Whether {@code platform}'s emulator is checked (and installed where missing) on {@code agent} before its build. */
+    static boolean checks(BuildRequest request, AgentContext agent, Platform platform) {
+        boolean emulated = !agent.toolchain().nativePlatforms().contains(platform);
+        return emulated && request.binfmtMode() != BinfmtMode.OFF && !agent.binfmtDir().isEmpty();
+    }
+
+    /**
+     * @param known the agent's binfmt_misc table as just read (a batch reads it once for all its platforms), or null
+     *              to read it here; an emulator installed here is checked against a fresh read
+     * @return null when the platform can run, else why not
+     */
+    String ensure(BinfmtTable known) throws InterruptedException {
+        if (!checks(request, agent, platform)) {
             return null;
         }
         try {
-            EmulatorStatus status = inspect();
+            EmulatorStatus status = known != null
+                    ? BinfmtInspector.inspect(platform, agent.toolchain().nativePlatforms(), known) : inspect();
             if (status.state() == EmulatorStatus.State.MISSING && request.binfmtMode() == BinfmtMode.INSTALL) {
                 Command install = BinfmtProvisioner.installCommand(request.binfmtInstaller(), agent.docker(), List.of(platform));
                 agent.output().line("registering the QEMU emulator for " + platform + ": " + install.display(), false);

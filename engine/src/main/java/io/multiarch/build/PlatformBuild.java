@@ -1,5 +1,6 @@
 package io.multiarch.build;
 
+import io.multiarch.binfmt.BinfmtTable;
 import io.multiarch.buildx.BuildMetadata;
 import io.multiarch.buildx.BuildProgress;
 import io.multiarch.buildx.BuildxCommands;
@@ -70,14 +71,27 @@ public final class PlatformBuild {
     record EmulatorCheck(String failure, double seconds) {
     }
 
-    /** {@link EmulatorSetup#ensure()}, timed. */
+    /** {@link EmulatorSetup#ensure}, timed. */
     EmulatorCheck checkEmulator() throws InterruptedException {
+        return checkEmulator(null);
+    }
+
+    /**
+     * {@link #checkEmulator()} against {@code table}, the agent's binfmt_misc table as just read, when not null: a
+     * batch reads it once for all its platforms. An emulator installed here is checked against a fresh read.
+     */
+    EmulatorCheck checkEmulator(BinfmtTable table) throws InterruptedException {
         long t0 = System.nanoTime();
-        String failure = new EmulatorSetup(request, agent, task.platform()).ensure();
+        String failure = new EmulatorSetup(request, agent, task.platform()).ensure(table);
         long t1 = System.nanoTime();
         phase("binfmt", t0, t1);
         agent.timeline().add(task.platform() + ": binfmt check", t0, t1);
         return new EmulatorCheck(failure, seconds(t0));
+    }
+
+    /** Whether this platform's emulator is checked (and installed where missing) before its build. */
+    boolean checksEmulator() {
+        return EmulatorSetup.checks(request, agent, task.platform());
     }
 
     /** Whether the platform runs under QEMU on this machine. */
@@ -140,7 +154,7 @@ public final class PlatformBuild {
     PlatformResult finish(Pushed pushed) throws InterruptedException {
         pushed(pushed);
         String digest = pushed.digest();
-        SizeLookup sizes = new SizeLookup(request, task, agent, commands);
+        SizeLookup sizes = new SizeLookup(request, task, agent);
         CompletableFuture<ImageSize> size = sizes.start(digest);
         try {
             Optional<TestOutcome> test = Optional.empty();

@@ -1,6 +1,5 @@
 package io.multiarch.build;
 
-import io.multiarch.buildx.BuildxCommands;
 import io.multiarch.buildx.Descriptor;
 import io.multiarch.buildx.ImageConfig;
 import io.multiarch.buildx.Manifest;
@@ -27,13 +26,11 @@ final class SizeLookup {
     private final BuildRequest request;
     private final PlatformTask task;
     private final AgentContext agent;
-    private final BuildxCommands commands;
 
-    SizeLookup(BuildRequest request, PlatformTask task, AgentContext agent, BuildxCommands commands) {
+    SizeLookup(BuildRequest request, PlatformTask task, AgentContext agent) {
         this.request = request;
         this.task = task;
         this.agent = agent;
-        this.commands = commands;
     }
 
     /** The size with this platform's budget, if it has one. */
@@ -91,21 +88,23 @@ final class SizeLookup {
         Manifest m;
         String reference = request.image().withDigest(digest);
         try (var phase = agent.timeline().start(platform + ": read the image size")) {
-            m = Manifest.parse(readManifest(reference));
-            if (m.isIndex()) {
-                Optional<Descriptor> image = m.imageFor(platform);
-                if (image.isEmpty()) {
-                    return ImageSize.UNKNOWN;
-                }
-                reference = request.image().withDigest(image.get().digest());
+            try {
                 m = Manifest.parse(readManifest(reference));
+                if (m.isIndex()) {
+                    Optional<Descriptor> image = m.imageFor(platform);
+                    if (image.isEmpty()) {
+                        return ImageSize.UNKNOWN;
+                    }
+                    reference = request.image().withDigest(image.get().digest());
+                    m = Manifest.parse(readManifest(reference));
+                }
+            } catch (IOException e) {
+                agent.output().line("could not read the image size: " + e.getMessage(), true);
+                return ImageSize.UNKNOWN;
             }
-        } catch (IOException e) {
-            agent.output().line("could not read the image size: " + e.getMessage(), true);
-            return ImageSize.UNKNOWN;
+            Tag tag = request.tags().get(0);
+            return new ImageSize(m.layersSize(), previousSize(tag), tag.value(), 0, false, biggestLayers(m, reference));
         }
-        Tag tag = request.tags().get(0);
-        return new ImageSize(m.layersSize(), previousSize(tag), tag.value(), 0, false, biggestLayers(m, reference));
     }
 
     /** The biggest layers, biggest first, each with the step that made it (empty when the config cannot be read). */
@@ -115,7 +114,10 @@ final class SizeLookup {
         }
         List<String> steps = List.of();
         try {
-            steps = ImageConfig.parse(agent.docker().query(commands.inspectConfig(reference))).layerSteps();
+            Optional<String> config = agent.registry().readConfig(reference);
+            if (config.isPresent()) {
+                steps = ImageConfig.parse(config.get()).layerSteps();
+            }
         } catch (IOException e) {
             agent.output().line("could not read the image config, layers are named by digest only: " + e.getMessage(), true);
         }

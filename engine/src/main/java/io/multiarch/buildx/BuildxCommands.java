@@ -136,14 +136,6 @@ public final class BuildxCommands {
         return io.multiarch.registry.ImagetoolsRegistry.inspectRaw(docker, reference);
     }
 
-    /**
-     * {@code imagetools inspect --format '{{json .Image}}'} of one image manifest: its config, whose history names the
-     * build step of each layer.
-     */
-    public Command inspectConfig(String reference) {
-        return docker.command("buildx", "imagetools", "inspect", "--format", "{{json .Image}}", reference)
-                .withTimeout(Duration.ofMinutes(2));
-    }
 
     /**
      * {@code imagetools create} of the index of per-platform digests under one tag: the publish moves its tags one at

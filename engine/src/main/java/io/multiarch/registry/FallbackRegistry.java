@@ -37,6 +37,21 @@ public final class FallbackRegistry implements Registry {
         return imagetools.read(reference);
     }
 
+    @Override
+    public Optional<String> readConfig(String reference) throws IOException, InterruptedException {
+        if (!fallenBack) {
+            try {
+                return http.readConfig(reference);
+            } catch (RegistryUnsupported e) {
+                fallBack(e);
+            } catch (IOException e) {
+                output.line("registry: reading the configuration of " + reference + " failed (" + e.getMessage()
+                        + "); asking imagetools", true);
+            }
+        }
+        return imagetools.readConfig(reference);
+    }
+
     private void fallBack(RegistryUnsupported e) {
         if (!fallenBack) {
             fallenBack = true;

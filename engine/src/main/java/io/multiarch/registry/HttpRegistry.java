@@ -123,6 +123,10 @@ public final class HttpRegistry implements Registry {
         URI manifestUri() {
             return URI.create((loopback() ? "http" : "https") + "://" + apiHost() + "/v2/" + repository + "/manifests/" + reference);
         }
+
+        URI blobUri(String digest) {
+            return URI.create((loopback() ? "http" : "https") + "://" + apiHost() + "/v2/" + repository + "/blobs/" + digest);
+        }
     }
 
     @Override
@@ -135,6 +139,32 @@ public final class HttpRegistry implements Registry {
         }
         if (r.statusCode() != 200) {
             throw new IOException("GET " + ref.manifestUri() + " answered " + r.statusCode() + ": " + brief(r));
+        }
+        return Optional.of(new String(r.body(), StandardCharsets.UTF_8).strip());
+    }
+
+    /**
+     * The image's {@code config} blob, by the digest its manifest names (a redirect to the registry's storage is
+     * followed; where that storage refuses the request, {@link FallbackRegistry} asks imagetools).
+     */
+    @Override
+    public Optional<String> readConfig(String reference) throws IOException, InterruptedException {
+        Optional<String> manifest = read(reference);
+        if (manifest.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode digest = Json.MAPPER.readTree(manifest.get()).path("config").path("digest");
+        if (!digest.isTextual()) {
+            throw new IOException(reference + " is not an image manifest: it names no config");
+        }
+        Ref ref = Ref.parse(reference);
+        URI blob = ref.blobUri(digest.asText());
+        HttpResponse<byte[]> r = send(ref, SERVER_ERROR_RETRIES, () -> HttpRequest.newBuilder(blob).timeout(TIMEOUT).GET());
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + blob + " answered " + r.statusCode() + ": " + brief(r));
         }
         return Optional.of(new String(r.body(), StandardCharsets.UTF_8).strip());
     }

@@ -40,6 +40,21 @@ public final class ImagetoolsRegistry implements Registry {
         throw new DockerException(c, r);
     }
 
+    /** {@code imagetools inspect --format '{{json .Image}}'}: the image's configuration as imagetools reads it. */
+    @Override
+    public Optional<String> readConfig(String reference) throws IOException, InterruptedException {
+        Command c = docker.command("buildx", "imagetools", "inspect", "--format", "{{json .Image}}", reference)
+                .withTimeout(Duration.ofMinutes(2));
+        CommandResult r = docker.run(c, OutputListener.NONE);
+        if (r.succeeded()) {
+            return Optional.of(r.stdout().strip());
+        }
+        if (!r.timedOut() && r.stderr().strip().endsWith(": not found")) {
+            return Optional.empty();
+        }
+        throw new DockerException(c, r);
+    }
+
     @Override
     public boolean writes() {
         return false;

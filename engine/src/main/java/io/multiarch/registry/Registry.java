@@ -16,6 +16,13 @@ public interface Registry {
      */
     Optional<String> read(String reference) throws IOException, InterruptedException;
 
+    /**
+     * The configuration of the image {@code reference} ({@code host/repo@sha256:…} of an image manifest, not of an
+     * index): the JSON of its {@code config} blob, with the history that names the step of each layer; empty when the
+     * registry has no such image.
+     */
+    Optional<String> readConfig(String reference) throws IOException, InterruptedException;
+
     /** Whether {@link #write} works here; when it does not, the publish moves tags with {@code imagetools create}. */
     boolean writes();
 

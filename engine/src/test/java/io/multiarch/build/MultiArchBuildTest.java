@@ -150,6 +150,56 @@ class MultiArchBuildTest {
     }
 
     @Test
+    void shouldReadTheBinfmtTableOnceForEveryPlatformOfABatch() throws Exception {
+        // Given an agent whose file access counts the listings of its binfmt_misc directory
+        java.util.concurrent.atomic.AtomicInteger listings = new java.util.concurrent.atomic.AtomicInteger();
+        io.multiarch.process.LocalFileAccess local = new io.multiarch.process.LocalFileAccess();
+        io.multiarch.process.FileAccess counting = new io.multiarch.process.FileAccess() {
+            @Override
+            public boolean exists(String path) throws IOException, InterruptedException {
+                return local.exists(path);
+            }
+
+            @Override
+            public List<String> list(String dir) throws IOException, InterruptedException {
+                if (dir.equals(binfmt.path())) {
+                    listings.incrementAndGet();
+                }
+                return local.list(dir);
+            }
+
+            @Override
+            public String read(String path) throws IOException, InterruptedException {
+                return local.read(path);
+            }
+
+            @Override
+            public String createTempDirectory(String prefix) throws IOException, InterruptedException {
+                return local.createTempDirectory(prefix);
+            }
+
+            @Override
+            public void deleteRecursively(String path) throws IOException, InterruptedException {
+                local.deleteRecursively(path);
+            }
+        };
+        AgentContext plain = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
+        AgentContext agent = new AgentContext(plain.agent(), plain.docker(), counting, plain.toolchain(), plain.binfmtDir(),
+                plain.output());
+        BuildRequest request = request(FOUR).build();
+
+        // When the four platforms (three emulated) are built in one batch
+        RunResult run = new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+                p -> agent, agent).run();
+
+        // Then each emulated platform's emulator was checked against one reading of the table
+        assertThat(run.published()).isTrue();
+        assertThat(docker.output).contains("[linux/arm64] emulator for linux/arm64: binfmt_misc entry 'qemu-aarch64' (enabled, F flag)",
+                "[linux/riscv64] emulator for linux/riscv64: binfmt_misc entry 'qemu-riscv64' (enabled, F flag)");
+        assertThat(listings).hasValue(1);
+    }
+
+    @Test
     void shouldPublishNothingWhenTheGateRefusesAfterTheBuilds() throws Exception {
         // Given a gate that, asked after every platform ended, says the run's premises were wrong
         BuildRequest request = request(FOUR).build();
@@ -196,6 +246,11 @@ class MultiArchBuildTest {
             @Override
             public java.util.Optional<String> read(String reference) throws IOException, InterruptedException {
                 return imagetools.read(reference);
+            }
+
+            @Override
+            public java.util.Optional<String> readConfig(String reference) throws IOException, InterruptedException {
+                return imagetools.readConfig(reference);
             }
 
             @Override

@@ -27,6 +27,15 @@ class FallbackRegistryTest {
             }
 
             @Override
+            public Optional<String> readConfig(String reference) throws IOException {
+                asked.add(name + " config " + reference);
+                if (failure != null) {
+                    throw failure;
+                }
+                return Optional.of(name + " config");
+            }
+
+            @Override
             public boolean writes() {
                 return name.equals("http");
             }
@@ -69,5 +78,16 @@ class FallbackRegistryTest {
         assertThat(r.read("r:2")).contains("imagetools");
         assertThat(asked).containsExactly("http r:1", "imagetools r:1", "http r:2", "imagetools r:2");
         assertThat(r.writes()).isTrue();
+    }
+
+    @Test
+    void shouldAskImagetoolsForAnImageConfigurationThatHttpCouldNotRead() throws Exception {
+        // e.g. the registry's storage refused the redirected blob request
+        FallbackRegistry r = new FallbackRegistry(answering("http", new IOException("GET answered 400")),
+                answering("imagetools", null), (l, e) -> output.add(l));
+
+        assertThat(r.readConfig("r@sha256:1")).contains("imagetools config");
+        assertThat(asked).containsExactly("http config r@sha256:1", "imagetools config r@sha256:1");
+        assertThat(output).singleElement().asString().contains("configuration of r@sha256:1").contains("GET answered 400");
     }
 }

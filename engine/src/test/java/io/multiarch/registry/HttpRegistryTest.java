@@ -110,6 +110,40 @@ class HttpRegistryTest {
     }
 
     @Test
+    void shouldReadAnImagesConfigurationFromTheBlobItsManifestNamesFollowingARedirectToStorage() throws Exception {
+        // Given an image manifest whose config blob the registry serves from its storage, by a redirect
+        String config = "{\"architecture\":\"arm64\",\"history\":[{\"created_by\":\"RUN make\"}]}";
+        String configDigest = Manifest.digestOf(config);
+        String image = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
+                + "\",\"size\":" + config.length() + "},\"layers\":[]}";
+        manifests.put(Manifest.digestOf(image), image);
+        server.createContext("/v2/demo/hello/blobs/", ex -> {
+            requests.add("GET " + ex.getRequestURI().getPath());
+            ex.getResponseHeaders().add("Location", "http://" + host + "/storage/" + configDigest);
+            ex.sendResponseHeaders(307, -1);
+            ex.close();
+        });
+        server.createContext("/storage/", ex -> {
+            requests.add("STORAGE " + ex.getRequestURI().getPath());
+            byte[] bytes = ex.getRequestURI().getPath().endsWith(configDigest) ? config.getBytes(StandardCharsets.UTF_8) : new byte[0];
+            ex.sendResponseHeaders(bytes.length > 0 ? 200 : 404, bytes.length > 0 ? bytes.length : -1);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
+
+        // When / Then
+        assertThat(registry().readConfig(host + "/demo/hello@" + Manifest.digestOf(image))).contains(config);
+        assertThat(requests).extracting(r -> r.split(" ")[0] + " " + r.split(" ")[1]).containsExactly(
+                "GET /v2/demo/hello/manifests/" + Manifest.digestOf(image),
+                "GET /v2/demo/hello/blobs/" + configDigest,
+                "STORAGE /storage/" + configDigest);
+        assertThat(registry().readConfig(host + "/demo/hello@sha256:" + "0".repeat(64))).isEmpty();
+        manifests.put("1.0", INDEX);
+        assertThatThrownBy(() -> registry().readConfig(host + "/demo/hello:1.0")).hasMessageContaining("names no config");
+    }
+
+    @Test
     void shouldPutAnIndexUnderATagWithItsMediaTypeSoThatItsDigestStays() throws Exception {
         registry().write(host + "/demo/hello:latest", INDEX);
 

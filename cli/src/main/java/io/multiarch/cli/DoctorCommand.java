@@ -39,7 +39,7 @@ final class DoctorCommand implements Callable<Integer> {
             return ExitCodes.TOOLCHAIN;
         }
         out.println("toolchain: " + toolchain.describe());
-        String dir = BuildCommand.localBinfmtDir();
+        String dir = LocalRun.localBinfmtDir();
         if (dir.isEmpty()) {
             out.println("binfmt_misc: not checked (DOCKER_HOST names a remote daemon)");
             return ExitCodes.PUBLISHED;

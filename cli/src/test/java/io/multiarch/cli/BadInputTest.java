@@ -265,6 +265,20 @@ class BadInputTest {
     }
 
     @Test
+    void shouldRefuseKeyValueEntriesWithTheEnginesMessageAsTheStepDoes() throws IOException {
+        // the same entries and problems as the plugin's OneWayInTest, named by the options as typed
+        CliRun run = CliRun.of("build", context.toString(), "--image", IMAGE, "--platforms", "linux/amd64",
+                "--build-arg", "VERSION", "--build-arg", "A=1", "--build-arg", "A=2", "--label", "=x", "--docker", docker.path());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err().lines().map(String::strip)).contains(
+                "option '--build-arg' = 'VERSION': expected KEY=VALUE",
+                "option '--build-arg' = 'A=2': the key 'A' is given twice",
+                "option '--label' = '=x': expected KEY=VALUE");
+        assertThat(docker.wasCalled()).isFalse();
+    }
+
+    @Test
     void shouldShowControlCharactersEscapedInPicocliErrors() {
         // When
         CliRun run = CliRun.of("build", CTX, "--image", IMAGE, "--platforms", "linux/amd64", "--timeout", "1\nfake: line");

@@ -14,7 +14,7 @@ class ProcessTimelineTest {
     void shouldDateTheProcessStartToWithinItsCentisecond() {
         long jvmUptimeNanos = ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
 
-        OptionalLong age = BuildCommand.processAgeNanos();
+        OptionalLong age = ProcessClock.processAgeNanos();
 
         // the process started before the JVM did, and not long before (ProcessHandle's start instant, with the boot
         // time in whole seconds, was up to a second early)
@@ -25,7 +25,7 @@ class ProcessTimelineTest {
 
     @Test
     void shouldStartTheTimelineWithTheJvmsStart() {
-        Timeline timeline = BuildCommand.processTimeline();
+        Timeline timeline = ProcessClock.processTimeline();
 
         assertThat(timeline.spans()).first().satisfies(s -> {
             assertThat(s.phase()).isEqualTo("jvm start (process start to main)");

@@ -13,10 +13,10 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.Digest;
 import io.multiarch.result.PlatformResult;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +41,9 @@ final class BatchBuild {
     static final int PUSH_RETRIES = 2;
 
     /** What became of a batch: members done already, members whose image is built, members to build alone. */
-    record Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Built> built,
+    record Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Pushed> built,
                    Map<PlatformBuild, Double> alone, Optional<PushedIndex> index) {
-        Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Built> built, Map<PlatformBuild, Double> alone) {
+        Outcome(Map<Platform, PlatformResult> done, Map<PlatformBuild, Pushed> built, Map<PlatformBuild, Double> alone) {
             this(done, built, alone, Optional.empty());
         }
     }
@@ -52,9 +52,6 @@ final class BatchBuild {
     record PushedIndex(String digest, String raw) {
     }
 
-    /** A member's share of a successful batch, ready for {@link PlatformBuild#finish}. */
-    record Built(String digest, double binfmtSeconds, double buildSeconds, double pushSeconds, String tempTag) {
-    }
 
     private final BuildRequest request;
     private final RunPlan plan;
@@ -113,27 +110,13 @@ final class BatchBuild {
             String metadataFile = workDir + "/metadata.json";
             String cacheTag = RunPlan.batchCacheTag(tasks);
             boolean pushByDigest = agent.toolchain().pushByDigest();
-            boolean cacheTo = request.registryCache();
-            List<String> pushRetries = new ArrayList<>();
             long b0 = System.nanoTime();
-            Attempt attempt = attempt(tasks, cacheTag, metadataFile, cacheTo);
-            if (attempt.refusesCacheExport() && cacheTo) {
-                String note = PlatformBuild.cacheExportRefused(agent);
-                agent.output().line(note, true);
-                runnable.keySet().forEach(m -> m.note(note));
-                cacheTo = false;
-                attempt = attempt(tasks, cacheTag, metadataFile, cacheTo);
-            }
-            for (int retry = 1; retry <= PUSH_RETRIES && attempt.failedOnlyWhilePushing()
-                    && BuildFailure.permanent(attempt.build()).isEmpty(); retry++) {
-                String note = "the batch was built but its push failed (" + attempt.build().tail(1).strip()
-                        + "); pushing again: retry " + retry + " of " + PUSH_RETRIES;
-                agent.output().line(note, true);
-                pushRetries.add(note);
-                attempt = attempt(tasks, cacheTag, metadataFile, cacheTo);
-            }
-            CommandResult build = attempt.build();
-            BuildProgress progress = attempt.progress();
+            BuildAttempts.Outcome outcome = new BuildAttempts(0, PUSH_RETRIES).run(agent, "the batch", request.registryCache(),
+                    cacheTo -> attempt(tasks, cacheTag, metadataFile, cacheTo));
+            outcome.notes().forEach(note -> runnable.keySet().forEach(m -> m.note(note)));
+            CommandResult build = outcome.last().build();
+            BuildProgress progress = outcome.last().progress();
+            List<String> pushRetries = outcome.pushRetries();
             if (!pushRetries.isEmpty()) {
                 String note = pushRetries.size() + " push retr" + (pushRetries.size() == 1 ? "y" : "ies") + " of batch " + number;
                 runnable.keySet().forEach(m -> m.note(note));
@@ -160,7 +143,7 @@ final class BatchBuild {
                 runnable.keySet().forEach(m -> m.note("built on its own after batch " + number + " failed"));
                 return new Outcome(done, Map.of(), runnable);
             }
-            String indexDigest = BuildMetadata.parse(agent.files().read(metadataFile)).digest();
+            String indexDigest = Digest.parse(BuildMetadata.parse(agent.files().read(metadataFile)).digest()).value();
             String indexRef = request.image().withDigest(indexDigest);
             String indexRaw;
             try (var phase = agent.timeline().start("batch " + number + ": read the pushed index")) {
@@ -170,7 +153,7 @@ final class BatchBuild {
             double push = Math.min(progress.pushSeconds(), wall);
             long end = System.nanoTime();
             runnable.keySet().forEach(m -> m.buildAndPush(b0, end, push));
-            Map<PlatformBuild, Built> built = new LinkedHashMap<>();
+            Map<PlatformBuild, Pushed> built = new LinkedHashMap<>();
             for (Map.Entry<PlatformBuild, Double> e : runnable.entrySet()) {
                 PlatformBuild m = e.getKey();
                 Platform p = m.task().platform();
@@ -183,7 +166,7 @@ final class BatchBuild {
                 m.note("built in batch " + number + " with " + (tasks.size() - 1) + " other platform"
                         + (tasks.size() > 2 ? "s" : "") + " (one buildx build, " + String.format(java.util.Locale.ROOT, "%.1f", wall) + " s)");
                 double own = progress.platformSeconds(p).orElse(wall - push);
-                built.put(m, new Built(entry.get().digest(), e.getValue(), own, push, pushByDigest ? "" : plan.batchTag(number)));
+                built.put(m, new Pushed(entry.get().digest(), new Timings(1, e.getValue(), own, push), pushByDigest ? "" : plan.batchTag(number)));
             }
             return new Outcome(done, built, Map.of(), Optional.of(new PushedIndex(indexDigest, indexRaw)));
         } catch (IOException | RuntimeException e) {
@@ -201,18 +184,7 @@ final class BatchBuild {
         return members;
     }
 
-    /** One run of the batch's build, with its progress as read while it streamed. */
-    private record Attempt(CommandResult build, BuildProgress progress) {
-        boolean refusesCacheExport() {
-            return !build.succeeded() && !build.timedOut() && PlatformBuild.refusesCacheExport(build);
-        }
-
-        boolean failedOnlyWhilePushing() {
-            return !build.succeeded() && !build.timedOut() && progress.failedOnlyWhilePushing();
-        }
-    }
-
-    private Attempt attempt(List<PlatformTask> tasks, String cacheTag, String metadataFile, boolean cacheTo)
+    private BuildAttempts.Attempt attempt(List<PlatformTask> tasks, String cacheTag, String metadataFile, boolean cacheTo)
             throws IOException, InterruptedException {
         BuildProgress progress = new BuildProgress(agent.timeline(), "batch " + number + ": ");
         CommandResult build;
@@ -220,6 +192,6 @@ final class BatchBuild {
             build = agent.docker().run(commands.batchBuild(tasks, cacheTag, plan.batchTag(number),
                     agent.toolchain().pushByDigest(), metadataFile, cacheTo), agent.output().andThen(progress));
         }
-        return new Attempt(build, progress);
+        return new BuildAttempts.Attempt(build, progress);
     }
 }

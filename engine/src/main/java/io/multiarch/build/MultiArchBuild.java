@@ -17,12 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Phaser;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -37,15 +31,12 @@ import java.util.function.Function;
  * The CLI runs it; the Jenkins plugin runs the same pieces in its own parallel stages.
  */
 public final class MultiArchBuild {
-    /** How long a stopped run waits for its builds and tests to end and clean up. */
-    private static final long STOP_WAIT_SECONDS = 60;
-
     private final BuildRequest request;
     private final RunPlan plan;
     private final Function<Platform, AgentContext> agents;
     private final AgentContext publisher;
     private final Object lock = new Object();
-    private Jobs jobs;
+    private PlatformPool jobs;
     private String stopReason;
     private Thread publishing;
     private volatile String heldBecause;
@@ -125,7 +116,7 @@ public final class MultiArchBuild {
         for (Unit unit : units) {
             (unit.batch() != null ? unit.batch().members() : List.of(unit.alone())).forEach(b -> builds.put(b.task().platform(), b));
         }
-        Jobs jobs = new Jobs(Math.min(request.concurrency(), plan.tasks().size()));
+        PlatformPool jobs = new PlatformPool(Math.min(request.concurrency(), plan.tasks().size()), request.failFast(), agents);
         synchronized (lock) {
             this.jobs = jobs;
             if (stopReason != null) {
@@ -207,7 +198,7 @@ public final class MultiArchBuild {
                     + "created or moved");
         }
         if (interrupted != null) {
-            removeContainersOfTheRun(units);
+            RunCleanup.removeContainers(plan.runId(), machines(units));
         }
         if (callerInterrupted) {
             Thread.currentThread().interrupt();
@@ -225,36 +216,15 @@ public final class MultiArchBuild {
                 interrupted == null ? "" : interrupted, timeline);
     }
 
-    /**
-     * After an interrupted run: every container labelled with the run's id on every machine of the run, removed.
-     * Each test removes its own container when stopped; this catches one that a killed client left behind.
-     */
-    private void removeContainersOfTheRun(List<Unit> units) {
-        boolean interrupted = Thread.interrupted();
+    /** Every machine of the run: the publisher's and each unit's. */
+    private java.util.Collection<AgentContext> machines(List<Unit> units) {
         Map<String, AgentContext> machines = new LinkedHashMap<>();
         machines.put(publisher.agent(), publisher);
         units.forEach(u -> {
             AgentContext a = agents.apply((u.batch() != null ? u.batch().members().get(0) : u.alone()).task().platform());
             machines.putIfAbsent(a.agent(), a);
         });
-        for (AgentContext a : machines.values()) {
-            try {
-                String ids = a.docker().query(a.docker().command("ps", "-aq", "--filter",
-                        "label=" + io.multiarch.buildx.BuildxCommands.RUN_LABEL + "=" + plan.runId()).withTimeout(java.time.Duration.ofSeconds(30))).strip();
-                if (!ids.isEmpty()) {
-                    List<String> args = new ArrayList<>(List.of("rm", "-f"));
-                    args.addAll(List.of(ids.split("\\s+")));
-                    a.docker().query(a.docker().command(args).withTimeout(java.time.Duration.ofSeconds(60)));
-                    a.output().line("[cleanup] removed " + args.size() + " container(s) of run " + plan.runId() + " left by stopped tests", true);
-                }
-            } catch (java.io.IOException | InterruptedException e) {
-                Thread.interrupted();
-                a.output().line("[cleanup] could not list or remove the containers of run " + plan.runId() + ": " + e.getMessage(), true);
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return machines.values();
     }
 
     /** The commands a real run would start, in order, for {@code --dry-run}: batch builds and per-platform builds and tests. */
@@ -306,154 +276,6 @@ public final class MultiArchBuild {
     private PlatformBuild platformBuild(PlatformTask task) {
         AgentContext agent = agents.apply(task.platform());
         return new PlatformBuild(request, plan.runId(), task, agent.withOutput(prefixed(agent.output(), task.platform().toString())));
-    }
-
-    /** A platform's work that ends in its result. */
-    @FunctionalInterface
-    private interface PlatformJob {
-        PlatformResult run() throws InterruptedException;
-    }
-
-    /**
-     * The bounded pool the work of a run shares, and its bookkeeping: jobs may add jobs (a batch hands its members
-     * on to their tests), so completion is counted with a {@link Phaser}; fail-fast and {@link #stop} stop the pool,
-     * and jobs that never ran are counted off and end "not started".
-     */
-    private final class Jobs {
-        final ExecutorService pool;
-        final Phaser pending = new Phaser(1);
-        final Map<Platform, PlatformResult> results = new ConcurrentHashMap<>();
-        final AtomicReference<String> stopReason = new AtomicReference<>();
-        final List<BatchBuild.PushedIndex> pushedIndexes = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        Jobs(int threads) {
-            pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-                Thread t = new Thread(r, "multiarch-platform");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-
-        private int arrivedAt = -1;
-
-        void awaitAll() throws InterruptedException {
-            arrivedAt = pending.arrive();
-            pending.awaitAdvanceInterruptibly(arrivedAt);
-        }
-
-        /** After a stop: waits, not interruptibly and for a bounded time, for the running jobs to end. */
-        void awaitStopped() {
-            boolean interrupted = Thread.interrupted();
-            try {
-                if (arrivedAt < 0) {
-                    arrivedAt = pending.arrive();
-                }
-                pending.awaitAdvanceInterruptibly(arrivedAt, STOP_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-                // what has not ended by now ends "stopped"
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        private void execute(Runnable body) {
-            pending.register();
-            try {
-                pool.execute(new Counted(body));
-            } catch (RejectedExecutionException e) {
-                pending.arriveAndDeregister(); // fail-fast stopped the pool: the platform ends "not started"
-            }
-        }
-
-        void submit(PlatformBuild build, PlatformJob job) {
-            execute(() -> runOne(build, job));
-        }
-
-        void submitBatch(BatchBuild batch) {
-            execute(() -> {
-                if (stopReason.get() != null) {
-                    return; // its members end "not started"
-                }
-                BatchBuild.Outcome outcome;
-                try {
-                    outcome = batch.run();
-                } catch (InterruptedException e) {
-                    batch.members().forEach(m -> results.putIfAbsent(m.task().platform(), m.stopped(reason(), true)));
-                    return;
-                }
-                outcome.index().ifPresent(pushedIndexes::add);
-                outcome.done().values().forEach(r -> record(r));
-                outcome.built().forEach((m, b) -> {
-                    m.pushed(b.digest(), 1, b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), b.tempTag());
-                    submit(m, () -> m.finish(b.digest(), 1, b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), b.tempTag()));
-                });
-                outcome.alone().forEach((m, binfmtSeconds) -> submit(m, () -> m.buildAndTest(binfmtSeconds)));
-            });
-        }
-
-        private String reason() {
-            String r = stopReason.get();
-            return r == null ? "interrupted" : r;
-        }
-
-        private void runOne(PlatformBuild build, PlatformJob job) {
-            PlatformTask task = build.task();
-            Platform p = task.platform();
-            if (stopReason.get() != null) {
-                results.put(p, build.stopped(reason(), false));
-                return;
-            }
-            try {
-                record(job.run());
-            } catch (InterruptedException e) {
-                results.put(p, build.stopped(reason(), true));
-            } catch (RuntimeException e) {
-                results.put(p, PlatformResult.failed(p, task.required(), !task.nativePlatform(),
-                        agents.apply(p).agent(), "unexpected error: " + e));
-            }
-        }
-
-        /** Keeps a result; a required platform's failure under fail-fast stops everything else. */
-        private void record(PlatformResult r) {
-            results.put(r.platform(), r);
-            if (r.required() && r.status() == Status.FAILED && request.failFast()
-                    && stopAll("fail-fast after " + r.platform() + " failed")) {
-                agents.apply(r.platform()).output().line("[" + r.platform() + "] fail-fast: stopping the other platforms", true);
-            }
-        }
-
-        /** Stops the pool: running jobs are interrupted, queued ones counted off. Whether this call stopped it. */
-        boolean stopAll(String reason) {
-            if (!stopReason.compareAndSet(null, reason)) {
-                return false;
-            }
-            for (Runnable never : pool.shutdownNow()) {
-                if (never instanceof Counted) {
-                    pending.arriveAndDeregister();
-                }
-            }
-            return true;
-        }
-
-        /** A job whose end, however it ends, is counted off. */
-        private final class Counted implements Runnable {
-            private final Runnable body;
-
-            Counted(Runnable body) {
-                this.body = body;
-            }
-
-            @Override
-            public void run() {
-                try {
-                    body.run();
-                } finally {
-                    pending.arriveAndDeregister();
-                }
-            }
-        }
     }
 
     /** Where the run's own lines go: the publishing machine's output. */

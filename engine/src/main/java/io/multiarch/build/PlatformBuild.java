@@ -1,22 +1,15 @@
 package io.multiarch.build;
 
-import io.multiarch.binfmt.BinfmtInspector;
-import io.multiarch.binfmt.BinfmtProvisioner;
 import io.multiarch.binfmt.BinfmtTable;
-import io.multiarch.binfmt.EmulatorStatus;
-import io.multiarch.buildx.BuildFailure;
 import io.multiarch.buildx.BuildMetadata;
 import io.multiarch.buildx.BuildProgress;
 import io.multiarch.buildx.BuildxCommands;
-import io.multiarch.buildx.Descriptor;
-import io.multiarch.buildx.ImageConfig;
-import io.multiarch.buildx.Manifest;
 import io.multiarch.plan.PlatformTask;
 import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
-import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.Digest;
 import io.multiarch.request.TestSpec;
 import io.multiarch.result.ImageSize;
 import io.multiarch.result.PlatformResult;
@@ -28,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * One platform's whole share of a run, on one machine: make sure it can run the platform (binfmt), build and
@@ -42,15 +34,13 @@ public final class PlatformBuild {
     private final AgentContext agent;
     private final BuildxCommands commands;
     private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile String tempTag = "";
     /** What a successful build pushed, once it has: what a stopped platform still reports. */
-    private volatile Built built;
+    private volatile Pushed built;
     /** What it did when, on {@link System#nanoTime()}'s clock: for the run's timeline. */
-    private final List<long[]> phaseTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<String> phaseNames = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Span> spans = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** A pushed image and what it took, before its test. */
-    private record Built(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds) {
+    /** A phase on {@link System#nanoTime()}'s clock. */
+    private record Span(String name, long start, long end) {
     }
 
     public PlatformBuild(BuildRequest request, String runId, PlatformTask task, AgentContext agent) {
@@ -81,7 +71,7 @@ public final class PlatformBuild {
     record EmulatorCheck(String failure, double seconds) {
     }
 
-    /** {@link #ensureEmulator()}, timed. */
+    /** {@link EmulatorSetup#ensure}, timed. */
     EmulatorCheck checkEmulator() throws InterruptedException {
         return checkEmulator(null);
     }
@@ -92,11 +82,16 @@ public final class PlatformBuild {
      */
     EmulatorCheck checkEmulator(BinfmtTable table) throws InterruptedException {
         long t0 = System.nanoTime();
-        String failure = ensureEmulator(table);
+        String failure = new EmulatorSetup(request, agent, task.platform()).ensure(table);
         long t1 = System.nanoTime();
         phase("binfmt", t0, t1);
         agent.timeline().add(task.platform() + ": binfmt check", t0, t1);
         return new EmulatorCheck(failure, seconds(t0));
+    }
+
+    /** Whether this platform's emulator is checked (and installed where missing) before its build. */
+    boolean checksEmulator() {
+        return EmulatorSetup.checks(request, agent, task.platform());
     }
 
     /** Whether the platform runs under QEMU on this machine. */
@@ -115,39 +110,20 @@ public final class PlatformBuild {
         try {
             workDir = agent.files().createTempDirectory("multiarch-" + platform.slug() + "-");
             String metadataFile = workDir + "/metadata.json";
-            int attempts = 0;
-            int maxAttempts = emulated() ? 1 + request.emulatedRetries() : 1;
-            CommandResult build = null;
-            BuildProgress progress = null;
             long b0 = System.nanoTime();
-            boolean cacheTo = request.registryCache();
-            while (attempts < maxAttempts) {
-                attempts++;
-                progress = new BuildProgress(agent.timeline(), platform + ": ");
+            BuildAttempts policy = new BuildAttempts(emulated() ? request.emulatedRetries() : 0, 0);
+            BuildAttempts.Outcome outcome = policy.run(agent, platform.toString(), request.registryCache(), cacheTo -> {
+                BuildProgress progress = new BuildProgress(agent.timeline(), platform + ": ");
                 try (var phase = agent.timeline().start(platform + ": buildx build")) {
-                    build = agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(), metadataFile,
-                            request.registryCache(), cacheTo), agent.output().andThen(progress));
+                    return new BuildAttempts.Attempt(agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(),
+                            metadataFile, request.registryCache(), cacheTo), agent.output().andThen(progress)), progress);
                 }
-                if (build.succeeded() || build.timedOut()) {
-                    break;
-                }
-                Optional<String> permanent = BuildFailure.permanent(build);
-                if (permanent.isPresent()) {
-                    notes.add("not retried: " + permanent.get());
-                    break;
-                }
-                if (cacheTo && refusesCacheExport(build)) {
-                    cacheTo = false;
-                    notes.add(cacheExportRefused(agent));
-                    agent.output().line(notes.get(notes.size() - 1), true);
-                    attempts--;
-                    continue;
-                }
-                if (attempts < maxAttempts) {
-                    agent.output().line("build failed (exit " + build.exitCode() + "), retrying: attempt "
-                            + (attempts + 1) + " of " + maxAttempts, true);
-                }
-            }
+            });
+            notes.addAll(outcome.notes());
+            outcome.permanent().ifPresent(why -> notes.add("not retried: " + why));
+            CommandResult build = outcome.last().build();
+            BuildProgress progress = outcome.last().progress();
+            int attempts = outcome.attempts();
             double wall = Math.max(seconds(b0), build.elapsed().toNanos() / 1e9);
             double pushSeconds = Math.min(progress.pushSeconds(), build.elapsed().toNanos() / 1e9);
             double buildSeconds = wall - pushSeconds;
@@ -157,11 +133,11 @@ public final class PlatformBuild {
                         ? "the build timed out after " + request.platformTimeout().toMinutes() + " min"
                         : "the build failed (exit " + build.exitCode() + ", " + attempts + " attempt" + (attempts > 1 ? "s" : "") + "): "
                         + lastLine(build);
-                return result(Status.FAILED, "", attempts, binfmtSeconds, buildSeconds, pushSeconds, ImageSize.UNKNOWN, Optional.empty(), why);
+                return failed(new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), why);
             }
-            String digest = BuildMetadata.parse(agent.files().read(metadataFile)).digest();
+            String digest = Digest.parse(BuildMetadata.parse(agent.files().read(metadataFile)).digest()).value();
             boolean tagged = !agent.toolchain().pushByDigest();
-            return finish(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, tagged ? task.tempTag() : "");
+            return finish(new Pushed(digest, new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), tagged ? task.tempTag() : ""));
         } catch (IOException | RuntimeException e) {
             return failedBefore(binfmtSeconds, e.getMessage());
         } finally {
@@ -174,14 +150,12 @@ public final class PlatformBuild {
     /**
      * What follows a successful build: the image size (looked up while the test runs) and the test in the
      * platform's architecture.
-     *
-     * @param digest  the pushed image (or small index with its attestation) of this platform
-     * @param tempTag the temporary tag it was pushed under, or empty when pushed by digest
      */
-    PlatformResult finish(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds,
-                          String tempTag) throws InterruptedException {
-        pushed(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, tempTag);
-        CompletableFuture<ImageSize> size = sizeLookup(digest);
+    PlatformResult finish(Pushed pushed) throws InterruptedException {
+        pushed(pushed);
+        String digest = pushed.digest();
+        SizeLookup sizes = new SizeLookup(request, task, agent);
+        CompletableFuture<ImageSize> size = sizes.start(digest);
         try {
             Optional<TestOutcome> test = Optional.empty();
             String why = "";
@@ -197,46 +171,25 @@ public final class PlatformBuild {
                                     + outcome.exitCode() + ")").orElse("the test failed with exit code " + outcome.exitCode());
                 }
             }
-            ImageSize measured = budgeted(join(size));
-            String overBudget = overBudget(measured);
+            ImageSize measured = sizes.budgeted(sizes.join(size));
+            String overBudget = SizeLookup.overBudget(measured);
             boolean fails = !why.isEmpty() || !overBudget.isEmpty() && !measured.budgetWarnOnly();
             if (!overBudget.isEmpty()) {
                 agent.output().line(overBudget, true);
                 why = why.isEmpty() ? overBudget : why + "; " + overBudget;
             }
-            return result(fails ? Status.FAILED : Status.PASSED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds,
-                    measured, test, why);
+            return result(fails ? Status.FAILED : Status.PASSED, pushed, measured, test, why);
         } catch (IOException | RuntimeException e) {
-            return result(Status.FAILED, digest, attempts, binfmtSeconds, buildSeconds, pushSeconds, budgeted(join(size)),
+            return result(Status.FAILED, pushed, sizes.budgeted(sizes.join(size)),
                     Optional.empty(), e.getMessage());
         } finally {
             size.cancel(true);
         }
     }
 
-    /** The size with this platform's budget, if it has one. */
-    private ImageSize budgeted(ImageSize size) {
-        java.util.OptionalLong budget = request.sizeBudget().forPlatform(task.platform());
-        return budget.isPresent() ? size.withBudget(budget.getAsLong(), request.sizeBudget().warnOnly()) : size;
-    }
-
-    /** What is wrong with the size against the budget, {@code ""} when nothing is. */
-    static String overBudget(ImageSize size) {
-        if (!size.overBudget()) {
-            return "";
-        }
-        String budget = "the size budget of " + ImageSize.format(size.budgetBytes());
-        String what = !size.known()
-                ? "the image size could not be read, so " + budget + " could not be checked"
-                : "the image is " + ImageSize.format(size.bytes()) + " compressed, over " + budget
-                + " by " + ImageSize.format(size.bytes() - size.budgetBytes());
-        return what + (size.budgetWarnOnly() ? " (a warning only)" : "");
-    }
-
     /** Records that the platform's image is pushed (by a build of its own or a batch), before its test. */
-    void pushed(String digest, int attempts, double binfmtSeconds, double buildSeconds, double pushSeconds, String tempTag) {
-        this.tempTag = tempTag;
-        this.built = new Built(digest, attempts, binfmtSeconds, buildSeconds, pushSeconds);
+    void pushed(Pushed pushed) {
+        this.built = pushed;
     }
 
     /**
@@ -247,23 +200,22 @@ public final class PlatformBuild {
      * @param started whether its work had begun (else it never started)
      */
     PlatformResult stopped(String why, boolean started) {
-        Built b = built;
+        Pushed b = built;
         if (b == null) {
             return PlatformResult.skipped(task.platform(), task.required(), emulated(), (started ? "stopped: " : "not started: ") + why);
         }
-        return result(Status.SKIPPED, b.digest(), b.attempts(), b.binfmtSeconds(), b.buildSeconds(), b.pushSeconds(), ImageSize.UNKNOWN,
+        return result(Status.SKIPPED, b, ImageSize.UNKNOWN,
                 Optional.empty(), "built and pushed, but its test " + (started ? "was stopped: " : "never started: ") + why);
     }
 
     /** A failure before any image was pushed: the emulator check, a batch, or the build machinery itself. */
     PlatformResult failedBefore(double binfmtSeconds, String why) {
-        return result(Status.FAILED, "", 0, binfmtSeconds, 0, 0, ImageSize.UNKNOWN, Optional.empty(), why);
+        return failed(Timings.before(binfmtSeconds), why);
     }
 
     /** Records a phase for the run's timeline. */
     void phase(String name, long startNanos, long endNanos) {
-        phaseNames.add(name);
-        phaseTimes.add(new long[] {startNanos, endNanos});
+        spans.add(new Span(name, startNanos, endNanos));
     }
 
     /** A build from {@code start} to {@code end} whose last {@code pushSeconds} were its push. */
@@ -281,9 +233,8 @@ public final class PlatformBuild {
      */
     public List<io.multiarch.result.Phase> phases(long runStartNanos) {
         List<io.multiarch.result.Phase> list = new ArrayList<>();
-        for (int i = 0; i < Math.min(phaseNames.size(), phaseTimes.size()); i++) {
-            long[] t = phaseTimes.get(i);
-            list.add(new io.multiarch.result.Phase(phaseNames.get(i), (t[0] - runStartNanos) / 1e9, (t[1] - runStartNanos) / 1e9));
+        for (Span s : spans) {
+            list.add(new io.multiarch.result.Phase(s.name(), (s.start() - runStartNanos) / 1e9, (s.end() - runStartNanos) / 1e9));
         }
         return list;
     }
@@ -291,150 +242,6 @@ public final class PlatformBuild {
     /** Notes to show in the platform's result, e.g. how a batch built it. */
     void note(String text) {
         notes.add(text);
-    }
-
-    /** @return null when the platform can run, else why not */
-    /** Whether this platform's emulator is checked (and installed where missing) before its build. */
-    boolean checksEmulator() {
-        return emulated() && request.binfmtMode() != BinfmtMode.OFF && !agent.binfmtDir().isEmpty();
-    }
-
-    private String ensureEmulator(BinfmtTable known) throws InterruptedException {
-        Platform platform = task.platform();
-        if (!checksEmulator()) {
-            return null;
-        }
-        try {
-            EmulatorStatus status = known != null
-                    ? BinfmtInspector.inspect(platform, agent.toolchain().nativePlatforms(), known) : inspect(platform);
-            if (status.state() == EmulatorStatus.State.MISSING && request.binfmtMode() == BinfmtMode.INSTALL) {
-                Command install = BinfmtProvisioner.installCommand(request.binfmtInstaller(), agent.docker(), List.of(platform));
-                agent.output().line("registering the QEMU emulator for " + platform + ": " + install.display(), false);
-                CommandResult r = agent.docker().run(install, agent.output());
-                if (!r.succeeded()) {
-                    return "registering the emulator for " + platform + " failed ('" + install.display() + "' exited "
-                            + r.exitCode() + "): " + lastLine(r);
-                }
-                status = inspect(platform);
-            }
-            if (!status.runnable()) {
-                return status.message();
-            }
-            agent.output().line("emulator for " + platform + ": binfmt_misc entry '" + status.entry() + "' (enabled, F flag)", false);
-            return null;
-        } catch (IOException e) {
-            return "could not read binfmt_misc at " + agent.binfmtDir() + ": " + e.getMessage();
-        }
-    }
-
-    private EmulatorStatus inspect(Platform platform) throws IOException, InterruptedException {
-        BinfmtTable table = BinfmtTable.read(agent.files(), agent.binfmtDir());
-        return BinfmtInspector.inspect(platform, agent.toolchain().nativePlatforms(), table);
-    }
-
-    /** Starts the size look-up on its own thread, so that it costs nothing next to the test. */
-    private CompletableFuture<ImageSize> sizeLookup(String digest) {
-        CompletableFuture<ImageSize> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(measure(digest));
-            } catch (InterruptedException e) {
-                f.complete(ImageSize.UNKNOWN);
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        }, "multiarch-size-" + task.platform().slug());
-        t.setDaemon(true);
-        t.start();
-        return f;
-    }
-
-    private ImageSize join(CompletableFuture<ImageSize> size) throws InterruptedException {
-        try {
-            return size.get();
-        } catch (ExecutionException e) {
-            agent.output().line("could not read the image size: " + e.getCause().getMessage(), true);
-            return ImageSize.UNKNOWN;
-        }
-    }
-
-    /**
-     * The image's size from the registry: the sum of the layer sizes of its manifest (the image entry inside the
-     * small index that provenance makes), its biggest layers named by the build step in the config's history, and the
-     * same platform's size in the index the run's first tag serves now, before the publish.
-     */
-    private ImageSize measure(String digest) throws InterruptedException {
-        Platform platform = task.platform();
-        Manifest m;
-        String reference = request.image().withDigest(digest);
-        try (var phase = agent.timeline().start(platform + ": read the image size")) {
-            try {
-                m = Manifest.parse(readManifest(reference));
-                if (m.isIndex()) {
-                    Optional<Descriptor> image = m.imageFor(platform);
-                    if (image.isEmpty()) {
-                        return ImageSize.UNKNOWN;
-                    }
-                    reference = request.image().withDigest(image.get().digest());
-                    m = Manifest.parse(readManifest(reference));
-                }
-            } catch (IOException e) {
-                agent.output().line("could not read the image size: " + e.getMessage(), true);
-                return ImageSize.UNKNOWN;
-            }
-            io.multiarch.request.Tag tag = request.tags().get(0);
-            return new ImageSize(m.layersSize(), previousSize(tag), tag.value(), 0, false, biggestLayers(m, reference));
-        }
-    }
-
-    /** The biggest layers, biggest first, each with the step that made it (empty when the config cannot be read). */
-    private List<ImageSize.Layer> biggestLayers(Manifest m, String reference) throws InterruptedException {
-        if (m.layers() == null || m.layers().isEmpty()) {
-            return List.of();
-        }
-        List<String> steps = List.of();
-        try {
-            Optional<String> config = agent.registry().readConfig(reference);
-            if (config.isPresent()) {
-                steps = ImageConfig.parse(config.get()).layerSteps();
-            }
-        } catch (IOException e) {
-            agent.output().line("could not read the image config, layers are named by digest only: " + e.getMessage(), true);
-        }
-        List<ImageSize.Layer> layers = new ArrayList<>();
-        for (int i = 0; i < m.layers().size(); i++) {
-            Descriptor d = m.layers().get(i);
-            // the history lists a step for every layer, in order, when it is complete; otherwise no step is named
-            String step = steps.size() == m.layers().size() ? steps.get(i) : "";
-            layers.add(new ImageSize.Layer(d.digest(), d.size(), step));
-        }
-        layers.sort(java.util.Comparator.comparingLong(ImageSize.Layer::bytes).reversed());
-        return layers.subList(0, Math.min(ImageSize.BIGGEST_LAYERS, layers.size()));
-    }
-
-    /** This platform's size in the index {@code tag} serves; -1 when the tag, or the platform in it, is not there. */
-    private long previousSize(io.multiarch.request.Tag tag) throws InterruptedException {
-        try {
-            Optional<String> served = agent.registry().read(request.image().withTag(tag));
-            if (served.isEmpty()) {
-                return -1;
-            }
-            Manifest previous = Manifest.parse(served.get());
-            if (!previous.isIndex()) {
-                return -1; // a single image: which platform it is would need its config; not compared
-            }
-            Optional<Descriptor> entry = previous.imageFor(task.platform());
-            if (entry.isEmpty()) {
-                return -1;
-            }
-            return Manifest.parse(readManifest(request.image().withDigest(entry.get().digest()))).layersSize();
-        } catch (IOException e) {
-            return -1; // a new tag ("not found"), or unreadable: nothing to compare with
-        }
-    }
-
-    private String readManifest(String reference) throws IOException, InterruptedException {
-        return agent.registry().read(reference).orElseThrow(() -> new IOException(reference + " is not in the registry"));
     }
 
     private TestOutcome runTest(Platform platform, String digest, TestSpec spec) throws IOException, InterruptedException {
@@ -448,28 +255,22 @@ public final class PlatformBuild {
                 r.elapsed().toMillis() / 1000.0, output);
     }
 
-    private PlatformResult result(Status status, String digest, int attempts, double binfmtSeconds, double buildSeconds,
-                                  double pushSeconds, ImageSize size, Optional<TestOutcome> test, String message) {
+    /** A failure before anything was pushed. */
+    private PlatformResult failed(Timings t, String message) {
+        return result(Status.FAILED, new Pushed("", t, ""), ImageSize.UNKNOWN, Optional.empty(), message);
+    }
+
+    private PlatformResult result(Status status, Pushed pushed, ImageSize size, Optional<TestOutcome> test, String message) {
+        Timings t = pushed.timings();
+        String digest = pushed.digest();
         List<String> all = new ArrayList<>();
         if (!message.isEmpty()) {
             all.add(message);
         }
         all.addAll(notes);
-        return new PlatformResult(task.platform(), task.required(), status, digest, emulated(), agent.agent(), attempts,
-                binfmtSeconds, buildSeconds, pushSeconds, size, digest.isEmpty() ? "" : tempTag, test,
+        return new PlatformResult(task.platform(), task.required(), status, digest, emulated(), agent.agent(), t.attempts(),
+                t.binfmtSeconds(), t.buildSeconds(), t.pushSeconds(), size, digest.isEmpty() ? "" : pushed.tempTag(), test,
                 String.join("; ", all));
-    }
-
-    /** The note when {@link #refusesCacheExport} made a build run again without {@code --cache-to}. */
-    static String cacheExportRefused(AgentContext agent) {
-        return "the builder refuses to export a registry cache (driver " + agent.toolchain().driver()
-                + "); built without --cache-to";
-    }
-
-    /** BuildKit's words when a driver cannot export cache (the docker driver without the containerd store). */
-    static boolean refusesCacheExport(CommandResult r) {
-        String text = r.stderr().toLowerCase(java.util.Locale.ROOT);
-        return text.contains("cache export") && text.contains("not supported");
     }
 
     private static String lastLine(CommandResult r) {

@@ -2,10 +2,7 @@ package io.multiarch.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.multiarch.docker.Json;
-import io.multiarch.process.Command;
-import io.multiarch.process.CommandResult;
 import io.multiarch.process.CommandRunner;
-import io.multiarch.process.OutputListener;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -52,8 +48,7 @@ public final class HttpRegistry implements Registry {
     private static final int SERVER_ERROR_RETRIES = 2;
 
     private final HttpClient client;
-    private final Path dockerConfigDir;
-    private final CommandRunner runner;
+    private final DockerLogins logins;
     /** Authorization header per host and repository, once a challenge was answered. */
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
@@ -64,8 +59,7 @@ public final class HttpRegistry implements Registry {
     public HttpRegistry(Path dockerConfigDir, CommandRunner runner) {
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
-        this.dockerConfigDir = dockerConfigDir;
-        this.runner = runner;
+        this.logins = new DockerLogins(dockerConfigDir, runner);
     }
 
     /** The docker configuration directory of an environment: {@code DOCKER_CONFIG}, else {@code ~/.docker}. */
@@ -246,7 +240,7 @@ public final class HttpRegistry implements Registry {
     private String authorize(Ref ref, HttpResponse<byte[]> challenged) throws IOException, InterruptedException {
         String header = challenged.headers().firstValue("WWW-Authenticate").orElse("");
         String scheme = header.split(" ", 2)[0];
-        Optional<String[]> login = credentials(ref.host());
+        Optional<String[]> login = logins.credentials(ref.host());
         if (scheme.equalsIgnoreCase("Basic")) {
             String[] l = login.orElseThrow(() -> new IOException("the registry " + ref.host() + " asks for a login, and the "
                     + "docker configuration has none for it (docker login " + ref.host() + ")"));
@@ -290,63 +284,6 @@ public final class HttpRegistry implements Registry {
 
     private static String basic(String[] login) {
         return "Basic " + Base64.getEncoder().encodeToString((login[0] + ":" + login[1]).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** User and password for a host from the docker configuration, as the docker CLI finds them; empty when none. */
-    Optional<String[]> credentials(String host) throws IOException, InterruptedException {
-        Path file = dockerConfigDir.resolve("config.json");
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        JsonNode config = Json.MAPPER.readTree(file.toFile());
-        String key = host.equals("docker.io") ? "https://index.docker.io/v1/" : host;
-        String helper = config.path("credHelpers").path(key).asText("");
-        if (helper.isEmpty()) {
-            helper = config.path("credsStore").asText("");
-        }
-        if (!helper.isEmpty()) {
-            return fromHelper(helper, key);
-        }
-        JsonNode auths = config.path("auths");
-        for (String k : List.of(key, "https://" + key, "http://" + key, "https://" + key + "/v1/", "https://" + key + "/v2/")) {
-            JsonNode entry = auths.get(k);
-            if (entry == null) {
-                continue;
-            }
-            if (!entry.path("identitytoken").asText("").isEmpty()) {
-                throw new RegistryUnsupported("the login for " + host + " is an identity token");
-            }
-            String auth = entry.path("auth").asText("");
-            if (!auth.isEmpty()) {
-                String decoded = new String(Base64.getDecoder().decode(auth), StandardCharsets.UTF_8);
-                int colon = decoded.indexOf(':');
-                if (colon < 0) {
-                    throw new RegistryUnsupported("the login for " + host + " in the docker configuration is not user:password");
-                }
-                return Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
-            }
-            if (!entry.path("username").asText("").isEmpty()) {
-                return Optional.of(new String[] {entry.path("username").asText(), entry.path("password").asText("")});
-            }
-        }
-        return Optional.empty();
-    }
-
-    private Optional<String[]> fromHelper(String helper, String key) throws IOException, InterruptedException {
-        Command get = Command.of(List.of("docker-credential-" + helper, "get")).withStdin(key).withTimeout(Duration.ofSeconds(30));
-        CommandResult r = runner.run(get, OutputListener.NONE);
-        if (!r.succeeded()) {
-            if (r.stdout().contains("credentials not found") || r.stderr().contains("credentials not found")) {
-                return Optional.empty();
-            }
-            throw new RegistryUnsupported("the credential helper docker-credential-" + helper + " failed (exit " + r.exitCode() + ")");
-        }
-        JsonNode answer = Json.MAPPER.readTree(r.stdout());
-        String user = answer.path("Username").asText("");
-        if (user.equals("<token>")) {
-            throw new RegistryUnsupported("the login for " + key + " is an identity token");
-        }
-        return Optional.of(new String[] {user, answer.path("Secret").asText("")});
     }
 
     private static String brief(HttpResponse<byte[]> r) {

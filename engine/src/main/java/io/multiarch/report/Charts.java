@@ -172,7 +172,7 @@ public final class Charts {
                         .append("<title>budget: ").append(Text.html(ImageSize.format(s.budgetBytes()))).append("</title></line>\n");
             }
             StringBuilder text = new StringBuilder(ImageSize.format(s.bytes()));
-            s.change().ifPresent(c -> text.append(" (").append(ImageSize.formatChange(c)).append(")"));
+            s.change().ifPresent(c -> text.append(" (").append(Formats.sizeChange(c)).append(")"));
             if (s.hasBudget()) {
                 text.append(s.overBudget() ? ", OVER the budget of " : ", budget ").append(ImageSize.format(s.budgetBytes()));
             }

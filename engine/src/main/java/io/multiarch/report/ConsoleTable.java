@@ -35,7 +35,7 @@ public final class ConsoleTable {
         StringBuilder sb = new StringBuilder();
         sb.append("run ").append(Text.oneLine(run.runId()))
                 .append("  image ").append(Text.oneLine(run.image()))
-                .append("  total ").append(Text.seconds(run.totalSeconds())).append(" s\n");
+                .append("  total ").append(Formats.seconds(run.totalSeconds())).append(" s\n");
         row(sb, COLUMNS.stream().map(Column::title).toList());
         row(sb, COLUMNS.stream().map(c -> "-".repeat(c.width())).toList());
         for (PlatformResult p : run.platforms()) {
@@ -44,13 +44,13 @@ public final class ConsoleTable {
                     p.status().label(),
                     p.required() ? "required" : "optional",
                     p.emulated() ? "emulated" : "native",
-                    Text.seconds(p.binfmtSeconds()),
-                    Text.seconds(p.buildSeconds()),
-                    Text.seconds(p.pushSeconds()),
-                    p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-",
-                    Text.size(p.sizeBytes()),
-                    p.size().change().isPresent() ? io.multiarch.result.ImageSize.formatChange(p.size().change().getAsLong()) : "-",
-                    Text.shortDigest(p.digest()),
+                    Formats.seconds(p.binfmtSeconds()),
+                    Formats.seconds(p.buildSeconds()),
+                    Formats.seconds(p.pushSeconds()),
+                    p.test().isPresent() ? Formats.seconds(p.testSeconds()) : "-",
+                    Formats.size(p.sizeBytes()),
+                    p.size().change().isPresent() ? Formats.sizeChange(p.size().change().getAsLong()) : "-",
+                    Formats.shortDigest(p.digest()),
                     Text.exit(p),
                     Text.oneLine(p.message())));
         }
@@ -70,7 +70,7 @@ public final class ConsoleTable {
         for (io.multiarch.result.VariantResult v : matrix.variants()) {
             PublishResult p = v.run().publish();
             sb.append("  ").append(Text.oneLine(v.name())).append(": ")
-                    .append(p.published() ? "published " + Text.shortDigest(p.indexDigest()) + " as "
+                    .append(p.published() ? "published " + Formats.shortDigest(p.indexDigest()) + " as "
                             + Text.oneLine(String.join(", ", v.run().tags()))
                             : "not published: " + Text.oneLine(p.message()))
                     .append('\n');
@@ -84,7 +84,7 @@ public final class ConsoleTable {
         if (publish.published()) {
             sb.append("published ").append(Text.oneLine(publish.indexDigest()))
                     .append(" as ").append(Text.oneLine(tags))
-                    .append(" (publish ").append(Text.seconds(publish.seconds())).append(" s)\n");
+                    .append(" (publish ").append(Formats.seconds(publish.seconds())).append(" s)\n");
             if (!Text.orEmpty(publish.message()).isBlank()) {
                 sb.append("  ").append(Text.oneLine(publish.message())).append('\n');
             }
@@ -100,7 +100,7 @@ public final class ConsoleTable {
                             .append(t.note().isEmpty() ? "" : " (" + Text.oneLine(t.note()) + ")").append('\n'));
         }
         List<String> factors = run.platforms().stream().filter(p -> run.emulationFactor(p).isPresent())
-                .map(p -> p.platform() + " " + RunResult.formatFactor(run.emulationFactor(p).getAsDouble()))
+                .map(p -> p.platform() + " " + Formats.factor(run.emulationFactor(p).getAsDouble()))
                 .toList();
         if (!factors.isEmpty()) {
             sb.append("emulation factor (build time against the native builds of this run): ")
@@ -121,8 +121,8 @@ public final class ConsoleTable {
         for (PlatformResult p : run.platforms()) {
             io.multiarch.result.ImageSize size = p.size();
             if (size.hasBudget()) {
-                sb.append("size budget ").append(p.platform()).append(": ").append(Text.size(size.bytes())).append(" of ")
-                        .append(Text.size(size.budgetBytes()))
+                sb.append("size budget ").append(p.platform()).append(": ").append(Formats.size(size.bytes())).append(" of ")
+                        .append(Formats.size(size.budgetBytes()))
                         .append(!size.overBudget() ? ", within" : size.budgetWarnOnly() ? ", OVER (a warning only)" : ", OVER: failed")
                         .append('\n');
             }
@@ -132,7 +132,7 @@ public final class ConsoleTable {
                 continue;
             }
             sb.append("biggest layers ").append(p.platform()).append(": ").append(String.join("; ", p.size().biggestLayers().stream()
-                    .map(l -> Text.size(l.bytes()) + (l.createdBy().isEmpty() ? " " + Text.shortDigest(l.digest())
+                    .map(l -> Formats.size(l.bytes()) + (l.createdBy().isEmpty() ? " " + Formats.shortDigest(l.digest())
                             : " " + Text.cut(Text.oneLine(l.createdBy()), LAYER_STEP_WIDTH)))
                     .toList())).append('\n');
         }

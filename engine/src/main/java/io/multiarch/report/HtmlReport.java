@@ -84,7 +84,7 @@ public final class HtmlReport {
         if (!Text.orEmpty(matrix.interrupted()).isEmpty()) {
             item(sb, "Interrupted", "<span class=\"failed\">by " + Text.html(matrix.interrupted()) + "</span>");
         }
-        item(sb, "Total", Text.seconds(matrix.totalSeconds()) + " s");
+        item(sb, "Total", Formats.seconds(matrix.totalSeconds()) + " s");
         sb.append("</dl>\n<table>\n<thead><tr><th>Variant</th><th>Tags</th><th>Platforms</th><th>Published</th>")
                 .append("<th>Message</th></tr></thead>\n<tbody>\n");
         for (VariantResult v : matrix.variants()) {
@@ -134,8 +134,8 @@ public final class HtmlReport {
                 ? "<code>" + Text.html(publish.indexDigest()) + "</code>" : "-");
         item(sb, "Run", Text.html(run.runId()));
         item(sb, "Toolchain", Text.html(run.toolchain()));
-        item(sb, "Total", Text.seconds(run.totalSeconds()) + " s");
-        item(sb, "Publish", Text.seconds(publish.seconds()) + " s");
+        item(sb, "Total", Formats.seconds(run.totalSeconds()) + " s");
+        item(sb, "Publish", Formats.seconds(publish.seconds()) + " s");
         sb.append("</dl>\n");
 
         sb.append("<" + h + ">Platforms</" + h + ">\n<table>\n<thead><tr>");
@@ -193,17 +193,17 @@ public final class HtmlReport {
             ImageSize size = p.size();
             sb.append("<tr>");
             cell(sb, "", "<code>" + Text.html(p.platform().toString()) + "</code>");
-            cell(sb, "num", Text.html(Text.size(size.bytes())));
-            cell(sb, "num", size.change().isPresent() ? Text.html(ImageSize.formatChange(size.change().getAsLong())) : "-");
-            cell(sb, "", !size.hasBudget() ? "-" : Text.html(Text.size(size.budgetBytes())) + (!size.overBudget() ? ", within"
+            cell(sb, "num", Text.html(Formats.size(size.bytes())));
+            cell(sb, "num", size.change().isPresent() ? Text.html(Formats.sizeChange(size.change().getAsLong())) : "-");
+            cell(sb, "", !size.hasBudget() ? "-" : Text.html(Formats.size(size.budgetBytes())) + (!size.overBudget() ? ", within"
                     : size.budgetWarnOnly() ? ", <span class=\"skipped\">over (a warning only)</span>"
                     : ", <span class=\"failed\">over: failed</span>"));
             StringBuilder layers = new StringBuilder();
             if (!size.biggestLayers().isEmpty()) {
                 layers.append("<ol class=\"layers\">");
                 for (ImageSize.Layer l : size.biggestLayers()) {
-                    layers.append("<li>").append(Text.html(Text.size(l.bytes()))).append(' ')
-                            .append(l.createdBy().isEmpty() ? "<code>" + Text.html(Text.shortDigest(l.digest())) + "</code>"
+                    layers.append("<li>").append(Text.html(Formats.size(l.bytes()))).append(' ')
+                            .append(l.createdBy().isEmpty() ? "<code>" + Text.html(Formats.shortDigest(l.digest())) + "</code>"
                                     : "<code title=\"" + Text.html(l.digest()) + "\">" + Text.html(l.createdBy()) + "</code>")
                             .append("</li>");
                 }
@@ -226,20 +226,20 @@ public final class HtmlReport {
         cell(sb, "", "<span class=\"" + status + "\">" + status + "</span>");
         cell(sb, "", p.required() ? "required" : "optional");
         cell(sb, "", p.emulated() ? "emulated" : "native");
-        cell(sb, "num", Text.seconds(p.binfmtSeconds()));
-        cell(sb, "num", Text.seconds(p.buildSeconds()));
-        cell(sb, "num", Text.seconds(p.pushSeconds()));
-        cell(sb, "num", p.test().isPresent() ? Text.seconds(p.testSeconds()) : "-");
+        cell(sb, "num", Formats.seconds(p.binfmtSeconds()));
+        cell(sb, "num", Formats.seconds(p.buildSeconds()));
+        cell(sb, "num", Formats.seconds(p.pushSeconds()));
+        cell(sb, "num", p.test().isPresent() ? Formats.seconds(p.testSeconds()) : "-");
         java.util.OptionalDouble factor = run.emulationFactor(p);
-        cell(sb, "num", factor.isPresent() ? RunResult.formatFactor(factor.getAsDouble()) : "-");
+        cell(sb, "num", factor.isPresent() ? Formats.factor(factor.getAsDouble()) : "-");
         // the change and the budget under the size: the table must stay within the window
-        cell(sb, "num", Text.html(Text.size(p.sizeBytes()))
-                + (p.size().change().isPresent() ? "<br>" + Text.html(ImageSize.formatChange(p.size().change().getAsLong())) : "")
+        cell(sb, "num", Text.html(Formats.size(p.sizeBytes()))
+                + (p.size().change().isPresent() ? "<br>" + Text.html(Formats.sizeChange(p.size().change().getAsLong())) : "")
                 + (p.size().overBudget() ? "<br><span class=\"" + (p.size().budgetWarnOnly() ? "skipped" : "failed")
                 + "\">over budget</span>" : ""));
         // the short form is shown, the full digest is one hover away
         cell(sb, "digest", Text.orEmpty(p.digest()).isEmpty() ? "-"
-                : "<code title=\"" + Text.html(p.digest()) + "\">" + Text.html(Text.shortDigest(p.digest())) + "</code>");
+                : "<code title=\"" + Text.html(p.digest()) + "\">" + Text.html(Formats.shortDigest(p.digest())) + "</code>");
         cell(sb, "num", Text.html(Text.exit(p)));
         cell(sb, "msg", Text.html(p.message()));
         sb.append("</tr>\n");

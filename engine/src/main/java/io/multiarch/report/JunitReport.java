@@ -163,7 +163,7 @@ public final class JunitReport {
             return Case.passed("test", t.seconds(), t.output());
         }
         String reason = t.timedOut()
-                ? "timed out after " + Text.seconds(t.seconds()) + " s: " + t.command()
+                ? "timed out after " + Formats.seconds(t.seconds()) + " s: " + t.command()
                 : "exit code " + t.exitCode() + ": " + t.command();
         String message = Text.orEmpty(p.message()).isBlank() ? reason : p.message();
         return Case.failure("test", t.seconds(), t.timedOut() ? "timeout" : "exit-code", message, t.output());
@@ -180,7 +180,7 @@ public final class JunitReport {
         if (Text.orEmpty(p.digest()).isEmpty()) {
             return Case.skipped("size", 0, "no image was pushed");
         }
-        String text = "compressed size " + Text.size(size.bytes()) + ", budget " + Text.size(size.budgetBytes());
+        String text = "compressed size " + Formats.size(size.bytes()) + ", budget " + Formats.size(size.budgetBytes());
         if (size.overBudget() && !size.budgetWarnOnly()) {
             return Case.failure("size", 0, "size-budget", text + ": over the budget", "");
         }

@@ -2,15 +2,13 @@ package io.multiarch.report;
 
 import io.multiarch.result.PlatformResult;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The formatting every report shares, so the console, HTML and JUnit views show a value the same way: seconds,
- * sizes, short digests, one-line messages, and the escaping that keeps hostile tool output inert.
+ * The text handling every report shares: one-line messages, and the escaping that keeps hostile tool output inert.
+ * Values (seconds, sizes, digests) are rendered by {@link Formats}.
  */
 final class Text {
-    private static final int SHORT_DIGEST_HEX = 12;
     /** ANSI CSI sequences (colours, cursor moves) and OSC sequences (titles, links) that tools print. */
     private static final Pattern ANSI = Pattern.compile("\u001b\\[[0-?]*[ -/]*[@-~]|\u001b\\][^\u0007\u001b]*(\u0007|\u001b\\\\)?");
 
@@ -20,28 +18,6 @@ final class Text {
     /** {@code null} as the empty string: results built by hand or by older code may leave text unset. */
     static String orEmpty(String value) {
         return value == null ? "" : value;
-    }
-
-    /** Seconds with one decimal, in the root locale so a German agent does not write {@code 1,5}. */
-    static String seconds(double seconds) {
-        return String.format(Locale.ROOT, "%.1f", seconds);
-    }
-
-    /** {@code 0} (unknown) as {@code -}, else bytes in binary units with one decimal: {@code 12.3 MiB}. */
-    static String size(long bytes) {
-        return bytes <= 0 ? "-" : io.multiarch.result.ImageSize.format(bytes);
-    }
-
-    /** {@code sha256:} and the first twelve hex digits, as {@code docker images} shows them; {@code -} when empty. */
-    static String shortDigest(String digest) {
-        String d = orEmpty(digest).trim();
-        if (d.isEmpty()) {
-            return "-";
-        }
-        int colon = d.indexOf(':');
-        String algorithm = colon < 0 ? "sha256" : d.substring(0, colon);
-        String hex = colon < 0 ? d : d.substring(colon + 1);
-        return algorithm + ":" + (hex.length() > SHORT_DIGEST_HEX ? hex.substring(0, SHORT_DIGEST_HEX) : hex);
     }
 
     /** Line breaks and other control characters as single spaces, runs of blanks collapsed: for table cells. */

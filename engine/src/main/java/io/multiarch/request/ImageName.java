@@ -17,6 +17,16 @@ public record ImageName(String registry, String path) implements Serializable {
 
     public static final String DOCKER_HUB = "docker.io";
 
+    /** Checks the parts against the grammar: an image name cannot be made around it; {@link #parse} says why. */
+    public ImageName {
+        if (registry == null || path == null || !registry.equals(DOCKER_HUB) && !DOMAIN.matcher(registry).matches()
+                || path.isEmpty() || (registry + "/" + path).length() > MAX_NAME
+                || !java.util.Arrays.stream(path.split("/", -1)).allMatch(c -> PATH_COMPONENT.matcher(c).matches())) {
+            throw new IllegalArgumentException("not a repository: registry '" + Printable.of(String.valueOf(registry))
+                    + "', path '" + Printable.of(String.valueOf(path)) + "'");
+        }
+    }
+
     /**
      * Parses a repository reference.
      *

@@ -63,4 +63,51 @@ public record SizeBudget(long all, Map<Platform, Long> perPlatform, boolean warn
         }
         return bytes.longValue();
     }
+
+    /**
+     * Budgets as written: {@code SIZE} for every platform, {@code PLATFORM=SIZE} for one of {@code platforms}; each
+     * refusal named {@code sizeBudgets[i]}.
+     */
+    static SizeBudget parse(java.util.List<Violation> v, java.util.List<String> specs, boolean warnOnly,
+                            java.util.List<Platform> platforms) {
+        long all = 0;
+        Map<Platform, Long> per = new LinkedHashMap<>();
+        for (int i = 0; i < specs.size(); i++) {
+            String field = "sizeBudgets[" + i + "]";
+            String spec = specs.get(i);
+            if (RawValues.isBad(v, field, spec, false)) {
+                continue;
+            }
+            int eq = spec.indexOf('=');
+            Platform p = null;
+            if (eq >= 0) {
+                try {
+                    p = Platform.parse(spec.substring(0, eq).strip());
+                } catch (IllegalArgumentException e) {
+                    v.add(new Violation(field, spec, e.getMessage()));
+                    continue;
+                }
+                if (!platforms.isEmpty() && !platforms.contains(p)) {
+                    v.add(new Violation(field, spec, p + " is not one of the platforms " + platforms));
+                    continue;
+                }
+            }
+            long bytes;
+            try {
+                bytes = parseSize(spec.substring(eq + 1));
+            } catch (IllegalArgumentException e) {
+                v.add(new Violation(field, spec, e.getMessage()));
+                continue;
+            }
+            if (p == null ? all > 0 : per.containsKey(p)) {
+                v.add(new Violation(field, spec, (p == null ? "a budget for every platform" : "a budget for " + p)
+                        + " is given twice"));
+            } else if (p == null) {
+                all = bytes;
+            } else {
+                per.put(p, bytes);
+            }
+        }
+        return all == 0 && per.isEmpty() ? NONE : new SizeBudget(all, per, warnOnly);
+    }
 }

@@ -11,8 +11,15 @@ import java.util.List;
  */
 public record TestSpec(List<String> argv, boolean shell) implements Serializable {
 
+    /** A test with a program to run; the shell form is {@code /bin/sh -c CMD} exactly. */
     public TestSpec {
-        argv = List.copyOf(argv);
+        argv = List.copyOf(argv); // no null element
+        if (argv.isEmpty() || argv.get(0).isBlank()) {
+            throw new IllegalArgumentException("a test needs a program as its first element");
+        }
+        if (shell && (argv.size() != 3 || !argv.get(0).equals("/bin/sh") || !argv.get(1).equals("-c"))) {
+            throw new IllegalArgumentException("a shell test is /bin/sh -c CMD");
+        }
     }
 
     /** {@code /bin/sh -c command}. */

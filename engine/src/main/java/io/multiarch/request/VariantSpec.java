@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One variant of a matrix build, as the user wrote it (see {@link BuildRequest.Builder#variant}): the same software
+ * One variant of a matrix build, as the user wrote it (see {@link RawBuildInput#variants}): the same software
  * on another base (Debian, Alpine, …), built from its own Dockerfile and/or target and/or build arguments, published
  * under the run's tags with its own suffix ({@code 1.4-alpine}), on all of the run's platforms or fewer. A field left
  * null (or empty) takes the run's value.

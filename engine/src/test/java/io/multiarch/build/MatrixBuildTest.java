@@ -3,7 +3,7 @@ package io.multiarch.build;
 import io.multiarch.binfmt.BinfmtFixture;
 import io.multiarch.plan.RunPlan;
 import io.multiarch.platform.Platform;
-import io.multiarch.request.BuildRequest;
+import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.VariantRequest;
 import io.multiarch.request.VariantSpec;
 import io.multiarch.result.MatrixResult;
@@ -43,7 +43,7 @@ class MatrixBuildTest {
 
     /** Debian on amd64 and arm64 (narrowed), Alpine on all three; one build per platform, no retries. */
     private List<VariantRequest> variants() {
-        return BuildRequest.builder().image(REPO).tags(List.of("1.0")).context(context.toString())
+        return new RawBuildInput().image(REPO).tags(List.of("1.0")).context(context.toString())
                 .platforms(List.of("linux/amd64", "linux/arm64", "linux/riscv64")).testShell("true")
                 .batch(false).emulatedRetries(0)
                 .buildVariants(List.of(

@@ -8,6 +8,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.RawBuildInput;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.RunResult;
 import io.multiarch.result.Status;
@@ -49,8 +50,8 @@ class MultiArchBuildTest {
         binfmt = BinfmtFixture.debianQemuUserStatic(temp);
     }
 
-    private BuildRequest.Builder request(List<String> platforms) {
-        return BuildRequest.builder().image(REPO).tags(List.of("1.0", "latest")).context(context.toString())
+    private RawBuildInput request(List<String> platforms) {
+        return new RawBuildInput().image(REPO).tags(List.of("1.0", "latest")).context(context.toString())
                 .platforms(platforms).testShell("/bin/busybox true").concurrency(4);
     }
 

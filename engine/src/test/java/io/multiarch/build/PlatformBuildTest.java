@@ -7,6 +7,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.RawBuildInput;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.Status;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,8 +45,8 @@ class PlatformBuildTest {
         binfmt = BinfmtFixture.debianQemuUserStatic(temp);
     }
 
-    private BuildRequest.Builder request(Platform platform) {
-        return BuildRequest.builder().image(REPO).tags(List.of("1.0")).context(context.toString())
+    private RawBuildInput request(Platform platform) {
+        return new RawBuildInput().image(REPO).tags(List.of("1.0")).context(context.toString())
                 .platforms(List.of(platform.toString(), "linux/amd64".equals(platform.toString()) ? "linux/arm64" : "linux/amd64"))
                 .testShell("/bin/busybox uname -m");
     }

@@ -7,6 +7,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandRunner;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.TestSpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,8 @@ class BuildxCommandsTest {
         ctx = context.toAbsolutePath().normalize();
     }
 
-    private BuildRequest.Builder request() {
-        return BuildRequest.builder()
+    private RawBuildInput request() {
+        return new RawBuildInput()
                 .image("127.0.0.1:5000/demo/hello")
                 .tags(List.of("1.0", "latest"))
                 .context(context.toString())

@@ -2,6 +2,7 @@ package io.multiarch.plan;
 
 import io.multiarch.platform.Platform;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class RunPlanTest {
     }
 
     private BuildRequest request(List<String> platforms, List<String> optional) {
-        return BuildRequest.builder().image("127.0.0.1:5000/demo/hello").context(context.toString())
+        return new RawBuildInput().image("127.0.0.1:5000/demo/hello").context(context.toString())
                 .platforms(platforms).optionalPlatforms(optional).build();
     }
 

@@ -38,19 +38,19 @@ class TextTest {
 
     @Test
     void shouldShortenDigestsToTwelveHexDigits() {
-        assertThat(Text.shortDigest(SampleRuns.AMD64_DIGEST)).isEqualTo("sha256:a1b2c3d4e5f6");
-        assertThat(Text.shortDigest("sha256:abc")).isEqualTo("sha256:abc");
-        assertThat(Text.shortDigest("")).isEqualTo("-");
-        assertThat(Text.shortDigest(null)).isEqualTo("-");
+        assertThat(Formats.shortDigest(SampleRuns.AMD64_DIGEST)).isEqualTo("sha256:a1b2c3d4e5f6");
+        assertThat(Formats.shortDigest("sha256:abc")).isEqualTo("sha256:abc");
+        assertThat(Formats.shortDigest("")).isEqualTo("-");
+        assertThat(Formats.shortDigest(null)).isEqualTo("-");
     }
 
     @Test
     void shouldShowSizesInBinaryUnits() {
-        assertThat(Text.size(0)).isEqualTo("-");
-        assertThat(Text.size(512)).isEqualTo("512 B");
-        assertThat(Text.size(1536)).isEqualTo("1.5 KiB");
-        assertThat(Text.size(12_897_484L)).isEqualTo("12.3 MiB");
-        assertThat(Text.size(3L * 1024 * 1024 * 1024)).isEqualTo("3.0 GiB");
+        assertThat(Formats.size(0)).isEqualTo("-");
+        assertThat(Formats.size(512)).isEqualTo("512 B");
+        assertThat(Formats.size(1536)).isEqualTo("1.5 KiB");
+        assertThat(Formats.size(12_897_484L)).isEqualTo("12.3 MiB");
+        assertThat(Formats.size(3L * 1024 * 1024 * 1024)).isEqualTo("3.0 GiB");
     }
 
     @Test

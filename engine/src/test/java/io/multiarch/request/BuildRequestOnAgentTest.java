@@ -30,8 +30,8 @@ class BuildRequestOnAgentTest {
         }
     }
 
-    private static BuildRequest.Builder request(String context) {
-        return BuildRequest.builder().image("127.0.0.1:5000/a/b").platforms(List.of("linux/amd64")).context(context);
+    private static RawBuildInput request(String context) {
+        return new RawBuildInput().image("127.0.0.1:5000/a/b").platforms(List.of("linux/amd64")).context(context);
     }
 
     @Test

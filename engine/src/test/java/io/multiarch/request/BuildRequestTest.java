@@ -29,14 +29,14 @@ class BuildRequestTest {
         Files.writeString(context.resolve("Dockerfile"), "FROM busybox\n");
     }
 
-    private BuildRequest.Builder valid() {
-        return BuildRequest.builder()
+    private RawBuildInput valid() {
+        return new RawBuildInput()
                 .image("127.0.0.1:5000/demo/hello")
                 .context(context.toString())
                 .platforms(List.of("linux/amd64", "linux/arm64"));
     }
 
-    private List<Violation> violationsOf(UnaryOperator<BuildRequest.Builder> change) {
+    private List<Violation> violationsOf(UnaryOperator<RawBuildInput> change) {
         InvalidRequestException e = catchThrowableOfType(InvalidRequestException.class, () -> change.apply(valid()).build());
         assertThat(e).as("the request should be refused").isNotNull();
         return e.violations();
@@ -63,7 +63,7 @@ class BuildRequestTest {
         assertThat(request.testTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(request.emulatedRetries()).isEqualTo(1);
         assertThat(request.provenance()).isFalse();
-        assertThat(request.concurrency()).isEqualTo(BuildRequest.Builder.defaultConcurrency()).isBetween(2, 32);
+        assertThat(request.concurrency()).isEqualTo(BuildRequest.defaultConcurrency()).isBetween(2, 32);
         assertThat(request.binfmtMode()).isEqualTo(BinfmtMode.VERIFY);
         assertThat(request.binfmtInstaller()).isEqualTo(BinfmtInstaller.HOST);
         assertThat(request.registryCache()).isTrue();
@@ -146,7 +146,7 @@ class BuildRequestTest {
     @Test
     void shouldNotBeChangedByTheBuilderAfterwards() {
         // Given
-        BuildRequest.Builder builder = valid().buildArg("A", "1");
+        RawBuildInput builder = valid().buildArg("A", "1");
         BuildRequest request = builder.build();
 
         // When
@@ -411,7 +411,7 @@ class BuildRequestTest {
 
     @Test
     void shouldNameAMissingBinfmtMode() {
-        assertThat(violationsOf(b -> b.binfmtMode(null)))
+        assertThat(violationsOf(b -> b.binfmtMode((BinfmtMode) null)))
                 .singleElement().satisfies(v -> assertThat(v.field()).isEqualTo("binfmt"));
     }
 

@@ -43,9 +43,9 @@ class SizeBudgetTest {
         assertThat(new SizeBudget(0, java.util.Map.of(Platform.ARM64, 1L), false).forPlatform(Platform.AMD64)).isEmpty();
     }
 
-    private BuildRequest.Builder valid() throws IOException {
+    private RawBuildInput valid() throws IOException {
         Files.writeString(context.resolve("Dockerfile"), "FROM busybox\n");
-        return BuildRequest.builder().image("127.0.0.1:5000/demo/hello").context(context.toString())
+        return new RawBuildInput().image("127.0.0.1:5000/demo/hello").context(context.toString())
                 .platforms(List.of("linux/amd64", "linux/arm64"));
     }
 

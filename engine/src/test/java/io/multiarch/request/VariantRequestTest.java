@@ -24,8 +24,8 @@ class VariantRequestTest {
         Files.writeString(context.resolve("Dockerfile.alpine"), "FROM alpine\n");
     }
 
-    private BuildRequest.Builder base() {
-        return BuildRequest.builder().image("127.0.0.1:5000/demo/hello").tags(List.of("1.4", "latest"))
+    private RawBuildInput base() {
+        return new RawBuildInput().image("127.0.0.1:5000/demo/hello").tags(List.of("1.4", "latest"))
                 .context(context.toString()).platforms(List.of("linux/amd64", "linux/arm64", "linux/riscv64"))
                 .optionalPlatforms(List.of("linux/riscv64")).buildArg("VERSION", "1.4").sizeBudget("10MB");
     }

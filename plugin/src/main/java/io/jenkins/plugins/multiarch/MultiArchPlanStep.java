@@ -17,6 +17,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.ImageName;
 import io.multiarch.request.InvalidRequestException;
+import io.multiarch.request.KeyValues;
 import io.multiarch.request.Violation;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
@@ -348,8 +349,9 @@ public final class MultiArchPlanStep extends Step {
         s.context = context == null ? "." : context;
         s.dockerfile = dockerfile == null ? PlanSpec.DEFAULT_DOCKERFILE : dockerfile;
         s.target = target;
-        s.buildArgs = pairs(buildArgs);
-        s.labels = pairs(labels);
+        // the engine's one parse of KEY=VALUE entries, as the command line's: an entry without '=' is refused
+        s.buildArgs = KeyValues.parse("buildArgs", buildArgs == null ? List.of() : buildArgs, s.inputViolations);
+        s.labels = KeyValues.parse("labels", labels == null ? List.of() : labels, s.inputViolations);
         s.platforms = canonical(platforms == null ? config.platformList() : platforms);
         s.optionalPlatforms = canonical(optionalPlatforms == null ? List.of() : optionalPlatforms);
         s.testShell = test;
@@ -412,7 +414,7 @@ public final class MultiArchPlanStep extends Step {
         return list;
     }
 
-    /** {@code NAME=value} entries as a map; an entry without {@code =} becomes a key with an empty value, for the engine to judge. */
+    /** {@code NAME=value} entries as a map, for the snippet generator; an entry without {@code =} becomes a key with an empty value. */
     static Map<String, String> pairs(List<String> entries) {
         Map<String, String> m = new LinkedHashMap<>();
         if (entries != null) {

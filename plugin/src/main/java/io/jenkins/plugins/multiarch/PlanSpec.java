@@ -6,6 +6,7 @@ import io.multiarch.request.BuildRequest;
 import io.multiarch.request.BuildSecret;
 import io.multiarch.request.InvalidRequestException;
 import io.multiarch.request.PathProbe;
+import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.VariantRequest;
 import io.multiarch.request.VariantSpec;
 import io.multiarch.request.Violation;
@@ -39,6 +40,8 @@ public final class PlanSpec implements Serializable {
     String target;
     Map<String, String> buildArgs = new LinkedHashMap<>();
     Map<String, String> labels = new LinkedHashMap<>();
+    /** What the engine refused while reading the step's arguments (entries without '='); not stored. */
+    transient List<Violation> inputViolations = new ArrayList<>();
     List<String> platforms = new ArrayList<>();
     List<String> optionalPlatforms = new ArrayList<>();
     String testShell;
@@ -224,7 +227,7 @@ public final class PlanSpec implements Serializable {
 
     /**
      * The variants of a matrix build, validated with the call's other fields, every problem at once, by the engine
-     * ({@code BuildRequest.Builder.buildVariants}): their violations are named {@code variants[i] (NAME).field}.
+     * ({@code RawBuildInput.buildVariants}): their violations are named {@code variants[i] (NAME).field}.
      *
      * @throws InvalidRequestException listing every problem
      */
@@ -241,6 +244,7 @@ public final class PlanSpec implements Serializable {
         checkRelative(violations, "dockerfile", dockerfile);
         Set<String> badPaths = new LinkedHashSet<>();
         violations.forEach(v -> badPaths.add(v.field()));
+        violations.addAll(0, inputViolations == null ? List.of() : inputViolations);
         violations.addAll(more);
         checkRegistry(violations);
         checkMinutes(violations, "agentTimeout", agentTimeoutMinutes);
@@ -249,7 +253,7 @@ public final class PlanSpec implements Serializable {
         }
         checkSecrets(violations);
         BuildRequest request = null;
-        BuildRequest.Builder builder = null;
+        RawBuildInput builder = null;
         try {
             // a path that is not relative is not used as a path: the engine checks everything else
             builder = badPaths.isEmpty() ? builder().on(workspace, probe) : builder().on("/", PathProbe.UNCHECKED);
@@ -329,8 +333,8 @@ public final class PlanSpec implements Serializable {
         }
     }
 
-    private BuildRequest.Builder builder() {
-        BuildRequest.Builder b = BuildRequest.builder()
+    private RawBuildInput builder() {
+        RawBuildInput b = new RawBuildInput()
                 .image(image)
                 .tags(tags)
                 .context(context)

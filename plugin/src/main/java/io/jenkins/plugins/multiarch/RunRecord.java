@@ -1,5 +1,7 @@
 package io.jenkins.plugins.multiarch;
 
+import io.multiarch.publish.RequiredPlatforms;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,16 +71,11 @@ public final class RunRecord implements Serializable {
         platforms = copy;
     }
 
-    /** The one publish gate: the required platforms that did not pass, or did not report at all. */
+    /** The one publish gate, the engine's {@link RequiredPlatforms}: the required platforms that did not pass, or did not report at all. */
     public synchronized List<String> requiredNotPassed() {
-        List<String> blockers = new ArrayList<>();
-        for (String p : spec.getPlatforms()) {
-            PlatformRecord r = platforms.get(p);
-            if (spec.isRequired(p) && (r == null || !r.isPassed())) {
-                blockers.add(p);
-            }
-        }
-        return blockers;
+        Map<String, PlatformRecord> reported = platforms;
+        return RequiredPlatforms.notPassed(spec.getPlatforms(), spec::isRequired,
+                p -> reported.get(p) != null && reported.get(p).isPassed());
     }
 
     synchronized void setWithheld(String withheld) {

@@ -1,0 +1,47 @@
+package io.multiarch.cli;
+
+import io.multiarch.build.AgentContext;
+import io.multiarch.build.MatrixBuild;
+import io.multiarch.build.MultiArchBuild;
+import io.multiarch.plan.RunPlan;
+import io.multiarch.platform.Platform;
+import io.multiarch.report.ConsoleTable;
+import io.multiarch.report.ReportWriter;
+import io.multiarch.result.MatrixResult;
+
+import java.util.function.Function;
+
+/** The matrix: each variant a run of its own on the same machines, then the reports of all of them. */
+final class VariantRun {
+    private final RunSettings settings;
+    private final Session session;
+
+    VariantRun(RunSettings settings, Session session) {
+        this.settings = settings;
+        this.session = session;
+    }
+
+    int run(Function<Platform, AgentContext> agents, AgentContext local) {
+        MatrixBuild matrix = new MatrixBuild(settings.variants(), v -> {
+            RunPlan plan = RunPlan.of(v.request(), LocalRun.nativePlatforms(v.request(), agents), RunPlan.newRunId(), v.name());
+            session.out().println("run " + plan.runId() + " (variant " + v.name() + "): " + plan.tasks().size() + " platform(s)");
+            return new MultiArchBuild(v.request(), plan, agents, local.withOutput(MultiArchBuild.prefixed(session.console(), v.name())));
+        }, local, settings.allOrNothing());
+        session.current().set(matrix::stop);
+        if (session.signals().received() != null) {
+            matrix.stop(session.signals().received());
+        }
+        MatrixResult result;
+        try {
+            result = matrix.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.err().println("multiarch: interrupted");
+            return ExitCodes.FAILED;
+        }
+        Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
+        return new RunEnd(settings, session).finish(new ConsoleTable().render(result),
+                spans -> new ReportWriter().writeAll(result, settings.reportDir()), // report.json of a matrix: no timeline
+                !result.interrupted().isEmpty(), result.published(), result.tagsLeftChanged());
+    }
+}

@@ -32,8 +32,8 @@ class MultiArchPlanStepTest {
         step.setOptionalPlatforms(List.of("linux/arm64"));
         step.setTest("uname -m");
         step.setFailFast(true);
-        step.setPlatformTimeout(30);
-        step.setTestTimeout(2);
+        step.setPlatformTimeout("30");
+        step.setTestTimeout("90s");
         step.setEmulatedRetries(0);
         step.setProvenance(false);
         step.setRegistryCache(true);

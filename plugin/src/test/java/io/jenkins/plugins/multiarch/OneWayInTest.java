@@ -37,7 +37,7 @@ class OneWayInTest {
         step.setLabels(labels);
 
         // When the step's arguments are read and validated (the path check of the context aside)
-        PlanSpec spec = step.toSpec(MultiArchImageConfiguration.get(), "RUN");
+        PlanSpec spec = PlanDefaults.fill(step, MultiArchImageConfiguration.get(), "RUN");
         List<Violation> fromTheStep = catchThrowableOfType(InvalidRequestException.class, spec::validate).violations();
 
         // Then: the same violations, with the same messages; before, "VERSION" became "VERSION=" in the plugin

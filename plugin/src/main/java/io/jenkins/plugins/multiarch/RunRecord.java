@@ -102,13 +102,14 @@ public final class RunRecord implements Serializable {
     }
 
     /**
-     * How much slower an emulated platform built than this run's native ones ({@code 4.3x}), or empty: see
+     * How much slower an emulated platform built than this run's native ones ({@code 4.3x}, as the engine's
+     * {@link io.multiarch.report.Formats} writes it), or {@code -}: see
      * {@link io.multiarch.result.RunResult#emulationFactor(io.multiarch.result.PlatformResult)}.
      */
     public String emulationFactor(PlatformRecord r) {
         java.util.List<io.multiarch.result.PlatformResult> all = getPlatforms().stream().map(PlatformRecord::toResult).toList();
         java.util.OptionalDouble factor = io.multiarch.result.RunResult.emulationFactor(all, r.toResult());
-        return factor.isPresent() ? io.multiarch.result.RunResult.formatFactor(factor.getAsDouble()) : "";
+        return factor.isPresent() ? io.multiarch.report.Formats.factor(factor.getAsDouble()) : "-";
     }
 
     /**

@@ -72,9 +72,14 @@ public final class RunRecord implements Serializable {
     }
 
     /** The one publish gate, the engine's {@link RequiredPlatforms}: the required platforms that did not pass, or did not report at all. */
-    public synchronized List<String> requiredNotPassed() {
-        Map<String, PlatformRecord> reported = platforms;
-        return RequiredPlatforms.notPassed(spec.getPlatforms(), spec::isRequired,
+    public List<String> requiredNotPassed() {
+        return requiredNotPassed(spec.getPlatforms());
+    }
+
+    /** Those of {@code platforms} that block the publish, by the engine's {@link RequiredPlatforms}. */
+    synchronized List<String> requiredNotPassed(List<String> platforms) {
+        Map<String, PlatformRecord> reported = this.platforms;
+        return RequiredPlatforms.notPassed(platforms, spec::isRequired,
                 p -> reported.get(p) != null && reported.get(p).isPassed());
     }
 

@@ -10,7 +10,6 @@ import hudson.model.TaskListener;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import io.multiarch.build.PlatformBuild;
-import io.multiarch.platform.Platform;
 import io.multiarch.report.JunitReport;
 import io.multiarch.result.Phase;
 import io.multiarch.result.PlatformResult;

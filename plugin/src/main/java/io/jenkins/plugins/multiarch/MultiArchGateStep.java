@@ -71,12 +71,12 @@ public final class MultiArchGateStep extends Step {
         public boolean start() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
             RunRecord record = StepSupport.record(run, plan);
-            getContext().onSuccess(platform == null ? publish(run, record) : platform(record));
+            getContext().onSuccess(platform == null ? publishGate(run, record) : platformGate(record));
             return true;
         }
 
         /** Whether one platform lets the publish go ahead: not a required one that failed or never reported. */
-        private Map<String, Object> platform(RunRecord record) throws AbortException {
+        private Map<String, Object> platformGate(RunRecord record) throws AbortException {
             if (!record.getSpec().getPlatforms().contains(platform)) {
                 throw new AbortException(Messages.MultiArchPlatformStep_notPlanned(platform, record.getSpec().getPlatforms()));
             }
@@ -90,7 +90,7 @@ public final class MultiArchGateStep extends Step {
         }
 
         /** Whether the record's publish stage may run; when not, why, on the build page too. */
-        private Map<String, Object> publish(Run<?, ?> run, RunRecord record) throws java.io.IOException {
+        private Map<String, Object> publishGate(Run<?, ?> run, RunRecord record) throws java.io.IOException {
             List<String> blockers = record.requiredNotPassed();
             String message = "";
             if (!blockers.isEmpty()) {

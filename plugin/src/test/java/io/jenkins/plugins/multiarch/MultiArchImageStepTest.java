@@ -46,6 +46,10 @@ class MultiArchImageStepTest {
         // Then
         r.assertLogContains("Not published", run);
         r.assertLogNotContains("multiArchPublish", run);
+        // each required platform's stage failed on multiArchGate's answer, with its reason; the optional one did not
+        r.assertLogContains("ERROR: linux/amd64: ", run);
+        r.assertLogContains("ERROR: linux/arm64: ", run);
+        r.assertLogNotContains("ERROR: linux/riscv64", run);
         RunRecord record = run.getAction(MultiArchImageAction.class).getRuns().get(0);
         assertThat(record.getPublish()).isNull();
         assertThat(record.getWithheld()).contains("linux/amd64").contains("linux/arm64");

@@ -103,7 +103,11 @@ final class PlanExecution extends SynchronousNonBlockingStepExecution<Map<String
         MultiArchImageAction action = MultiArchImageAction.of(run);
         specs.forEach(s -> action.add(new RunRecord(s)));
         action.save();
+        return answer(spec, specs, plans, listener);
+    }
 
+    /** The wiring's answer: the stash, and a stage per platform of each record (logged as planned), each record's publish. */
+    private static Map<String, Object> answer(PlanSpec spec, List<PlanSpec> specs, List<RunPlan> plans, TaskListener listener) {
         List<Map<String, Object>> platforms = new ArrayList<>();
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {

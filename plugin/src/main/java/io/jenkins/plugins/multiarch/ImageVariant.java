@@ -99,7 +99,7 @@ public final class ImageVariant {
 
     /** The engine's form, which validates it. */
     VariantSpec toSpec() {
-        return new VariantSpec(name, tagSuffix, dockerfile, target, MultiArchPlanStep.pairs(buildArgs), platforms,
+        return new VariantSpec(name, tagSuffix, dockerfile, target, PlanArguments.pairs(buildArgs), platforms,
                 optionalPlatforms, sizeBudgets);
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.multiarch;
 
+import io.multiarch.report.Formats;
 import io.multiarch.result.ImageSize;
 
 import java.io.Serializable;
@@ -43,20 +44,18 @@ public final class LayerRecord implements Serializable {
         return digest == null ? "" : digest;
     }
 
-    /** The first 12 hex digits of the digest. */
+    /** {@code sha256:} and the first twelve hex digits, as every view of the engine shows it ({@link Formats}). */
     public String getShortDigest() {
-        String d = getDigest();
-        int colon = d.indexOf(':');
-        return d.substring(colon + 1, Math.min(d.length(), colon + 13));
+        return Formats.shortDigest(getDigest());
     }
 
     public long getBytes() {
         return bytes;
     }
 
-    /** The compressed size in binary units, as every view of the engine shows it. */
+    /** The compressed size in binary units, as every view of the engine shows it ({@link Formats}). */
     public String getSizeText() {
-        return ImageSize.format(bytes);
+        return Formats.size(bytes);
     }
 
     public String getCreatedBy() {

@@ -5,24 +5,17 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.Util;
-import hudson.util.FormValidation;
 import io.multiarch.platform.Platform;
-import io.multiarch.request.BinfmtInstaller;
 import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
-import jenkins.model.GlobalConfiguration;
-import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerServerEndpoint;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
-import org.kohsuke.stapler.verb.POST;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +25,11 @@ import java.util.Map;
  * platforms, which agents run them, the default registry, how QEMU emulators are provisioned, timeouts and retries.
  * Step parameters override the defaults; agent labels, the binfmt policy, the docker tool and the docker server
  * are the administrator's alone. Every property is a {@link DataBoundSetter}, so Configuration as Code works as is.
+ * The form's checks are {@link SettingsFormChecks}'.
  */
 @Extension
 @Symbol("multiArchImageSettings")
-public class MultiArchImageConfiguration extends GlobalConfiguration {
+public class MultiArchImageConfiguration extends SettingsFormChecks {
 
     private String platforms = "linux/amd64, linux/arm64";
     private List<PlatformLabel> platformLabels = new ArrayList<>();
@@ -256,84 +250,6 @@ public class MultiArchImageConfiguration extends GlobalConfiguration {
     public void setRegistryCache(boolean registryCache) {
         this.registryCache = registryCache;
         save();
-    }
-
-    /** Splits a comma or white-space separated list, dropping empty entries. */
-    static List<String> splitList(String value) {
-        return Arrays.stream(Util.fixNull(value).split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
-    }
-
-    // ---- form validation: Overall/Administer, and the engine's own parsers -------------------------------
-
-    @POST
-    public FormValidation doCheckPlatforms(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        List<String> list = splitList(value);
-        if (list.isEmpty()) {
-            return FormValidation.error(Messages.Configuration_platformsRequired(Platform.acceptedList()));
-        }
-        for (String p : list) {
-            try {
-                Platform.parse(p);
-            } catch (IllegalArgumentException e) {
-                return FormValidation.error(e.getMessage());
-            }
-        }
-        return FormValidation.ok();
-    }
-
-    @POST
-    public FormValidation doCheckBinfmtInstaller(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        try {
-            BinfmtInstaller installer = BinfmtInstaller.parse(Util.fixEmptyAndTrim(value));
-            return installer.kind() == BinfmtInstaller.Kind.IMAGE
-                    ? FormValidation.warning(Messages.Configuration_privilegedInstaller(installer.image()))
-                    : FormValidation.ok();
-        } catch (IllegalArgumentException e) {
-            return FormValidation.error(e.getMessage());
-        }
-    }
-
-    @POST
-    public FormValidation doCheckPlatformTimeoutMinutes(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return checkRange(value, 1, 24 * 60);
-    }
-
-    @POST
-    public FormValidation doCheckTestTimeoutMinutes(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return checkRange(value, 1, 24 * 60);
-    }
-
-    @POST
-    public FormValidation doCheckAgentTimeoutMinutes(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return checkRange(value, 1, PlanSpec.MAX_MINUTES);
-    }
-
-    @POST
-    public FormValidation doCheckEmulatedRetries(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return checkRange(value, 0, BuildRequest.MAX_RETRIES);
-    }
-
-    @POST
-    public FormValidation doCheckEmulationLabel(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return Util.fixEmptyAndTrim(value) == null
-                ? FormValidation.warning(Messages.Configuration_noEmulationLabel())
-                : FormValidation.ok();
-    }
-
-    static FormValidation checkRange(String value, int min, int max) {
-        try {
-            int v = Integer.parseInt(Util.fixNull(value).trim());
-            return v < min || v > max ? FormValidation.error(Messages.Configuration_outOfRange(min, max)) : FormValidation.ok();
-        } catch (NumberFormatException e) {
-            return FormValidation.error(Messages.Configuration_notANumber());
-        }
     }
 
     @NonNull

@@ -3,16 +3,13 @@ package io.jenkins.plugins.multiarch;
 import io.multiarch.platform.Platform;
 import io.multiarch.request.BinfmtMode;
 import io.multiarch.request.BuildRequest;
-import io.multiarch.request.BuildSecret;
 import io.multiarch.request.InvalidRequestException;
 import io.multiarch.request.PathProbe;
-import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.VariantRequest;
 import io.multiarch.request.VariantSpec;
 import io.multiarch.request.Violation;
 
 import java.io.Serializable;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,8 +44,16 @@ public final class PlanSpec implements Serializable {
     String testShell;
     List<String> testExec;
     boolean failFast;
-    int platformTimeoutMinutes;
-    int testTimeoutMinutes;
+    /** A platform's build timeout as written: {@code 90s}, {@code 10m}, {@code 2h}, or a bare number of minutes. */
+    String platformTimeout;
+    /** A platform's test timeout as written, as {@link #platformTimeout}. */
+    String testTimeout;
+    /**
+     * The timeouts in minutes, as records before the text form stored them: read (Jenkins' XStream reads transient
+     * fields) into {@link #platformTimeout} and {@link #testTimeout} by {@link #readResolve}, never written.
+     */
+    private transient int platformTimeoutMinutes;
+    private transient int testTimeoutMinutes;
     int emulatedRetries;
     boolean provenance;
     boolean registryCache;
@@ -222,7 +227,7 @@ public final class PlanSpec implements Serializable {
      * @throws InvalidRequestException listing every problem
      */
     BuildRequest request(String workspace, PathProbe probe, Map<String, String> secretFiles, List<Violation> more) {
-        return validate(workspace, probe, secretFiles, more, null, new ArrayList<>());
+        return new PlanValidation(this).validate(workspace, probe, secretFiles, more, null, new ArrayList<>());
     }
 
     /**
@@ -233,159 +238,10 @@ public final class PlanSpec implements Serializable {
      */
     List<VariantRequest> variants(String workspace, PathProbe probe, List<VariantSpec> specs, List<Violation> more) {
         List<VariantRequest> out = new ArrayList<>();
-        validate(workspace, probe, null, more, specs, out);
+        new PlanValidation(this).validate(workspace, probe, null, more, specs, out);
         return out;
     }
 
-    private BuildRequest validate(String workspace, PathProbe probe, Map<String, String> secretFiles, List<Violation> more,
-                                  List<VariantSpec> variantSpecs, List<VariantRequest> variantsOut) {
-        List<Violation> violations = new ArrayList<>();
-        checkRelative(violations, "context", context);
-        checkRelative(violations, "dockerfile", dockerfile);
-        Set<String> badPaths = new LinkedHashSet<>();
-        violations.forEach(v -> badPaths.add(v.field()));
-        violations.addAll(0, inputViolations == null ? List.of() : inputViolations);
-        violations.addAll(more);
-        checkRegistry(violations);
-        checkMinutes(violations, "agentTimeout", agentTimeoutMinutes);
-        for (int i = 0; i < stashExcludes.size(); i++) {
-            checkStashPattern(violations, "stashExcludes[" + i + "]", stashExcludes.get(i));
-        }
-        checkSecrets(violations);
-        BuildRequest request = null;
-        RawBuildInput builder = null;
-        try {
-            // a path that is not relative is not used as a path: the engine checks everything else
-            builder = badPaths.isEmpty() ? builder().on(workspace, probe) : builder().on("/", PathProbe.UNCHECKED);
-            if (secretFiles != null) {
-                for (SecretRecord s : secrets) {
-                    builder.secret(BuildSecret.file(s.getId(), String.valueOf(secretFiles.get(s.getId()))).argument());
-                }
-            }
-            builder.dockerfilesFrom(variantSpecs);
-            request = builder.build();
-        } catch (InvalidRequestException e) {
-            e.violations().stream().filter(v -> !badPaths.contains(v.field())).forEach(violations::add);
-        }
-        if (request != null && variantSpecs != null) {
-            try {
-                variantsOut.addAll(builder.buildVariants(variantSpecs));
-            } catch (InvalidRequestException e) {
-                violations.addAll(e.violations());
-            }
-        }
-        if (violations.isEmpty()) {
-            return request;
-        }
-        throw new InvalidRequestException(violations);
-    }
-
-    /**
-     * Each secret's id as buildx takes it and given once, and its credentials named. The engine checks the files
-     * once they are written on the agent.
-     */
-    private void checkSecrets(List<Violation> violations) {
-        Set<String> ids = new LinkedHashSet<>();
-        for (int i = 0; i < secrets.size(); i++) {
-            SecretRecord s = secrets.get(i);
-            String field = "secrets[" + i + "]";
-            try {
-                BuildSecret.file(s.getId(), "unused");
-                if (!ids.add(s.getId())) {
-                    violations.add(new Violation(field + ".id", s.getId(), Messages.PlanSpec_secretTwice()));
-                }
-            } catch (IllegalArgumentException bad) {
-                violations.add(new Violation(field + ".id", String.valueOf(s.getId()), bad.getMessage()));
-            }
-            if (s.getCredentialsId() == null || s.getCredentialsId().isBlank()) {
-                violations.add(new Violation(field + ".credentialsId", String.valueOf(s.getCredentialsId()),
-                        Messages.PlanSpec_secretCredentials()));
-            }
-        }
-    }
-
-    /** docker-commons needs a URL: a bare {@code host:port} would fail in every stage, so it is refused here. */
-    private void checkRegistry(List<Violation> violations) {
-        if (registryUrl == null || registryUrl.isEmpty()) {
-            return;
-        }
-        try {
-            java.net.URI uri = new java.net.URI(registryUrl);
-            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
-                return;
-            }
-        } catch (java.net.URISyntaxException e) {
-            // reported below
-        }
-        violations.add(new Violation("registry.url", registryUrl, Messages.PlanSpec_registryUrl()));
-    }
-
-    private static void checkMinutes(List<Violation> violations, String field, int minutes) {
-        if (minutes < 1 || minutes > MAX_MINUTES) {
-            violations.add(new Violation(field, String.valueOf(minutes), Messages.PlanSpec_minutes(1, MAX_MINUTES)));
-        }
-    }
-
-    /** Stash splits its exclusions at commas and spaces: one pattern must hold neither. */
-    private static void checkStashPattern(List<Violation> violations, String field, String value) {
-        if (value == null || value.isBlank() || value.chars().anyMatch(c -> c == ',' || Character.isWhitespace(c) || c < 0x20)) {
-            violations.add(new Violation(field, String.valueOf(value), Messages.PlanSpec_stashPattern()));
-        }
-    }
-
-    private RawBuildInput builder() {
-        RawBuildInput b = new RawBuildInput()
-                .image(image)
-                .tags(tags)
-                .context(context)
-                .dockerfile(dockerfile)
-                .target(target)
-                .buildArgs(buildArgs)
-                .labels(labels)
-                .platforms(platforms)
-                .optionalPlatforms(optionalPlatforms)
-                .failFast(failFast)
-                .platformTimeout(Duration.ofMinutes(platformTimeoutMinutes))
-                .testTimeout(Duration.ofMinutes(testTimeoutMinutes))
-                .emulatedRetries(emulatedRetries)
-                .provenance(provenance)
-                .concurrency(1)
-                .binfmtMode(binfmtMode)
-                .binfmtInstaller(binfmtInstaller)
-                .registryCache(registryCache)
-                .sizeBudgets(sizeBudgets)
-                .sizeBudgetWarnOnly(sizeBudgetWarn)
-                .sbom(sbom);
-        if (sbomGenerator != null && !sbomGenerator.isEmpty()) {
-            b.sbomGenerator(sbomGenerator);
-        }
-        if (testShell != null) {
-            b.testShell(testShell);
-        }
-        if (testExec != null) {
-            b.testExec(testExec);
-        }
-        return b;
-    }
-
-    /** The context and Dockerfile travel in a stash: they must be relative and stay inside the workspace. */
-    private static void checkRelative(List<Violation> violations, String field, String value) {
-        if (value == null || value.isEmpty()) {
-            violations.add(new Violation(field, String.valueOf(value), Messages.PlanSpec_pathMissing()));
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                violations.add(new Violation(field, value, Messages.PlanSpec_controlCharacter()));
-                return;
-            }
-        }
-        String p = value.replace('\\', '/');
-        if (p.startsWith("/") || p.matches("[A-Za-z]:.*") || List.of(p.split("/")).contains("..")) {
-            violations.add(new Violation(field, value, Messages.PlanSpec_notRelative()));
-        }
-    }
 
     /** Fills what a record written by an older version lacks (XStream does not run field initializers). */
     private Object readResolve() {
@@ -412,6 +268,12 @@ public final class PlanSpec implements Serializable {
         }
         if (matrix == null) {
             matrix = new ArrayList<>();
+        }
+        if (platformTimeout == null) {
+            platformTimeout = String.valueOf(platformTimeoutMinutes);
+        }
+        if (testTimeout == null) {
+            testTimeout = String.valueOf(testTimeoutMinutes);
         }
         return this;
     }

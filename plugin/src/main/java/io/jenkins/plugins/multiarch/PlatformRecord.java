@@ -168,13 +168,6 @@ public final class PlatformRecord implements Serializable {
         return nz(digest);
     }
 
-    /** The first 12 hex digits of the digest, for tables. */
-    public String getShortDigest() {
-        String d = nz(digest);
-        int colon = d.indexOf(':');
-        return d.isEmpty() ? "" : d.substring(colon + 1, Math.min(d.length(), colon + 13));
-    }
-
     public boolean isEmulated() {
         return emulated;
     }
@@ -203,30 +196,6 @@ public final class PlatformRecord implements Serializable {
         return sizeBytes;
     }
 
-    /**
-     * The size for people: {@code 12.3 MB}, empty when unknown. Not {@code getSize}: {@code size} is a keyword of
-     * the expression language of Jelly views, where {@code p.size} does not parse.
-     */
-    public String getSizeText() {
-        if (sizeBytes <= 0) {
-            return "";
-        }
-        String[] units = {"B", "kB", "MB", "GB", "TB"};
-        double v = sizeBytes;
-        int u = 0;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
-            u++;
-        }
-        return String.format(Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-    }
-
-    /** {@code +1.2 KiB vs 1.0}: the change against the same platform in the tag's previous index; empty when unknown. */
-    public String getSizeChangeText() {
-        java.util.OptionalLong change = size().change();
-        return change.isPresent() ? Messages.PlatformRecord_sizeChange(ImageSize.formatChange(change.getAsLong()), nz(previousTag)) : "";
-    }
-
     public boolean isHasBudget() {
         return budgetBytes > 0;
     }
@@ -237,27 +206,6 @@ public final class PlatformRecord implements Serializable {
 
     public boolean isOverBudget() {
         return size().overBudget();
-    }
-
-    /**
-     * The verdict of the size budget: within it (and by how much), over it (failed, or a warning only), or not
-     * checked because the size could not be read; empty without a budget.
-     */
-    public String getBudgetVerdict() {
-        ImageSize size = size();
-        if (!size.hasBudget()) {
-            return "";
-        }
-        String budget = ImageSize.format(size.budgetBytes());
-        if (!size.known()) {
-            return Messages.PlatformRecord_budgetUnknown(budget);
-        }
-        if (!size.overBudget()) {
-            return Messages.PlatformRecord_budgetWithin(budget, ImageSize.format(size.budgetBytes() - size.bytes()));
-        }
-        String over = ImageSize.format(size.bytes() - size.budgetBytes());
-        return size.budgetWarnOnly() ? Messages.PlatformRecord_budgetOverWarning(budget, over)
-                : Messages.PlatformRecord_budgetOverFailed(budget, over);
     }
 
     /** The biggest layers, biggest first, with the build step that made each. */
@@ -297,44 +245,13 @@ public final class PlatformRecord implements Serializable {
         return nz(message);
     }
 
-    /** Status mark for the build page: blue passed, red a required failure, yellow an optional one, grey skipped. */
-    public String getStatusIcon() {
-        if (isPassed()) {
-            return "symbol-status-blue";
-        }
-        if (Status.FAILED.name().equals(status)) {
-            return required ? "symbol-status-red" : "symbol-status-yellow";
-        }
-        return "symbol-status-nobuilt";
-    }
-
     /** {@code linux-arm-v7}: for anchors. */
     public String getSlug() {
         return platform.replaceAll("[^A-Za-z0-9]+", "-");
     }
 
-    public String getMode() {
-        return emulated ? Messages.PlatformRecord_emulated() : Messages.PlatformRecord_native();
-    }
-
-    public String getBinfmtTime() {
-        return seconds(binfmtSeconds);
-    }
-
-    public String getBuildTime() {
-        return seconds(buildSeconds);
-    }
-
-    public String getPushTime() {
-        return seconds(pushSeconds);
-    }
-
-    public String getTestTime() {
-        return testCommand == null ? "" : seconds(testSeconds);
-    }
-
-    /** Seconds with one decimal, for tables. */
-    public static String seconds(double s) {
-        return String.format(Locale.ROOT, "%.1f s", s);
+    /** How the build page writes this platform's values: the engine's formats, as report.html. */
+    public PlatformView getView() {
+        return new PlatformView(this);
     }
 }

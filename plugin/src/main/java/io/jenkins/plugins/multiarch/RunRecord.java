@@ -72,9 +72,14 @@ public final class RunRecord implements Serializable {
     }
 
     /** The one publish gate, the engine's {@link RequiredPlatforms}: the required platforms that did not pass, or did not report at all. */
-    public synchronized List<String> requiredNotPassed() {
-        Map<String, PlatformRecord> reported = platforms;
-        return RequiredPlatforms.notPassed(spec.getPlatforms(), spec::isRequired,
+    public List<String> requiredNotPassed() {
+        return requiredNotPassed(spec.getPlatforms());
+    }
+
+    /** Those of {@code platforms} that block the publish, by the engine's {@link RequiredPlatforms}. */
+    synchronized List<String> requiredNotPassed(List<String> platforms) {
+        Map<String, PlatformRecord> reported = this.platforms;
+        return RequiredPlatforms.notPassed(platforms, spec::isRequired,
                 p -> reported.get(p) != null && reported.get(p).isPassed());
     }
 
@@ -102,13 +107,14 @@ public final class RunRecord implements Serializable {
     }
 
     /**
-     * How much slower an emulated platform built than this run's native ones ({@code 4.3x}), or empty: see
+     * How much slower an emulated platform built than this run's native ones ({@code 4.3x}, as the engine's
+     * {@link io.multiarch.report.Formats} writes it), or {@code -}: see
      * {@link io.multiarch.result.RunResult#emulationFactor(io.multiarch.result.PlatformResult)}.
      */
     public String emulationFactor(PlatformRecord r) {
         java.util.List<io.multiarch.result.PlatformResult> all = getPlatforms().stream().map(PlatformRecord::toResult).toList();
         java.util.OptionalDouble factor = io.multiarch.result.RunResult.emulationFactor(all, r.toResult());
-        return factor.isPresent() ? io.multiarch.result.RunResult.formatFactor(factor.getAsDouble()) : "";
+        return factor.isPresent() ? io.multiarch.report.Formats.factor(factor.getAsDouble()) : "-";
     }
 
     /**

@@ -113,7 +113,8 @@ class MultiArchImagePipeline implements Serializable {
     /**
      * One platform's stage: wait (bounded) until an agent can take it, build and test there, record the JUnit result.
      * Whatever keeps the platform from running (no agent in time, credentials, login, unstash, a lost agent) is
-     * recorded as that platform's failure: an optional platform drops out, a required one fails its stage.
+     * recorded as that platform's failure; then multiArchGate says whether the stage fails (a required platform that
+     * did not pass) or not (an optional one drops out).
      */
     private Map platformStage(Map plan, Map p) {
         def r = null
@@ -145,8 +146,10 @@ class MultiArchImagePipeline implements Serializable {
         } catch (Throwable t) {
             r = script.multiArchPlatformFailed(plan: p.plan, platform: p.platform, message: describe(t))
         }
-        if (r.required && r.status != 'PASSED') {
-            script.error("${p.stage}: ${r.message}")
+        // a required platform that did not pass fails its stage: the gate's answer, from the build's record
+        def gate = script.multiArchGate(plan: p.plan, platform: p.platform)
+        if (!gate.publish) {
+            script.error(gate.message)
         }
         return r
     }

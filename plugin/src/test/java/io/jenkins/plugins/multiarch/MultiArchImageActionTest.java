@@ -3,11 +3,15 @@ package io.jenkins.plugins.multiarch;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import io.multiarch.platform.Platform;
+import io.multiarch.report.Formats;
+import io.multiarch.report.HtmlReport;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.PublishResult;
+import io.multiarch.result.RunResult;
 import io.multiarch.result.Status;
 import io.multiarch.result.TestOutcome;
 import org.htmlunit.html.HtmlPage;
+import org.htmlunit.html.HtmlTableRow;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -66,13 +70,45 @@ class MultiArchImageActionTest {
                 "linux/amd64", "linux/arm64", "linux/riscv64");
         String text = page.asNormalizedText();
         assertThat(text).contains("ghcr.io/acme/app@" + DIGEST_AMD64, "ghcr.io/acme/app@" + DIGEST_ARM64,
-                "amd64-agent", "emulated (QEMU)", "native", "7.3 MB", "failed", "(optional)", HOSTILE,
+                "amd64-agent", "emulated (QEMU)", "native", "7.0 MiB", "failed", "(optional)", HOSTILE,
                 "6.4x"); // arm64's emulation factor: 80.0 s against amd64's 12.5 s
         assertThat(page.getElementById("platform-20250101-000000-abcdef-linux-arm64")).isNotNull();
         assertThat(page.getElementsByTagName("script").stream().map(e -> e.getTextContent()))
                 .noneMatch(s -> s.contains("alert('x')"));
         assertThat(summary.getElementsByTagName("script").stream().map(e -> e.getTextContent()))
                 .noneMatch(s -> s.contains("alert('x')"));
+    }
+
+    @Test
+    void shouldWriteSizesDigestsAndDurationsAsTheEnginesReportsDo(JenkinsRule r) throws Exception {
+        // Given: a known record, and the engine's report.html of the same results
+        FreeStyleBuild build = r.buildAndAssertSuccess(r.createFreeStyleProject());
+        RunRecord record = record();
+        MultiArchImageAction.of(build).add(record);
+        build.save();
+        String report = new HtmlReport().render(new RunResult(record.getId(), record.getImage(), List.of("1.0"), "",
+                record.getPlatforms().stream().map(PlatformRecord::toResult).toList(),
+                new PublishResult(true, INDEX, List.of("1.0"), List.of(Platform.AMD64, Platform.ARM64), 3.0, List.of(), ""), 0));
+
+        // When: arm64's row of the build page
+        HtmlPage page = r.createWebClient().getPage(build, MultiArchImageAction.URL_NAME + "/");
+        List<String> cells = ((HtmlTableRow) page.getElementById("platform-20250101-000000-abcdef-linux-arm64"))
+                .getCells().stream().map(c -> c.asNormalizedText().trim()).toList();
+
+        // Then: the engine's Formats, as in report.html: binary units, sha256: and twelve digits, one decimal
+        assertThat(cells.get(4)).isEqualTo(Formats.seconds(0.1) + " s").isEqualTo("0.1 s");
+        assertThat(cells.get(5)).startsWith(Formats.seconds(80.0) + " s");
+        assertThat(cells.get(6)).isEqualTo(Formats.seconds(0.5) + " s");
+        assertThat(cells.get(7)).endsWith(Formats.seconds(1.2) + " s");
+        assertThat(cells.get(8)).isEqualTo(Formats.factor(6.4)).isEqualTo("6.4x");
+        assertThat(cells.get(9)).isEqualTo(Formats.size(7_100_000)).isEqualTo("6.8 MiB");
+        assertThat(cells.get(12)).isEqualTo(Formats.shortDigest(DIGEST_ARM64)).isEqualTo("sha256:222222222222");
+        assertThat(report).contains(">" + cells.get(8) + "<", ">" + cells.get(9), ">" + cells.get(12) + "<",
+                ">" + Formats.seconds(80.0) + "<");
+        // what is unknown is "-" in both: riscv64's size, digest and emulation factor against no native build
+        List<String> riscv = ((HtmlTableRow) page.getElementById("platform-20250101-000000-abcdef-linux-riscv64"))
+                .getCells().stream().map(c -> c.asNormalizedText().trim()).toList();
+        assertThat(List.of(riscv.get(9), riscv.get(10), riscv.get(11), riscv.get(12))).containsOnly("-");
     }
 
     @Test
@@ -93,7 +129,7 @@ class MultiArchImageActionTest {
                 .containsExactly("passed", "passed", "failed");
         assertThat(loaded.getPlatforms().get(0).toResult().test()).isPresent();
         assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getPushSeconds).containsExactly(0.75, 0.5, 0.0);
-        assertThat(loaded.getPlatforms()).extracting(loaded::emulationFactor).containsExactly("", "6.4x", "");
+        assertThat(loaded.getPlatforms()).extracting(loaded::emulationFactor).containsExactly("-", "6.4x", "-");
     }
 
     @Test
@@ -181,9 +217,9 @@ class MultiArchImageActionTest {
         HtmlPage page = r.createWebClient().getPage(build, MultiArchImageAction.URL_NAME + "/");
 
         // Then: the sizes survive the XML, and the page says what each means
-        assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getSizeChangeText)
-                .containsExactly("+97.7 KiB vs 1.0", "+488.3 KiB vs 1.0", "");
-        assertThat(loaded.getPlatforms()).extracting(PlatformRecord::getBudgetVerdict).containsExactly(
+        assertThat(loaded.getPlatforms()).extracting(p -> p.getView().getSizeChangeText())
+                .containsExactly("+97.7 KiB vs 1.0", "+488.3 KiB vs 1.0", "-");
+        assertThat(loaded.getPlatforms()).extracting(p -> p.getView().getBudgetVerdict()).containsExactly(
                 "within the budget of 1.9 MiB (488.3 KiB to spare)",
                 "over the budget of 1.9 MiB by 488.3 KiB: failed",
                 "over the budget of 1.9 MiB by 97.7 KiB: a warning only");

@@ -4,6 +4,7 @@ import hudson.model.Result;
 import io.multiarch.result.Status;
 import org.jenkinsci.plugins.docker.commons.tools.DockerTool;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.graphanalysis.DepthFirstScanner;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,15 @@ class MultiArchImageStepTest {
         // Then
         r.assertLogContains("Not published", run);
         r.assertLogNotContains("multiArchPublish", run);
+        // each required platform's stage failed on multiArchGate's answer, with its reason; the optional one did not
+        r.assertLogContains("Failed in branch linux/amd64", run);
+        r.assertLogContains("Failed in branch linux/arm64", run);
+        r.assertLogNotContains("Failed in branch linux/riscv64", run);
+        List<String> stageErrors = new DepthFirstScanner().allNodes(run.getExecution()).stream()
+                .map(n -> n.getError()).filter(java.util.Objects::nonNull).map(e -> String.valueOf(e.getError().getMessage()))
+                .filter(m -> m.startsWith("linux/")).distinct().toList();
+        assertThat(stageErrors).hasSize(2).anyMatch(m -> m.startsWith("linux/amd64: ") && m.contains("not usable"))
+                .anyMatch(m -> m.startsWith("linux/arm64: ") && m.contains("not usable"));
         RunRecord record = run.getAction(MultiArchImageAction.class).getRuns().get(0);
         assertThat(record.getPublish()).isNull();
         assertThat(record.getWithheld()).contains("linux/amd64").contains("linux/arm64");

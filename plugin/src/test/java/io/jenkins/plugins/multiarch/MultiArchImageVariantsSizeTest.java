@@ -63,31 +63,31 @@ class MultiArchImageVariantsSizeTest {
         // Then: the warning published, the failure did not move the tag
         assertThat(warned.getPlatform()).isEqualTo("linux/arm64");
         assertThat(warned.isPassed()).isTrue();
-        assertThat(warned.getBudgetVerdict()).startsWith("over the budget of 1.9 MiB by").endsWith("a warning only");
+        assertThat(warned.getView().getBudgetVerdict()).startsWith("over the budget of 1.9 MiB by").endsWith("a warning only");
         assertThat(warned.getSizeBytes()).isGreaterThan(2_097_152);
-        assertThat(warned.getSizeChangeText()).isEmpty(); // a new tag: nothing to compare with
+        assertThat(warned.getView().getSizeChangeText()).isEqualTo("-"); // a new tag: nothing to compare with
         assertThat(LocalToolchain.digest(repository, "it")).contains(published);
         RunRecord record = second.getAction(MultiArchImageAction.class).getRuns().get(0);
         PlatformRecord amd64 = record.getPlatforms().get(0);
         PlatformRecord arm64 = record.getPlatforms().get(1);
         assertThat(arm64.getStatus()).isEqualTo(Status.FAILED.name());
-        assertThat(arm64.getBudgetVerdict()).startsWith("over the budget of 1.9 MiB by").endsWith(": failed");
+        assertThat(arm64.getView().getBudgetVerdict()).startsWith("over the budget of 1.9 MiB by").endsWith(": failed");
         assertThat(arm64.getMessage()).contains("over the size budget");
-        assertThat(arm64.getSizeChangeText()).endsWith(" vs it"); // against the index the warning published
+        assertThat(arm64.getView().getSizeChangeText()).endsWith(" vs it"); // against the index the warning published
         assertThat(arm64.getBiggestLayers()).isNotEmpty();
         assertThat(arm64.getBiggestLayers().get(0).getCreatedBy()).contains("head -c 2097152 /dev/urandom");
         assertThat(arm64.getBiggestLayers().get(0).getBytes()).isGreaterThan(2_000_000);
         assertThat(amd64.isPassed()).isTrue();
-        assertThat(amd64.getBudgetVerdict()).isEmpty(); // no budget of its own
+        assertThat(amd64.getView().getBudgetVerdict()).isEqualTo("-"); // no budget of its own
         // the record is read back from build.xml as it was written
         second.reload();
         PlatformRecord reloaded = second.getAction(MultiArchImageAction.class).getRuns().get(0).getPlatforms().get(1);
-        assertThat(reloaded.getBudgetVerdict()).isEqualTo(arm64.getBudgetVerdict());
-        assertThat(reloaded.getSizeChangeText()).isEqualTo(arm64.getSizeChangeText());
+        assertThat(reloaded.getView().getBudgetVerdict()).isEqualTo(arm64.getView().getBudgetVerdict());
+        assertThat(reloaded.getView().getSizeChangeText()).isEqualTo(arm64.getView().getSizeChangeText());
         assertThat(reloaded.getBiggestLayers()).extracting(LayerRecord::getDigest)
                 .containsExactlyElementsOf(arm64.getBiggestLayers().stream().map(LayerRecord::getDigest).toList());
         String page = r.createWebClient().getPage(second, MultiArchImageAction.URL_NAME + "/").asNormalizedText();
-        assertThat(page).contains(arm64.getBudgetVerdict(), arm64.getSizeChangeText(), "Biggest layers of linux/arm64",
+        assertThat(page).contains(arm64.getView().getBudgetVerdict(), arm64.getView().getSizeChangeText(), "Biggest layers of linux/arm64",
                 "head -c 2097152 /dev/urandom", "Timeline", "Image size");
         // the timeline's bars: each stage's phases on the plan's clock, after the plan and in order
         assertThat(record.getTimelineSvg()).contains("linux/amd64 build: ", "linux/arm64 build: ", "linux/arm64 push: ");

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.multiarch;
 
 import hudson.model.Result;
+import hudson.model.Run;
+import io.multiarch.request.BuildRequest;
 import org.jenkinsci.plugins.docker.commons.credentials.DockerRegistryEndpoint;
 import org.jenkinsci.plugins.structs.describable.DescribableModel;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -32,8 +35,8 @@ class MultiArchPlanStepTest {
         step.setOptionalPlatforms(List.of("linux/arm64"));
         step.setTest("uname -m");
         step.setFailFast(true);
-        step.setPlatformTimeout(30);
-        step.setTestTimeout(2);
+        step.setPlatformTimeout("30");
+        step.setTestTimeout("90s");
         step.setEmulatedRetries(0);
         step.setProvenance(false);
         step.setRegistryCache(true);
@@ -62,6 +65,67 @@ class MultiArchPlanStepTest {
         assertThat(step.getBuildArgs()).containsExactly("VERSION=1.0");
         assertThat(step.getTest()).isNull();
         assertThat(step.getTestExec()).containsExactly("/app/selftest", "--quick");
+    }
+
+    @Test
+    void shouldTakeTimeoutsInTheEnginesTextFormAndABareNumberAsMinutes(JenkinsRule r) {
+        // Given: as a Jenkinsfile writes them, the test's as text, the build's as an Integer (before: minutes only)
+        Map<String, Object> arguments = Map.of("image", "ghcr.io/acme/app", "platforms", "linux/amd64",
+                "testTimeout", "45s", "platformTimeout", 30);
+
+        // When
+        MultiArchPlanStep step = new DescribableModel<>(MultiArchPlanStep.class).instantiate(arguments, null);
+        PlanSpec spec = PlanDefaults.fill(step, MultiArchImageConfiguration.get(), "RUN");
+        BuildRequest request = spec.validate();
+
+        // Then: the record keeps them as written, the engine's request has them parsed
+        assertThat(step.getTestTimeout()).isEqualTo("45s");
+        assertThat(step.getPlatformTimeout()).isEqualTo("30");
+        assertThat(spec.testTimeout).isEqualTo("45s");
+        assertThat(request.testTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(request.platformTimeout()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void shouldRefuseATimeoutTheEngineCannotReadByFieldAndValueBeforeAnythingRuns(JenkinsRule r) throws Exception {
+        // Given
+        WorkflowJob job = r.createProject(WorkflowJob.class, "bad-timeout");
+        job.setDefinition(new CpsFlowDefinition("node {\n"
+                + "  writeFile file: 'Dockerfile', text: 'FROM busybox'\n"
+                + "  multiArchImage(image: 'registry.example/app', platforms: ['linux/amd64'], testTimeout: 'soon', platformTimeout: '0m')\n"
+                + "}", true));
+
+        // When
+        WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
+
+        // Then: both named by the engine, nothing planned
+        r.assertLogContains("field 'testTimeout' = 'soon': expected a whole number of minutes, or one with a unit: 90s, 10m, 1h", run);
+        r.assertLogContains("field 'platformTimeout' = '0m': must be between 1 and 1440 minutes (24 h)", run);
+        r.assertLogNotContains("multiArchImage: linux/amd64 on", run);
+        assertThat(run.getAction(MultiArchImageAction.class)).isNull();
+    }
+
+    @Test
+    void shouldReadTheMinutesOfARecordWrittenBeforeTheTextForm(JenkinsRule r) {
+        // Given: a plan as build.xml held it before: platformTimeoutMinutes and testTimeoutMinutes
+        MultiArchPlanStep step = new MultiArchPlanStep("ghcr.io/acme/app");
+        step.setPlatforms(List.of("linux/amd64"));
+        step.setPlatformTimeout("30");
+        step.setTestTimeout("5");
+        String now = Run.XSTREAM2.toXML(PlanDefaults.fill(step, MultiArchImageConfiguration.get(), "RUN"));
+        String before = now.replace("<platformTimeout>30</platformTimeout>", "<platformTimeoutMinutes>30</platformTimeoutMinutes>")
+                .replace("<testTimeout>5</testTimeout>", "<testTimeoutMinutes>5</testTimeoutMinutes>");
+
+        // When
+        PlanSpec loaded = (PlanSpec) Run.XSTREAM2.fromXML(before);
+
+        // Then: the same values, and what is written now has no minutes field
+        assertThat(before).contains("<platformTimeoutMinutes>30</platformTimeoutMinutes>").doesNotContain("<platformTimeout>");
+        assertThat(now).doesNotContain("platformTimeoutMinutes", "testTimeoutMinutes");
+        assertThat(loaded.platformTimeout).isEqualTo("30");
+        assertThat(loaded.testTimeout).isEqualTo("5");
+        assertThat(loaded.validate().platformTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(loaded.validate().testTimeout()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test

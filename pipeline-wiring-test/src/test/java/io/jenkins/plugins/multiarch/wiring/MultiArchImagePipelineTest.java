@@ -255,6 +255,23 @@ class MultiArchImagePipelineTest {
     }
 
     @Test
+    void shouldFailAPlatformsStageWhenItsGateSaysSoAndNotOnTheScriptsOwnReading() throws Exception {
+        // Given: arm64 answered PASSED, but the gate (the build's record) refuses it; riscv64 (optional) failed
+        RecordingScript script = script(false, false);
+        script.gateRefuses.add(ARM64);
+        script.platformAnswers.put(RISCV, Map.of("status", "FAILED", "message", "the build failed"));
+
+        // When / Then: arm64's stage fails with the gate's message, riscv64's does not
+        assertThatThrownBy(() -> runWiring(script, userArgs())).isInstanceOf(RecordingScript.ErrorStep.class);
+        assertThat(matching(script, "multiArchGate platform=")).containsExactly(
+                "multiArchGate platform=linux/amd64 plan=" + ID + " [stage=linux/amd64, node=<none>]",
+                "multiArchGate platform=linux/arm64 plan=" + ID + " [stage=linux/arm64, node=<none>]",
+                "multiArchGate platform=linux/riscv64 plan=" + ID + " [stage=linux/riscv64, node=<none>]");
+        assertThat(matching(script, "error linux/")).containsExactly("error linux/arm64:  [stage=linux/arm64, node=<none>]");
+        assertThat(indexOf(script, "multiArchGate platform=linux/arm64")).isGreaterThan(indexOf(script, "multiArchPlatform linux/arm64"));
+    }
+
+    @Test
     void shouldStopTheOtherBranchesWithFailFastAndNotPublish() throws Exception {
         // Given
         RecordingScript script = script(true, false);
@@ -356,7 +373,7 @@ class MultiArchImagePipelineTest {
         // When / Then: the build ends with the abort itself (ABORTED), not with an error (FAILURE)
         assertThatThrownBy(() -> runWiring(script, userArgs())).isSameAs(abort);
         assertThat(matching(script, "multiArchPlatformFailed")).isEmpty();
-        assertThat(matching(script, "multiArchGate")).isEmpty();
+        assertThat(matching(script, "multiArchGate plan=")).isEmpty();
         assertThat(matching(script, "multiArchPublish")).isEmpty();
         assertThat(matching(script, "error")).isEmpty();
     }
@@ -385,8 +402,8 @@ class MultiArchImagePipelineTest {
         runWiring(script, userArgs());
 
         // Then
-        assertThat(matching(script, "multiArchGate")).containsExactly("multiArchGate plan=20250101-000000-abcdef [stage=, node=<none>]");
-        assertThat(indexOf(script, "multiArchGate")).isGreaterThan(script.events.lastIndexOf(
+        assertThat(matching(script, "multiArchGate plan=")).containsExactly("multiArchGate plan=20250101-000000-abcdef [stage=, node=<none>]");
+        assertThat(indexOf(script, "multiArchGate plan=")).isGreaterThan(script.events.lastIndexOf(
                 script.events.stream().filter(e -> e.startsWith("multiArchPlatform ")).reduce((a, b) -> b).orElseThrow()))
                 .isLessThan(indexOf(script, "stage start [stage=publish"));
     }
@@ -405,7 +422,7 @@ class MultiArchImagePipelineTest {
                 "multiArchPlatform linux/amd64 plan=" + ID + "-debian [stage=debian linux/amd64, node=docker]",
                 "multiArchPlatform linux/arm64 plan=" + ID + "-debian [stage=debian linux/arm64, node=docker]",
                 "multiArchPlatform linux/amd64 plan=" + ID + "-alpine [stage=alpine linux/amd64, node=docker]");
-        assertThat(matching(script, "multiArchGate")).containsExactly(
+        assertThat(matching(script, "multiArchGate plan=")).containsExactly(
                 "multiArchGate plan=" + ID + "-debian [stage=, node=<none>]",
                 "multiArchGate plan=" + ID + "-alpine [stage=, node=<none>]");
         assertThat(matching(script, "multiArchPublish")).containsExactly(

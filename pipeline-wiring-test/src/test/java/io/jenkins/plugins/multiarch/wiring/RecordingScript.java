@@ -16,7 +16,8 @@ import java.util.Set;
  * A Pipeline script stand-in that records every step the wiring calls, with the stage and node it is called in.
  * {@code parallel} runs branches one after the other; with fail-fast, the first failing branch stops the rest, as
  * Pipeline's parallel aborts them. Steps answer with the keys of {@link Wiring}, as the Java steps do; the gate
- * decides from what the platform steps answered, as {@code multiArchGate} decides from the build's record.
+ * (a record's, and a platform's) decides from what the platform steps answered, as {@code multiArchGate} decides
+ * from the build's record.
  */
 public class RecordingScript extends CpsScript {
     /** What {@code error} throws, as Pipeline's error step throws an AbortException. */
@@ -43,6 +44,8 @@ public class RecordingScript extends CpsScript {
     final Set<String> noAgentFor = new LinkedHashSet<>();
     /** Platforms whose step is interrupted, with the exception the node block gets. */
     final Map<String, FlowInterruptedException> interruptedIn = new LinkedHashMap<>();
+    /** Platforms (keys as in {@link #recorded}) whose gate refuses whatever they answered. */
+    final Set<String> gateRefuses = new LinkedHashSet<>();
     /** What each platform reported, as the build's record holds it. */
     final Map<String, Map<String, Object>> recorded = new LinkedHashMap<>();
     Map<String, Object> planArgs;
@@ -136,6 +139,9 @@ public class RecordingScript extends CpsScript {
     }
 
     public Object multiArchGate(Map<String, Object> args) {
+        if (args.get("platform") != null) {
+            return platformGate(args.get("plan"), String.valueOf(args.get("platform")));
+        }
         record("multiArchGate plan=" + args.get("plan"));
         List<String> blockers = new ArrayList<>();
         for (String p : planned(args.get("plan"))) {
@@ -148,6 +154,32 @@ public class RecordingScript extends CpsScript {
                 .put(Wiring.Gate.message, blockers.isEmpty() ? ""
                         : "Not published: required platform(s) " + String.join(", ", blockers) + " did not pass; no tag was created or moved.")
                 .toMap();
+    }
+
+    /** {@code multiArchGate(plan:, platform:)}: whether a platform lets the publish go ahead, from what it reported. */
+    private Object platformGate(Object planId, String p) {
+        record("multiArchGate platform=" + p + " plan=" + planId);
+        String key = key(planId, p);
+        Map<String, Object> r = recorded.get(key);
+        boolean blocks = gateRefuses.contains(key) || !optional.contains(p)
+                && (r == null || !Wiring.PASSED.equals(r.get(Wiring.PlatformAnswer.status.name())));
+        return Wiring.answer(Wiring.Gate.class).put(Wiring.Gate.publish, !blocks)
+                .put(Wiring.Gate.message, blocks ? stageOf(planId, p) + ": "
+                        + (r == null ? "did not report" : r.get(Wiring.PlatformAnswer.message.name())) : "")
+                .toMap();
+    }
+
+    /** The stage name the plan gave a platform of one record. */
+    @SuppressWarnings("unchecked")
+    private String stageOf(Object planId, String platform) {
+        for (Object e : (List<Object>) plan.get(Wiring.Plan.platforms.name())) {
+            Map<String, Object> entry = (Map<String, Object>) e;
+            if (String.valueOf(planId).equals(String.valueOf(entry.get(Wiring.PlanPlatform.plan.name())))
+                    && platform.equals(entry.get(Wiring.PlanPlatform.platform.name()))) {
+                return String.valueOf(entry.get(Wiring.PlanPlatform.stage.name()));
+            }
+        }
+        throw new IllegalArgumentException(platform + " is not planned in " + planId);
     }
 
     public Object multiArchPublish(Map<String, Object> args) {

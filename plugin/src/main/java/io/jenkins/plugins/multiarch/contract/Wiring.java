@@ -82,10 +82,11 @@ public final class Wiring {
 
     /**
      * What {@code multiArchPlatform} and {@code multiArchPlatformFailed} answer for one platform; the script reads
-     * some keys, and hands the whole map to the user in {@code result.platforms}.
+     * the JUnit file only (whether the stage fails is {@link Gate}'s answer), and hands the whole map to the user in
+     * {@code result.platforms}.
      */
     public enum PlatformAnswer implements Key {
-        platform(false), status(true), required(true), emulated(false), digest(false), agent(false), message(true),
+        platform(false), status(false), required(false), emulated(false), digest(false), agent(false), message(false),
         junitFile(true);
 
         private final boolean script;
@@ -100,7 +101,11 @@ public final class Wiring {
         }
     }
 
-    /** What {@code multiArchGate} answers after every platform's stage: publish or not, and why not. */
+    /**
+     * What {@code multiArchGate} answers: for a record, after every platform's stage, publish or not and why not; for
+     * one platform ({@code platform:}), right after its stage, whether it lets the publish go ahead (not a required
+     * platform that did not pass) and otherwise the message its stage fails with.
+     */
     public enum Gate implements Key {
         publish, message;
 
@@ -120,7 +125,7 @@ public final class Wiring {
         }
     }
 
-    /** The status the script compares with: a platform that passed. */
+    /** The status of a platform that passed, in {@link PlatformAnswer#status}. */
     public static final String PASSED = "PASSED";
 
     /** Starts a step's answer of the given kind. */

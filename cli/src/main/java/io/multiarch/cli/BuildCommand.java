@@ -5,6 +5,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.LocalCommandRunner;
 import io.multiarch.process.OutputListener;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.ExecutionOptions;
 import io.multiarch.request.InvalidRequestException;
 import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.ValidatedInput;
@@ -159,6 +160,9 @@ final class BuildCommand implements Callable<Integer> {
     /** The variants of a matrix build, once validated; empty without variants. */
     private List<VariantRequest> variants = List.of();
 
+    /** How the validated request is executed, once validated. */
+    private ExecutionOptions execution;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -176,7 +180,7 @@ final class BuildCommand implements Callable<Integer> {
         LocalCommandRunner runner = new LocalCommandRunner();
         DockerCli dockerCli = new DockerCli(docker, Map.of(), runner).withContainerLabels(Orphans.labels());
         if (dryRun) {
-            return DryRun.print(request, variants, allOrNothing, dockerCli, dryRunPushByDigest, out);
+            return DryRun.print(request, execution, variants, allOrNothing, dockerCli, dryRunPushByDigest, out);
         }
         // output of builds and tests comes from outside: no control character of it reaches the terminal raw
         OutputListener console = OutputListener.inert((line, error) -> {
@@ -185,7 +189,7 @@ final class BuildCommand implements Callable<Integer> {
                 out.flush();
             }
         });
-        RunSettings settings = new RunSettings(endpointMap, variants, allOrNothing, reportDir, showTimeline);
+        RunSettings settings = new RunSettings(execution, endpointMap, variants, allOrNothing, reportDir, showTimeline);
         AtomicReference<Consumer<String>> current = new AtomicReference<>();
         Thread onExit = new Thread(runner::stopAll, "multiarch-exit"); // a JVM going down otherwise leaves nothing running
         Runtime.getRuntime().addShutdownHook(onExit);
@@ -262,6 +266,7 @@ final class BuildCommand implements Callable<Integer> {
             throw new InvalidRequestException(violations);
         }
         variants = valid.variants();
+        execution = valid.execution();
         return valid.request();
     }
 }

@@ -18,7 +18,8 @@ import java.util.concurrent.Future;
 
 /**
  * Finds out what a docker endpoint offers ({@link Toolchain}): {@code docker version} and {@code docker info} as
- * JSON, {@code docker buildx version}, the current builder from {@code docker buildx inspect}, and which platforms
+ * JSON (buildx's version from the CLI plugins {@code docker info} lists, else from {@code docker buildx version}), the
+ * current builder from {@code docker buildx inspect}, and which platforms
  * its machine runs natively, measured by running a tiny program of each candidate platform there
  * ({@link NativeProbe}), never assumed.
  */
@@ -85,13 +86,16 @@ public final class ToolchainProbe {
         try {
             Future<String> versionJson = pool.submit(() -> docker.query(TIMEOUT, "version", "--format", "{{json .}}"));
             Future<String> infoJson = pool.submit(() -> docker.query(TIMEOUT, "info", "--format", "{{json .}}"));
-            Future<String> buildxVersion = pool.submit(() -> docker.query(TIMEOUT, "buildx", "version"));
             Future<String> buildxInspect = pool.submit(() -> docker.query(TIMEOUT, "buildx", "inspect"));
             Version version = Json.MAPPER.readValue(get(versionJson), Version.class);
             if (version.server() == null) {
                 throw new DockerException("the docker daemon did not answer 'docker version'");
             }
             Info info = Json.MAPPER.readValue(get(infoJson), Info.class);
+            // docker info lists the CLI plugins with their versions (a process of each ran for it): a process fewer
+            Future<String> buildxVersion = info.buildxPluginVersion()
+                    .map(v -> (Future<String>) java.util.concurrent.CompletableFuture.completedFuture("github.com/docker/buildx " + v))
+                    .orElseGet(() -> pool.submit(() -> docker.query(TIMEOUT, "buildx", "version")));
             String machine = info.architecture() == null ? "" : info.architecture();
             NativeProbe probe = new NativeProbe(docker, version.server().arch(), machine);
             NativeMemory.Key key = new NativeMemory.Key(String.valueOf(info.id()), String.valueOf(info.kernelVersion()),
@@ -204,6 +208,12 @@ public final class ToolchainProbe {
     record Builder(String name, String driver) {
     }
 
+    record ClientInfo(@JsonProperty("Plugins") List<CliPlugin> plugins) {
+    }
+
+    record CliPlugin(@JsonProperty("Name") String name, @JsonProperty("Version") String version, @JsonProperty("Err") String err) {
+    }
+
     record Version(@JsonProperty("Client") Part client, @JsonProperty("Server") Part server) {
     }
 
@@ -213,7 +223,21 @@ public final class ToolchainProbe {
 
     record Info(@JsonProperty("Architecture") String architecture,
                 @JsonProperty("DriverStatus") List<List<String>> driverStatus,
-                @JsonProperty("ID") String id, @JsonProperty("KernelVersion") String kernelVersion) {
+                @JsonProperty("ID") String id, @JsonProperty("KernelVersion") String kernelVersion,
+                @JsonProperty("ClientInfo") ClientInfo clientInfo) {
+
+        /** The version of the buildx CLI plugin as {@code docker info} lists it; empty when not listed or broken. */
+        Optional<String> buildxPluginVersion() {
+            if (clientInfo == null || clientInfo.plugins() == null) {
+                return Optional.empty();
+            }
+            return clientInfo.plugins().stream()
+                    .filter(p -> "buildx".equals(p.name()) && (p.err() == null || p.err().isEmpty()))
+                    .map(CliPlugin::version)
+                    .filter(v -> v != null && !v.isBlank())
+                    .findFirst();
+        }
+
         boolean containerdStore() {
             return driverStatus != null && driverStatus.stream()
                     .anyMatch(kv -> kv.size() == 2 && kv.get(1).startsWith("io.containerd.snapshotter"));

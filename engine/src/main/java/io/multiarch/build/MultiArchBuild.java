@@ -37,6 +37,8 @@ public final class MultiArchBuild {
     private final RunPlan plan;
     private final Function<Platform, AgentContext> agents;
     private final AgentContext publisher;
+    /** What the first tag served before the run, read beside the builds once for every platform's size change. */
+    private final PreviousIndex previousIndex;
     private final Object lock = new Object();
     private PlatformPool jobs;
     private String stopReason;
@@ -72,6 +74,7 @@ public final class MultiArchBuild {
         this.plan = plan;
         this.agents = agents;
         this.publisher = publisher;
+        this.previousIndex = new PreviousIndex(publisher.registry(), request.image().withTag(request.tags().get(0)));
     }
 
     /**
@@ -115,6 +118,7 @@ public final class MultiArchBuild {
      */
     public RunResult run() throws InterruptedException {
         long t0 = System.nanoTime();
+        previousIndex.start();
         List<Unit> units = units();
         Map<Platform, PlatformBuild> builds = new LinkedHashMap<>();
         for (Unit unit : units) {
@@ -279,7 +283,8 @@ public final class MultiArchBuild {
 
     private PlatformBuild platformBuild(PlatformTask task) {
         AgentContext agent = agents.apply(task.platform());
-        return new PlatformBuild(request, plan.runId(), task, agent.withOutput(prefixed(agent.output(), task.platform().toString())));
+        return new PlatformBuild(request, plan.runId(), task, agent.withOutput(prefixed(agent.output(), task.platform().toString())))
+                .sharing(previousIndex);
     }
 
     /** Where the run's own lines go: the publishing machine's output. */

@@ -117,6 +117,9 @@ final class LocalRun {
                 return runOn(fresh, Optional.empty(), registry);
             }
         }
+        if (!result.published()) {
+            recheck.ifPresent(Recheck::forgetRemembered);
+        }
         Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
         Path reportDir = settings.reportDir();
         return new RunEnd(settings, session).finish(new ConsoleTable().render(result),

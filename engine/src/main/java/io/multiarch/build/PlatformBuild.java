@@ -139,6 +139,11 @@ public final class PlatformBuild {
             double pushSeconds = Math.min(progress.pushSeconds(), build.elapsed().toNanos() / 1e9);
             double buildSeconds = wall - pushSeconds;
             buildAndPush(b0, System.nanoTime(), pushSeconds);
+            Optional<String> otherBuilder = BuildAttempts.otherBuilder(progress, agent.toolchain());
+            if (otherBuilder.isPresent()) {
+                agent.output().line(otherBuilder.get(), true);
+                return failed(new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), otherBuilder.get());
+            }
             if (!build.succeeded()) {
                 String why = build.timedOut()
                         ? "the build timed out after " + request.platformTimeout().toMinutes() + " min"

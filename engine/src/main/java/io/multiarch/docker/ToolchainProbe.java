@@ -77,6 +77,24 @@ public final class ToolchainProbe {
      */
     public static Toolchain probe(DockerCli docker, Collection<Platform> platforms, NativeMemory memory)
             throws IOException, InterruptedException {
+        return probe(docker, platforms, memory, Optional.empty());
+    }
+
+    /**
+     * The toolchain probed again beside a build that started on {@code assumed}, without asking buildx for its current
+     * builder: {@code docker buildx inspect} is the probe's costliest question (two processes and the daemon's builder,
+     * while the build needs the CPU), and the builds answer it themselves, each naming the builder it ran on
+     * ({@code #0 building with "default" instance using docker driver}), which the engine checks against the
+     * toolchain's. The builder and driver are therefore {@code assumed}'s; everything else is probed as by
+     * {@link #probe(DockerCli, Collection, NativeMemory)}.
+     */
+    public static Toolchain recheck(DockerCli docker, Collection<Platform> platforms, NativeMemory memory, Toolchain assumed)
+            throws IOException, InterruptedException {
+        return probe(docker, platforms, memory, Optional.of(new Builder(assumed.builder(), assumed.driver())));
+    }
+
+    private static Toolchain probe(DockerCli docker, Collection<Platform> platforms, NativeMemory memory, Optional<Builder> knownBuilder)
+            throws IOException, InterruptedException {
         // independent queries: run at once, each docker call costs a process start and a daemon round trip
         ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "multiarch-probe");
@@ -86,7 +104,7 @@ public final class ToolchainProbe {
         try {
             Future<String> versionJson = pool.submit(() -> docker.query(TIMEOUT, "version", "--format", "{{json .}}"));
             Future<String> infoJson = pool.submit(() -> docker.query(TIMEOUT, "info", "--format", "{{json .}}"));
-            Future<String> buildxInspect = pool.submit(() -> docker.query(TIMEOUT, "buildx", "inspect"));
+            Future<String> buildxInspect = knownBuilder.isPresent() ? null : pool.submit(() -> docker.query(TIMEOUT, "buildx", "inspect"));
             Version version = Json.MAPPER.readValue(get(versionJson), Version.class);
             if (version.server() == null) {
                 throw new DockerException("the docker daemon did not answer 'docker version'");
@@ -121,7 +139,7 @@ public final class ToolchainProbe {
                     memory.remember(key, result.platform(), result.nativePlatform());
                 }
             }
-            return toolchain(version, info, buildxVersion, buildxInspect, nativePlatforms);
+            return toolchain(version, info, buildxVersion, buildxInspect, knownBuilder, nativePlatforms);
         } finally {
             pool.shutdownNow();
         }
@@ -142,14 +160,14 @@ public final class ToolchainProbe {
         }
     }
 
-    private static Toolchain toolchain(Version version, Info info, Future<String> buildxVersion,
-                                       Future<String> buildxInspect, Set<Platform> nativePlatforms)
+    private static Toolchain toolchain(Version version, Info info, Future<String> buildxVersion, Future<String> buildxInspect,
+                                       Optional<Builder> knownBuilder, Set<Platform> nativePlatforms)
             throws IOException, InterruptedException {
         String buildx;
         Builder builder;
         try {
             buildx = parseBuildxVersion(get(buildxVersion));
-            builder = parseInspect(get(buildxInspect));
+            builder = knownBuilder.isPresent() ? knownBuilder.get() : parseInspect(get(buildxInspect));
         } catch (IllegalArgumentException e) {
             throw new DockerException("buildx is not usable: " + e.getMessage());
         }

@@ -206,6 +206,31 @@ class MultiArchBuildTest {
     }
 
     @Test
+    void shouldUseNoBuildThatRanOnAnotherBuilderThanTheToolchainNames() throws Exception {
+        // Given a toolchain naming builder 'default' (docker driver), and builds that say they ran on another one (the
+        // current builder was switched after the toolchain was probed or remembered)
+        docker.buildsOn("ci", "docker-container");
+
+        // When built as one batch, and each platform on its own
+        for (RawBuildInput input : List.of(request(FOUR), request(FOUR).batch(false))) {
+            RunResult run = run(input);
+
+            // Then no platform passed, each saying why, and nothing was published
+            assertThat(run.platforms()).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(Status.FAILED);
+                assertThat(r.message()).contains("buildx built on builder 'ci' (driver docker-container), not on 'default' "
+                        + "(driver docker) that this run's toolchain names");
+            });
+            assertThat(run.published()).isFalse();
+            assertThat(docker.creates()).isEmpty();
+        }
+
+        // and builds that name the toolchain's builder pass
+        docker.buildsOn("default", "docker");
+        assertThat(run(request(FOUR)).published()).isTrue();
+    }
+
+    @Test
     void shouldPublishNothingWhenTheGateRefusesAfterTheBuilds() throws Exception {
         // Given a gate that, asked after every platform ended, says the run's premises were wrong
         BuildRequest request = request(FOUR).build();

@@ -202,6 +202,26 @@ class ToolchainProbeTest {
     }
 
     @Test
+    void shouldRecheckWithoutAskingBuildxForTheBuilderWhichTheBuildsName() throws Exception {
+        // Given a toolchain as remembered, on builder 'ci' (docker-container driver)
+        Toolchain assumed = new Toolchain("26.1.5+dfsg1", "26.1.5+dfsg1", "0.13.1+ds1", "ci", "docker-container", "amd64",
+                java.util.Set.of(Platform.AMD64), true, true);
+        ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "x86_64"));
+
+        // When probed again beside the build
+        Toolchain toolchain = ToolchainProbe.recheck(new DockerCli("docker", Map.of(), runner), List.of(Platform.AMD64),
+                ToolchainProbe.NativeMemory.NONE, assumed);
+
+        // Then docker was asked for everything but the builder, which is the assumed one (each build names its own)
+        assertThat(runner.argvs()).noneMatch(a -> a.containsAll(List.of("buildx", "inspect")));
+        assertThat(runner.argvs()).anyMatch(a -> a.contains("info")).anyMatch(a -> a.contains("version"));
+        assertThat(toolchain.builder()).isEqualTo("ci");
+        assertThat(toolchain.driver()).isEqualTo("docker-container");
+        assertThat(toolchain.pushByDigest()).isTrue();
+        assertThat(toolchain.serverVersion()).isEqualTo("26.1.5+dfsg1");
+    }
+
+    @Test
     void shouldAskBuildxItselfWhenDockerInfoListsNoBuildxPlugin() throws Exception {
         // Given a docker info without the plugin (an older client, or buildx installed some other way)
         ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "x86_64"))

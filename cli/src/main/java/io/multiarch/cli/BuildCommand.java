@@ -102,11 +102,13 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--fail-fast", description = "Stop the other platforms when a required platform fails.")
     boolean failFast;
 
-    @Option(names = "--timeout", paramLabel = "MINUTES", description = "Timeout of each platform's build (default: ${DEFAULT-VALUE}).", defaultValue = "60")
-    long timeoutMinutes;
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Timeout of each platform's build: 90s, 45m, 2h, or a bare "
+            + "number of minutes (default: ${DEFAULT-VALUE}).", defaultValue = "60")
+    String timeout;
 
-    @Option(names = "--test-timeout", paramLabel = "SECONDS", description = "Timeout of each platform's test (default: ${DEFAULT-VALUE}).", defaultValue = "600")
-    long testTimeoutSeconds;
+    @Option(names = "--test-timeout", paramLabel = "DURATION", description = "Timeout of each platform's test: 90s, 10m, 1h, or a "
+            + "bare number of seconds (default: ${DEFAULT-VALUE}).", defaultValue = "600")
+    String testTimeout;
 
     @Option(names = "--retries", paramLabel = "N", description = "Retries of a failed build on emulated platforms (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     int retries;
@@ -228,8 +230,8 @@ final class BuildCommand implements Callable<Integer> {
                 .platforms(platforms)
                 .optionalPlatforms(optionalPlatforms)
                 .failFast(failFast)
-                .platformTimeout(String.valueOf(timeoutMinutes), ChronoUnit.MINUTES)
-                .testTimeout(String.valueOf(testTimeoutSeconds), ChronoUnit.SECONDS)
+                .platformTimeout(timeout, ChronoUnit.MINUTES)
+                .testTimeout(testTimeout, ChronoUnit.SECONDS)
                 .emulatedRetries(retries)
                 .provenance(provenance)
                 .sbom(sbom)

@@ -5,6 +5,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.LocalCommandRunner;
 import io.multiarch.process.OutputListener;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.ExecutionOptions;
 import io.multiarch.request.InvalidRequestException;
 import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.ValidatedInput;
@@ -101,11 +102,13 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--fail-fast", description = "Stop the other platforms when a required platform fails.")
     boolean failFast;
 
-    @Option(names = "--timeout", paramLabel = "MINUTES", description = "Timeout of each platform's build (default: ${DEFAULT-VALUE}).", defaultValue = "60")
-    long timeoutMinutes;
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Timeout of each platform's build: 90s, 45m, 2h, or a bare "
+            + "number of minutes (default: ${DEFAULT-VALUE}).", defaultValue = "60")
+    String timeout;
 
-    @Option(names = "--test-timeout", paramLabel = "SECONDS", description = "Timeout of each platform's test (default: ${DEFAULT-VALUE}).", defaultValue = "600")
-    long testTimeoutSeconds;
+    @Option(names = "--test-timeout", paramLabel = "DURATION", description = "Timeout of each platform's test: 90s, 10m, 1h, or a "
+            + "bare number of seconds (default: ${DEFAULT-VALUE}).", defaultValue = "600")
+    String testTimeout;
 
     @Option(names = "--retries", paramLabel = "N", description = "Retries of a failed build on emulated platforms (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     int retries;
@@ -159,6 +162,9 @@ final class BuildCommand implements Callable<Integer> {
     /** The variants of a matrix build, once validated; empty without variants. */
     private List<VariantRequest> variants = List.of();
 
+    /** How the validated request is executed, once validated. */
+    private ExecutionOptions execution;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -176,7 +182,7 @@ final class BuildCommand implements Callable<Integer> {
         LocalCommandRunner runner = new LocalCommandRunner();
         DockerCli dockerCli = new DockerCli(docker, Map.of(), runner).withContainerLabels(Orphans.labels());
         if (dryRun) {
-            return DryRun.print(request, variants, allOrNothing, dockerCli, dryRunPushByDigest, out);
+            return DryRun.print(request, execution, variants, allOrNothing, dockerCli, dryRunPushByDigest, out);
         }
         // output of builds and tests comes from outside: no control character of it reaches the terminal raw
         OutputListener console = OutputListener.inert((line, error) -> {
@@ -185,7 +191,7 @@ final class BuildCommand implements Callable<Integer> {
                 out.flush();
             }
         });
-        RunSettings settings = new RunSettings(endpointMap, variants, allOrNothing, reportDir, showTimeline);
+        RunSettings settings = new RunSettings(execution, endpointMap, variants, allOrNothing, reportDir, showTimeline);
         AtomicReference<Consumer<String>> current = new AtomicReference<>();
         Thread onExit = new Thread(runner::stopAll, "multiarch-exit"); // a JVM going down otherwise leaves nothing running
         Runtime.getRuntime().addShutdownHook(onExit);
@@ -224,8 +230,8 @@ final class BuildCommand implements Callable<Integer> {
                 .platforms(platforms)
                 .optionalPlatforms(optionalPlatforms)
                 .failFast(failFast)
-                .platformTimeout(String.valueOf(timeoutMinutes), ChronoUnit.MINUTES)
-                .testTimeout(String.valueOf(testTimeoutSeconds), ChronoUnit.SECONDS)
+                .platformTimeout(timeout, ChronoUnit.MINUTES)
+                .testTimeout(testTimeout, ChronoUnit.SECONDS)
                 .emulatedRetries(retries)
                 .provenance(provenance)
                 .sbom(sbom)
@@ -262,6 +268,7 @@ final class BuildCommand implements Callable<Integer> {
             throw new InvalidRequestException(violations);
         }
         variants = valid.variants();
+        execution = valid.execution();
         return valid.request();
     }
 }

@@ -12,6 +12,7 @@ import io.multiarch.process.LocalFileAccess;
 import io.multiarch.process.OutputListener;
 import io.multiarch.publish.Publisher;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.ExecutionOptions;
 import io.multiarch.request.VariantRequest;
 
 import java.io.PrintWriter;
@@ -26,21 +27,21 @@ final class DryRun {
     }
 
     /** A run, or each variant of a matrix ({@code variants} not empty) under its own heading. */
-    static int print(BuildRequest request, List<VariantRequest> variants, boolean allOrNothing, DockerCli dockerCli,
-                     boolean pushByDigest, PrintWriter out) {
+    static int print(BuildRequest request, ExecutionOptions execution, List<VariantRequest> variants, boolean allOrNothing,
+                     DockerCli dockerCli, boolean pushByDigest, PrintWriter out) {
         if (variants.isEmpty()) {
-            print(request, "", dockerCli, pushByDigest, out);
+            print(request, execution, "", dockerCli, pushByDigest, out);
         }
         for (VariantRequest v : variants) {
             out.println("== variant " + v.name() + " (tags " + String.join(", ", v.request().tags().stream().map(Object::toString).toList())
                     + ")" + (allOrNothing ? ", published only when every variant passed" : ""));
-            print(v.request(), v.name(), dockerCli, pushByDigest, out);
+            print(v.request(), execution, v.name(), dockerCli, pushByDigest, out);
         }
         return ExitCodes.PUBLISHED;
     }
 
     /** Every command of {@code request}'s run, as a builder of this kind would run them; {@code variant} "" for none. */
-    static void print(BuildRequest request, String variant, DockerCli dockerCli, boolean pushByDigest, PrintWriter out) {
+    static void print(BuildRequest request, ExecutionOptions execution, String variant, DockerCli dockerCli, boolean pushByDigest, PrintWriter out) {
         // nothing is run, so nothing is measured: the machine's own platform is expected to be native, 386 and 32-bit
         // ARM (which a kernel may or may not run itself) are shown as emulated; a real run measures each
         Set<Platform> nativePlatforms = Toolchain.nativeCandidates(System.getProperty("os.arch")).stream().limit(1)
@@ -56,10 +57,10 @@ final class DryRun {
             out.println("[" + task.platform() + "] " + (task.required() ? "required" : "optional") + ", "
                     + (task.nativePlatform() ? "native" : "emulated (binfmt " + request.binfmtMode().name().toLowerCase() + ")"));
         }
-        out.println(request.batches() && plan.tasks().size() > 1
+        out.println(execution.batches(request) && plan.tasks().size() > 1
                 ? "one buildx build for all the platforms (--no-batch: one per platform), then each platform's test:"
                 : "one buildx build per platform, each followed by its test:");
-        for (Command c : new MultiArchBuild(request, plan, p -> local, local).plannedCommands("<tmp>/metadata.json")) {
+        for (Command c : new MultiArchBuild(request, execution, plan, p -> local, local).plannedCommands("<tmp>/metadata.json")) {
             out.println("  " + c.display());
         }
         List<Command> publish = new Publisher(dockerCli, request, OutputListener.NONE).plannedCommands(

@@ -81,9 +81,9 @@ final class LocalRun {
         }
         RunPlan plan = RunPlan.of(request, nativePlatforms(request, agents), RunPlan.newRunId());
         session.out().println("run " + plan.runId() + ": " + plan.tasks().size() + " platform(s), "
-                + (request.batches() ? "built together per docker endpoint, tests" : "builds and tests") + " at most "
-                + request.concurrency() + " at once");
-        MultiArchBuild build = new MultiArchBuild(request, plan, agents, local);
+                + (settings.execution().batches(request) ? "built together per docker endpoint, tests" : "builds and tests") + " at most "
+                + settings.execution().concurrency() + " at once");
+        MultiArchBuild build = new MultiArchBuild(request, settings.execution(), plan, agents, local);
         session.current().set(build::stop);
         if (session.signals().received() != null) {
             build.stop(session.signals().received());
@@ -116,6 +116,9 @@ final class LocalRun {
                         + "published; building again on it");
                 return runOn(fresh, Optional.empty(), registry);
             }
+        }
+        if (!result.published()) {
+            recheck.ifPresent(Recheck::forgetRemembered);
         }
         Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
         Path reportDir = settings.reportDir();

@@ -47,6 +47,15 @@ final class Recheck {
                 : Optional.of("the toolchain is not the one this run started with");
     }
 
+    /**
+     * After a run that published nothing: the next run probes first instead of starting on the remembered toolchain.
+     * Whatever failed (a build that ran on another builder than the remembered one, say), the memory is only a way to
+     * start sooner, and a failed run is where it may be wrong.
+     */
+    void forgetRemembered() {
+        memory.ifPresent(RememberedToolchain::forget);
+    }
+
     /** After a verdict: whether the probe failed (rather than found another toolchain). */
     synchronized boolean failed() {
         return failure != null;

@@ -1,6 +1,7 @@
 package io.multiarch.cli;
 
 import io.multiarch.platform.Platform;
+import io.multiarch.request.ExecutionOptions;
 import io.multiarch.request.VariantRequest;
 
 import java.nio.file.Path;
@@ -10,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a CLI run needs beside the validated request: where platforms are sent ({@code --endpoint}), the variants of a
- * matrix (empty for none) and how they publish, and where reports go.
+ * What a CLI run needs beside the validated request: how it is executed (platforms at once, batches), where
+ * platforms are sent ({@code --endpoint}), the variants of a matrix (empty for none) and how they publish, and where
+ * reports go.
  */
-record RunSettings(Map<Platform, String> endpoints, List<VariantRequest> variants, boolean allOrNothing, Path reportDir,
-                   boolean showTimeline) {
+record RunSettings(ExecutionOptions execution, Map<Platform, String> endpoints, List<VariantRequest> variants,
+                   boolean allOrNothing, Path reportDir, boolean showTimeline) {
 
     RunSettings {
         endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints)); // in the order given

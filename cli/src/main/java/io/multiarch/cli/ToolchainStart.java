@@ -38,7 +38,9 @@ record ToolchainStart(Toolchain toolchain, Optional<Recheck> recheck) {
             CompletableFuture<Toolchain> probed = new CompletableFuture<>();
             Thread probing = new Thread(() -> {
                 try (Timeline.Phase phase = timeline.start("toolchain probe (beside the build)")) {
-                    probed.complete(ToolchainProbe.probe(session.dockerCli(), localPlatforms, BootNativeMemory.forLocalDaemon(env)));
+                    // the builder is not asked for: each build names the one it ran on, checked against the assumed one
+                    probed.complete(ToolchainProbe.recheck(session.dockerCli(), localPlatforms, BootNativeMemory.forLocalDaemon(env),
+                            assumed.get()));
                 } catch (Exception | Error e) {
                     probed.completeExceptionally(e);
                 }

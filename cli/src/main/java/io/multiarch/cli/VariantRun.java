@@ -25,7 +25,7 @@ final class VariantRun {
         MatrixBuild matrix = new MatrixBuild(settings.variants(), v -> {
             RunPlan plan = RunPlan.of(v.request(), LocalRun.nativePlatforms(v.request(), agents), RunPlan.newRunId(), v.name());
             session.out().println("run " + plan.runId() + " (variant " + v.name() + "): " + plan.tasks().size() + " platform(s)");
-            return new MultiArchBuild(v.request(), plan, agents, local.withOutput(MultiArchBuild.prefixed(session.console(), v.name())));
+            return new MultiArchBuild(v.request(), settings.execution(), plan, agents, local.withOutput(MultiArchBuild.prefixed(session.console(), v.name())));
         }, local, settings.allOrNothing());
         session.current().set(matrix::stop);
         if (session.signals().received() != null) {

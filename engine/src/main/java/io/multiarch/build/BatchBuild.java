@@ -143,6 +143,12 @@ final class BatchBuild {
                 runnable.keySet().forEach(m -> m.note("built on its own after batch " + number + " failed"));
                 return new Outcome(done, Map.of(), runnable);
             }
+            Optional<String> otherBuilder = BuildAttempts.otherBuilder(progress, agent.toolchain());
+            if (otherBuilder.isPresent()) {
+                agent.output().line(otherBuilder.get(), true);
+                runnable.forEach((m, s) -> done.put(m.task().platform(), m.failedBefore(s, otherBuilder.get())));
+                return new Outcome(done, Map.of(), Map.of());
+            }
             String indexDigest = Digest.parse(BuildMetadata.parse(agent.files().read(metadataFile)).digest()).value();
             String indexRef = request.image().withDigest(indexDigest);
             String indexRaw;

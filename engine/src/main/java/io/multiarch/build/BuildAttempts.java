@@ -91,6 +91,19 @@ record BuildAttempts(int retries, int pushRetries) {
         }
     }
 
+    /**
+     * Why a build is not used because it ran on another builder than the agent's toolchain names (the run planned its
+     * pushes for that builder's driver, and a run that starts on a remembered toolchain takes its builder as verified
+     * by this); empty when it ran on that builder, or when buildx did not say (older than 0.10).
+     */
+    static Optional<String> otherBuilder(BuildProgress progress, io.multiarch.docker.Toolchain toolchain) {
+        return progress.builder()
+                .filter(b -> !b.name().equals(toolchain.builder()) || !b.driver().equals(toolchain.driver()))
+                .map(b -> "buildx built on builder '" + b.name() + "' (driver " + b.driver() + "), not on '" + toolchain.builder()
+                        + "' (driver " + toolchain.driver() + ") that this run's toolchain names: the current builder changed; "
+                        + "the build is not used");
+    }
+
     /** BuildKit's words when a driver cannot export cache (the docker driver without the containerd store). */
     static boolean refusesCacheExport(CommandResult r) {
         String text = r.stderr().toLowerCase(Locale.ROOT);

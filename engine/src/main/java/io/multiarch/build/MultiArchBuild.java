@@ -6,6 +6,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.OutputListener;
 import io.multiarch.publish.Publisher;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.ExecutionOptions;
 import io.multiarch.request.Tag;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.PublishResult;
@@ -21,8 +22,8 @@ import java.util.function.Function;
 
 /**
  * A whole run on machines the caller provides, then the gated {@link Publisher}. Platforms that share a docker
- * endpoint are built together in a {@link BatchBuild} (unless {@link BuildRequest#batches()} says otherwise), the
- * others each in a {@link PlatformBuild}; builds and tests share a pool of {@link BuildRequest#concurrency()}
+ * endpoint are built together in a {@link BatchBuild} (unless {@link ExecutionOptions#batches} says otherwise), the
+ * others each in a {@link PlatformBuild}; builds and tests share a pool of {@link ExecutionOptions#concurrency()}
  * threads, in {@link RunPlan} order.
  * With fail-fast, the first required platform that fails stops the others (they end {@link Status#SKIPPED}, with
  * their digest if their image was already pushed). {@link #stop} stops a run from outside (a signal): running
@@ -32,9 +33,12 @@ import java.util.function.Function;
  */
 public final class MultiArchBuild {
     private final BuildRequest request;
+    private final ExecutionOptions execution;
     private final RunPlan plan;
     private final Function<Platform, AgentContext> agents;
     private final AgentContext publisher;
+    /** What the first tag served before the run, read beside the builds once for every platform's size change. */
+    private final PreviousIndex previousIndex;
     private final Object lock = new Object();
     private PlatformPool jobs;
     private String stopReason;
@@ -59,15 +63,18 @@ public final class MultiArchBuild {
     }
 
     /**
+     * @param execution how many platforms at once, and whether the platforms of one endpoint share a build
      * @param agents    the machine each platform runs on (one local machine, or per-platform docker endpoints)
      * @param publisher the machine that runs the publish
      */
-    public MultiArchBuild(BuildRequest request, RunPlan plan, Function<Platform, AgentContext> agents,
+    public MultiArchBuild(BuildRequest request, ExecutionOptions execution, RunPlan plan, Function<Platform, AgentContext> agents,
                           AgentContext publisher) {
         this.request = request;
+        this.execution = execution;
         this.plan = plan;
         this.agents = agents;
         this.publisher = publisher;
+        this.previousIndex = new PreviousIndex(publisher.registry(), request.image().withTag(request.tags().get(0)));
     }
 
     /**
@@ -111,12 +118,13 @@ public final class MultiArchBuild {
      */
     public RunResult run() throws InterruptedException {
         long t0 = System.nanoTime();
+        previousIndex.start();
         List<Unit> units = units();
         Map<Platform, PlatformBuild> builds = new LinkedHashMap<>();
         for (Unit unit : units) {
             (unit.batch() != null ? unit.batch().members() : List.of(unit.alone())).forEach(b -> builds.put(b.task().platform(), b));
         }
-        PlatformPool jobs = new PlatformPool(Math.min(request.concurrency(), plan.tasks().size()), request.failFast(), agents);
+        PlatformPool jobs = new PlatformPool(Math.min(execution.concurrency(), plan.tasks().size()), request.failFast(), agents);
         synchronized (lock) {
             this.jobs = jobs;
             if (stopReason != null) {
@@ -252,7 +260,7 @@ public final class MultiArchBuild {
         List<Unit> units = new ArrayList<>();
         int batchNumber = 0;
         for (List<PlatformTask> group : byEndpoint()) {
-            if (request.batches() && group.size() > 1) {
+            if (execution.batches(request) && group.size() > 1) {
                 batchNumber++;
                 AgentContext agent = agents.apply(group.get(0).platform());
                 units.add(new Unit(new BatchBuild(request, plan, batchNumber, group.stream().map(this::platformBuild).toList(),
@@ -275,7 +283,8 @@ public final class MultiArchBuild {
 
     private PlatformBuild platformBuild(PlatformTask task) {
         AgentContext agent = agents.apply(task.platform());
-        return new PlatformBuild(request, plan.runId(), task, agent.withOutput(prefixed(agent.output(), task.platform().toString())));
+        return new PlatformBuild(request, plan.runId(), task, agent.withOutput(prefixed(agent.output(), task.platform().toString())))
+                .sharing(previousIndex);
     }
 
     /** Where the run's own lines go: the publishing machine's output. */

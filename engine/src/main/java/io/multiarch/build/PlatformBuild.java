@@ -36,6 +36,10 @@ public final class PlatformBuild {
     private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What a successful build pushed, once it has: what a stopped platform still reports. */
     private volatile Pushed built;
+    /** What the run's first tag served before the run: the run's own, shared by its platforms, or this platform's. */
+    private PreviousIndex previous;
+    /** The image size, looked up from the moment the image is pushed. */
+    private CompletableFuture<ImageSize> size;
     /** What it did when, on {@link System#nanoTime()}'s clock: for the run's timeline. */
     private final List<Span> spans = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -49,6 +53,13 @@ public final class PlatformBuild {
         this.task = task;
         this.agent = agent;
         this.commands = new BuildxCommands(agent.docker(), request);
+        this.previous = new PreviousIndex(agent.registry(), request.image().withTag(request.tags().get(0)));
+    }
+
+    /** Measures the size change against {@code index}, read once for every platform of the run. */
+    PlatformBuild sharing(PreviousIndex index) {
+        this.previous = index;
+        return this;
     }
 
     /** The commands a real run would execute for this platform, in order, for {@code --dry-run}. */
@@ -128,6 +139,11 @@ public final class PlatformBuild {
             double pushSeconds = Math.min(progress.pushSeconds(), build.elapsed().toNanos() / 1e9);
             double buildSeconds = wall - pushSeconds;
             buildAndPush(b0, System.nanoTime(), pushSeconds);
+            Optional<String> otherBuilder = BuildAttempts.otherBuilder(progress, agent.toolchain());
+            if (otherBuilder.isPresent()) {
+                agent.output().line(otherBuilder.get(), true);
+                return failed(new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), otherBuilder.get());
+            }
             if (!build.succeeded()) {
                 String why = build.timedOut()
                         ? "the build timed out after " + request.platformTimeout().toMinutes() + " min"
@@ -154,8 +170,8 @@ public final class PlatformBuild {
     PlatformResult finish(Pushed pushed) throws InterruptedException {
         pushed(pushed);
         String digest = pushed.digest();
-        SizeLookup sizes = new SizeLookup(request, task, agent);
-        CompletableFuture<ImageSize> size = sizes.start(digest);
+        SizeLookup sizes = sizes();
+        CompletableFuture<ImageSize> size = sizeOf(pushed);
         try {
             Optional<TestOutcome> test = Optional.empty();
             String why = "";
@@ -187,9 +203,24 @@ public final class PlatformBuild {
         }
     }
 
-    /** Records that the platform's image is pushed (by a build of its own or a batch), before its test. */
+    /**
+     * Records that the platform's image is pushed (by a build of its own or a batch), before its test, and starts the
+     * look-up of its size: a batch's platforms all look theirs up at once, not as the pool takes up each one.
+     */
     void pushed(Pushed pushed) {
         this.built = pushed;
+        sizeOf(pushed);
+    }
+
+    private synchronized CompletableFuture<ImageSize> sizeOf(Pushed pushed) {
+        if (size == null) {
+            size = sizes().start(pushed.digest());
+        }
+        return size;
+    }
+
+    private SizeLookup sizes() {
+        return new SizeLookup(request, task, agent, previous);
     }
 
     /**

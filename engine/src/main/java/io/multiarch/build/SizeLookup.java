@@ -26,11 +26,14 @@ final class SizeLookup {
     private final BuildRequest request;
     private final PlatformTask task;
     private final AgentContext agent;
+    private final PreviousIndex previous;
 
-    SizeLookup(BuildRequest request, PlatformTask task, AgentContext agent) {
+    /** @param previous what the run's first tag served before the run, shared by the run's platforms */
+    SizeLookup(BuildRequest request, PlatformTask task, AgentContext agent, PreviousIndex previous) {
         this.request = request;
         this.task = task;
         this.agent = agent;
+        this.previous = previous;
     }
 
     /** The size with this platform's budget, if it has one. */
@@ -103,7 +106,7 @@ final class SizeLookup {
                 return ImageSize.UNKNOWN;
             }
             Tag tag = request.tags().get(0);
-            return new ImageSize(m.layersSize(), previousSize(tag), tag.value(), 0, false, biggestLayers(m, reference));
+            return new ImageSize(m.layersSize(), previousSize(), tag.value(), 0, false, biggestLayers(m, reference));
         }
     }
 
@@ -132,18 +135,14 @@ final class SizeLookup {
         return layers.subList(0, Math.min(ImageSize.BIGGEST_LAYERS, layers.size()));
     }
 
-    /** This platform's size in the index {@code tag} serves; -1 when the tag, or the platform in it, is not there. */
-    private long previousSize(Tag tag) throws InterruptedException {
+    /** This platform's size in the index the first tag served before the run; -1 when it, or the platform in it, is not there. */
+    private long previousSize() throws InterruptedException {
         try {
-            Optional<String> served = agent.registry().read(request.image().withTag(tag));
-            if (served.isEmpty()) {
-                return -1;
+            Optional<Manifest> served = previous.get();
+            if (served.isEmpty() || !served.get().isIndex()) {
+                return -1; // none, or a single image: which platform it is would need its config; not compared
             }
-            Manifest previous = Manifest.parse(served.get());
-            if (!previous.isIndex()) {
-                return -1; // a single image: which platform it is would need its config; not compared
-            }
-            Optional<Descriptor> entry = previous.imageFor(task.platform());
+            Optional<Descriptor> entry = served.get().imageFor(task.platform());
             if (entry.isEmpty()) {
                 return -1;
             }

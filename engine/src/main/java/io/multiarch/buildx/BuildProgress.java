@@ -32,6 +32,8 @@ public final class BuildProgress implements OutputListener {
     private static final Pattern ERROR = Pattern.compile("#(\\d+) ERROR: .*");
     private static final Pattern TIMED_SUBTASK = Pattern.compile("#(\\d+) (.+?) (\\d+(?:\\.\\d+)?)s done");
     private static final Pattern PLATFORM_STEP = Pattern.compile("\\[([a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?) [^\\]]*\\].*");
+    /** buildx's first line (0.10 and later): {@code #0 building with "default" instance using docker driver}. */
+    private static final Pattern BUILDER = Pattern.compile("#0 building with \"(.+)\" instance using (\\S+) driver");
 
     private final Map<Integer, String> names = new LinkedHashMap<>();
     private final Map<Integer, Double> seconds = new LinkedHashMap<>();
@@ -40,6 +42,11 @@ public final class BuildProgress implements OutputListener {
     private final Timeline timeline;
     private final String phasePrefix;
     private final Map<Integer, Long> firstSeen = new LinkedHashMap<>();
+    private BuilderUsed builder;
+
+    /** The builder instance and driver a build says it ran on. */
+    public record BuilderUsed(String name, String driver) {
+    }
 
     /** Progress that records no timeline. */
     public BuildProgress() {
@@ -88,12 +95,23 @@ public final class BuildProgress implements OutputListener {
             }
             return;
         }
+        if (builder == null && line.startsWith("#0 building with ")) {
+            Matcher b = BUILDER.matcher(line);
+            if (b.matches()) {
+                builder = new BuilderUsed(b.group(1), b.group(2));
+            }
+        }
         Matcher header = HEADER.matcher(line);
         if (header.matches()) {
             int id = Integer.parseInt(header.group(1));
             names.putIfAbsent(id, header.group(2));
             firstSeen.putIfAbsent(id, System.nanoTime());
         }
+    }
+
+    /** The builder the build said it ran on; empty until its first line, or when buildx did not say. */
+    public synchronized Optional<BuilderUsed> builder() {
+        return Optional.ofNullable(builder);
     }
 
     /** Seconds spent pushing the image (layers, manifests, and a driver's separate push step). */

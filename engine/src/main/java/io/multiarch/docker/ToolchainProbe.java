@@ -18,7 +18,8 @@ import java.util.concurrent.Future;
 
 /**
  * Finds out what a docker endpoint offers ({@link Toolchain}): {@code docker version} and {@code docker info} as
- * JSON, {@code docker buildx version}, the current builder from {@code docker buildx inspect}, and which platforms
+ * JSON (buildx's version from the CLI plugins {@code docker info} lists, else from {@code docker buildx version}), the
+ * current builder from {@code docker buildx inspect}, and which platforms
  * its machine runs natively, measured by running a tiny program of each candidate platform there
  * ({@link NativeProbe}), never assumed.
  */
@@ -76,6 +77,24 @@ public final class ToolchainProbe {
      */
     public static Toolchain probe(DockerCli docker, Collection<Platform> platforms, NativeMemory memory)
             throws IOException, InterruptedException {
+        return probe(docker, platforms, memory, Optional.empty());
+    }
+
+    /**
+     * The toolchain probed again beside a build that started on {@code assumed}, without asking buildx for its current
+     * builder: {@code docker buildx inspect} is the probe's costliest question (two processes and the daemon's builder,
+     * while the build needs the CPU), and the builds answer it themselves, each naming the builder it ran on
+     * ({@code #0 building with "default" instance using docker driver}), which the engine checks against the
+     * toolchain's. The builder and driver are therefore {@code assumed}'s; everything else is probed as by
+     * {@link #probe(DockerCli, Collection, NativeMemory)}.
+     */
+    public static Toolchain recheck(DockerCli docker, Collection<Platform> platforms, NativeMemory memory, Toolchain assumed)
+            throws IOException, InterruptedException {
+        return probe(docker, platforms, memory, Optional.of(new Builder(assumed.builder(), assumed.driver())));
+    }
+
+    private static Toolchain probe(DockerCli docker, Collection<Platform> platforms, NativeMemory memory, Optional<Builder> knownBuilder)
+            throws IOException, InterruptedException {
         // independent queries: run at once, each docker call costs a process start and a daemon round trip
         ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "multiarch-probe");
@@ -85,13 +104,16 @@ public final class ToolchainProbe {
         try {
             Future<String> versionJson = pool.submit(() -> docker.query(TIMEOUT, "version", "--format", "{{json .}}"));
             Future<String> infoJson = pool.submit(() -> docker.query(TIMEOUT, "info", "--format", "{{json .}}"));
-            Future<String> buildxVersion = pool.submit(() -> docker.query(TIMEOUT, "buildx", "version"));
-            Future<String> buildxInspect = pool.submit(() -> docker.query(TIMEOUT, "buildx", "inspect"));
+            Future<String> buildxInspect = knownBuilder.isPresent() ? null : pool.submit(() -> docker.query(TIMEOUT, "buildx", "inspect"));
             Version version = Json.MAPPER.readValue(get(versionJson), Version.class);
             if (version.server() == null) {
                 throw new DockerException("the docker daemon did not answer 'docker version'");
             }
             Info info = Json.MAPPER.readValue(get(infoJson), Info.class);
+            // docker info lists the CLI plugins with their versions (a process of each ran for it): a process fewer
+            Future<String> buildxVersion = info.buildxPluginVersion()
+                    .map(v -> (Future<String>) java.util.concurrent.CompletableFuture.completedFuture("github.com/docker/buildx " + v))
+                    .orElseGet(() -> pool.submit(() -> docker.query(TIMEOUT, "buildx", "version")));
             String machine = info.architecture() == null ? "" : info.architecture();
             NativeProbe probe = new NativeProbe(docker, version.server().arch(), machine);
             NativeMemory.Key key = new NativeMemory.Key(String.valueOf(info.id()), String.valueOf(info.kernelVersion()),
@@ -117,7 +139,7 @@ public final class ToolchainProbe {
                     memory.remember(key, result.platform(), result.nativePlatform());
                 }
             }
-            return toolchain(version, info, buildxVersion, buildxInspect, nativePlatforms);
+            return toolchain(version, info, buildxVersion, buildxInspect, knownBuilder, nativePlatforms);
         } finally {
             pool.shutdownNow();
         }
@@ -138,14 +160,14 @@ public final class ToolchainProbe {
         }
     }
 
-    private static Toolchain toolchain(Version version, Info info, Future<String> buildxVersion,
-                                       Future<String> buildxInspect, Set<Platform> nativePlatforms)
+    private static Toolchain toolchain(Version version, Info info, Future<String> buildxVersion, Future<String> buildxInspect,
+                                       Optional<Builder> knownBuilder, Set<Platform> nativePlatforms)
             throws IOException, InterruptedException {
         String buildx;
         Builder builder;
         try {
             buildx = parseBuildxVersion(get(buildxVersion));
-            builder = parseInspect(get(buildxInspect));
+            builder = knownBuilder.isPresent() ? knownBuilder.get() : parseInspect(get(buildxInspect));
         } catch (IllegalArgumentException e) {
             throw new DockerException("buildx is not usable: " + e.getMessage());
         }
@@ -204,6 +226,12 @@ public final class ToolchainProbe {
     record Builder(String name, String driver) {
     }
 
+    record ClientInfo(@JsonProperty("Plugins") List<CliPlugin> plugins) {
+    }
+
+    record CliPlugin(@JsonProperty("Name") String name, @JsonProperty("Version") String version, @JsonProperty("Err") String err) {
+    }
+
     record Version(@JsonProperty("Client") Part client, @JsonProperty("Server") Part server) {
     }
 
@@ -213,7 +241,21 @@ public final class ToolchainProbe {
 
     record Info(@JsonProperty("Architecture") String architecture,
                 @JsonProperty("DriverStatus") List<List<String>> driverStatus,
-                @JsonProperty("ID") String id, @JsonProperty("KernelVersion") String kernelVersion) {
+                @JsonProperty("ID") String id, @JsonProperty("KernelVersion") String kernelVersion,
+                @JsonProperty("ClientInfo") ClientInfo clientInfo) {
+
+        /** The version of the buildx CLI plugin as {@code docker info} lists it; empty when not listed or broken. */
+        Optional<String> buildxPluginVersion() {
+            if (clientInfo == null || clientInfo.plugins() == null) {
+                return Optional.empty();
+            }
+            return clientInfo.plugins().stream()
+                    .filter(p -> "buildx".equals(p.name()) && (p.err() == null || p.err().isEmpty()))
+                    .map(CliPlugin::version)
+                    .filter(v -> v != null && !v.isBlank())
+                    .findFirst();
+        }
+
         boolean containerdStore() {
             return driverStatus != null && driverStatus.stream()
                     .anyMatch(kv -> kv.size() == 2 && kv.get(1).startsWith("io.containerd.snapshotter"));

@@ -12,33 +12,18 @@ import java.util.Set;
 /**
  * Everything one multi-architecture build needs, validated, by concern: what to build ({@link BuildSource}), where
  * to publish ({@link PublishTarget}), the platforms ({@link PlatformSet}), how each platform's run is judged
- * ({@link RunPolicy}), what may be done about emulators ({@link BinfmtPolicy}), and how the command line executes it
- * ({@link ExecutionOptions}). Front ends fill a {@link RawBuildInput} with what the user wrote, as strings;
+ * ({@link RunPolicy}), and what may be done about emulators ({@link BinfmtPolicy}); how the command line executes it
+ * ({@link ExecutionOptions}) is apart. Front ends fill a {@link RawBuildInput} with what the user wrote, as strings;
  * {@link RawBuildInput#build()} checks every field against the real grammars and either returns a request or throws
  * {@link InvalidRequestException} listing every problem, before any process starts. The accessors below the
  * components read through to them.
  */
 public record BuildRequest(BuildSource source, PublishTarget publishTo, PlatformSet platformSet, RunPolicy policy,
-                           BinfmtPolicy binfmt, ExecutionOptions execution) {
+                           BinfmtPolicy binfmt) {
 
     public static final Duration DEFAULT_PLATFORM_TIMEOUT = Duration.ofMinutes(60);
     public static final Duration DEFAULT_TEST_TIMEOUT = Duration.ofMinutes(10);
     public static final int MAX_RETRIES = 5;
-    public static final int MAX_CONCURRENCY = 32;
-
-    /**
-     * Whether platforms sharing a docker endpoint are built in one {@code buildx build}: asked for, and not ruled out
-     * by {@code concurrency} 1 (one platform at a time) or by attestations, provenance or SBOM (the publish keeps each
-     * platform's attestation only from per-platform builds, whose digests are small indexes of image and attestation).
-     */
-    public boolean batches() {
-        return execution.batch() && execution.concurrency() > 1 && !source.provenance() && !source.sbom();
-    }
-
-    /** Two builds at a time per core, at least two: a build waits on I/O and the registry as much as on CPU. */
-    public static int defaultConcurrency() {
-        return Math.max(2, Math.min(MAX_CONCURRENCY, Runtime.getRuntime().availableProcessors() * 2));
-    }
 
     /** Whether a platform may fail without blocking the publish. */
     public boolean isRequired(Platform platform) {
@@ -133,7 +118,4 @@ public record BuildRequest(BuildSource source, PublishTarget publishTo, Platform
         return binfmt.installer();
     }
 
-    public int concurrency() {
-        return execution.concurrency();
-    }
 }

@@ -34,7 +34,7 @@ public final class RawBuildInput {
     RawValues.Timeout testTimeout = RawValues.Timeout.of(BuildRequest.DEFAULT_TEST_TIMEOUT);
     int emulatedRetries = 1;
     boolean provenance;
-    int concurrency = BuildRequest.defaultConcurrency();
+    int concurrency = ExecutionOptions.defaultConcurrency();
     String binfmtMode = BinfmtMode.VERIFY.name();
     String binfmtInstaller = "host";
     boolean registryCache = true;

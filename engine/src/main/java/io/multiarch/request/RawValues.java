@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -24,7 +25,6 @@ final class RawValues {
     static final int MAX_VALUE_LENGTH = 4096;
     private static final int MAX_KEY = 256;
     private static final Pattern DURATION = Pattern.compile("(-?\\d{1,30})([smh]?)");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static final Duration MAX_TIMEOUT = Duration.ofHours(24);
 
@@ -191,10 +191,18 @@ final class RawValues {
         return ok ? TestSpec.exec(exec) : null;
     }
 
+    /**
+     * The JSON reader of {@link #argv}, made on first use: a request without the exec form as JSON (most of them)
+     * does not pay for Jackson's start while the command line is still validating.
+     */
+    private static final class ArgvJson {
+        static final ObjectReader READER = new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
     /** A JSON array of strings and nothing else (no numbers, nulls, objects or trailing text); null when it is not one. */
     static List<String> argv(String json) {
         try {
-            JsonNode node = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
+            JsonNode node = ArgvJson.READER.readTree(json);
             if (node == null || !node.isArray()) {
                 return null;
             }

@@ -46,7 +46,7 @@ final class RequestParser {
         if (!v.isEmpty()) {
             throw new InvalidRequestException(v);
         }
-        return new ValidatedInput(request, built);
+        return new ValidatedInput(request, built, new ExecutionOptions(in.concurrency, in.batch));
     }
 
     private final RawBuildInput in;
@@ -82,8 +82,8 @@ final class RequestParser {
         if (in.emulatedRetries < 0 || in.emulatedRetries > BuildRequest.MAX_RETRIES) {
             v.add(new Violation("emulatedRetries", String.valueOf(in.emulatedRetries), "must be between 0 and " + BuildRequest.MAX_RETRIES));
         }
-        if (in.concurrency < 1 || in.concurrency > BuildRequest.MAX_CONCURRENCY) {
-            v.add(new Violation("concurrency", String.valueOf(in.concurrency), "must be between 1 and " + BuildRequest.MAX_CONCURRENCY));
+        if (in.concurrency < 1 || in.concurrency > ExecutionOptions.MAX_CONCURRENCY) {
+            v.add(new Violation("concurrency", String.valueOf(in.concurrency), "must be between 1 and " + ExecutionOptions.MAX_CONCURRENCY));
         }
         BinfmtMode mode = RawValues.binfmtMode(v, in.binfmtMode);
         BinfmtInstaller installer = RawValues.parse(v, "binfmtInstaller", in.binfmtInstaller, BinfmtInstaller::parse);
@@ -107,8 +107,7 @@ final class RequestParser {
                 new PlatformSet(platformList, optional),
                 new RunPolicy(Optional.ofNullable(testSpec), in.failFast, platformLimit, testLimit, in.emulatedRetries,
                         in.registryCache, budget),
-                new BinfmtPolicy(mode, installer),
-                new ExecutionOptions(in.concurrency, in.batch));
+                new BinfmtPolicy(mode, installer));
     }
 
     private List<Tag> tags(List<Violation> v) {

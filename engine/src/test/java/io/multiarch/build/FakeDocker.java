@@ -55,6 +55,8 @@ final class FakeDocker {
     private final Map<String, CommandResult> copyFailures = new ConcurrentHashMap<>();
     private volatile Function<List<Platform>, List<Platform>> indexLists = Function.identity();
     private volatile boolean provenance;
+    /** buildx's first line, naming the builder a build ran on; none by default (as before buildx 0.10). */
+    private volatile String builderLine = "";
 
     FakeDocker() {
         runner.on(List.of("buildx", "build"), this::build)
@@ -133,6 +135,12 @@ final class FakeDocker {
 
     FakeDocker testResult(Platform p, CommandResult r) {
         testResults.put(p, r);
+        return this;
+    }
+
+    /** Builds say they ran on this builder, as buildx 0.10 and later do on their first line. */
+    FakeDocker buildsOn(String builder, String driver) {
+        builderLine = "#0 building with \"" + builder + "\" instance using " + driver + " driver\n";
         return this;
     }
 
@@ -233,7 +241,7 @@ final class FakeDocker {
                   "image.name": "%s"
                 }
                 """.formatted(digest, index.length(), digest, name));
-        return new CommandResult(0, "", progress + "#30 exporting to image\n#30 pushing layers 0.5s done\n#30 DONE 0.6s",
+        return new CommandResult(0, "", builderLine + progress + "#30 exporting to image\n#30 pushing layers 0.5s done\n#30 DONE 0.6s",
                 Duration.ofSeconds(3), false);
     }
 
@@ -275,7 +283,7 @@ final class FakeDocker {
                   "image.name": "%s"
                 }
                 """.formatted(Manifest.digestOf("config " + p), descriptor, digest, name));
-        return ok("#12 pushing layers done\n#12 DONE 0.1s");
+        return ok(builderLine + "#12 pushing layers done\n#12 DONE 0.1s");
     }
 
     private CommandResult inspect(Command c) {

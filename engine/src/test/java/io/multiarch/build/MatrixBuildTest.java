@@ -3,6 +3,7 @@ package io.multiarch.build;
 import io.multiarch.binfmt.BinfmtFixture;
 import io.multiarch.plan.RunPlan;
 import io.multiarch.platform.Platform;
+import io.multiarch.request.ExecutionOptions;
 import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.VariantRequest;
 import io.multiarch.request.VariantSpec;
@@ -41,6 +42,9 @@ class MatrixBuildTest {
         binfmt = BinfmtFixture.debianQemuUserStatic(temp);
     }
 
+    /** How {@link #variants()} run: one build per platform (the default concurrency, no batch). */
+    private static final ExecutionOptions ONE_BY_ONE = new ExecutionOptions(ExecutionOptions.defaultConcurrency(), false);
+
     /** Debian on amd64 and arm64 (narrowed), Alpine on all three; one build per platform, no retries. */
     private List<VariantRequest> variants() {
         return new RawBuildInput().image(REPO).tags(List.of("1.0")).context(context.toString())
@@ -54,7 +58,7 @@ class MatrixBuildTest {
 
     private MatrixResult run(List<VariantRequest> variants, boolean allOrNothing) throws InterruptedException {
         AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
-        return new MatrixBuild(variants, v -> new MultiArchBuild(v.request(),
+        return new MatrixBuild(variants, v -> new MultiArchBuild(v.request(), ONE_BY_ONE,
                 RunPlan.of(v.request(), FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), "run-" + v.name(), v.name()),
                 p -> agent, agent), agent, allOrNothing).run();
     }
@@ -131,7 +135,7 @@ class MatrixBuildTest {
             if (v.name().equals("alpine")) {
                 matrix[0].stop("SIGTERM");
             }
-            return new MultiArchBuild(v.request(), RunPlan.of(v.request(), FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(),
+            return new MultiArchBuild(v.request(), ONE_BY_ONE, RunPlan.of(v.request(), FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(),
                     "run-" + v.name(), v.name()), p -> agent, agent);
         }, agent, false);
 

@@ -8,7 +8,9 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.ExecutionOptions;
 import io.multiarch.request.RawBuildInput;
+import io.multiarch.request.ValidatedInput;
 import io.multiarch.result.PlatformResult;
 import io.multiarch.result.RunResult;
 import io.multiarch.result.Status;
@@ -50,15 +52,19 @@ class MultiArchBuildTest {
         binfmt = BinfmtFixture.debianQemuUserStatic(temp);
     }
 
+    /** How {@link #request}'s runs execute unless a test says otherwise: four platforms at once, batched. */
+    private static final ExecutionOptions FOUR_AT_ONCE = new ExecutionOptions(4, true);
+
     private RawBuildInput request(List<String> platforms) {
         return new RawBuildInput().image(REPO).tags(List.of("1.0", "latest")).context(context.toString())
                 .platforms(platforms).testShell("/bin/busybox true").concurrency(4);
     }
 
-    private RunResult run(BuildRequest request) throws InterruptedException {
-        RunPlan plan = RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID);
+    private RunResult run(RawBuildInput input) throws InterruptedException {
+        ValidatedInput valid = input.validate();
+        RunPlan plan = RunPlan.of(valid.request(), FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID);
         AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
-        return new MultiArchBuild(request, plan, p -> agent, agent).run();
+        return new MultiArchBuild(valid.request(), valid.execution(), plan, p -> agent, agent).run();
     }
 
     private static PlatformResult resultOf(RunResult run, Platform p) {
@@ -68,7 +74,7 @@ class MultiArchBuildTest {
     @Test
     void shouldPublishOneIndexListingEveryPlatformUnderEveryTag() throws Exception {
         // When
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         // Then every platform passed, in the order asked
         assertThat(run.platforms()).extracting(PlatformResult::platform)
@@ -82,9 +88,9 @@ class MultiArchBuildTest {
 
         // and what the registry serves under each tag is one index listing exactly those platforms: the batch's
         for (String tag : List.of("1.0", "latest")) {
-            // read before and back by the publish; the first tag also by each platform's size look-up, for its change
+            // read before and back by the publish; the first tag also once for the run, for every platform's size change
             assertThat(docker.runner.callsWith("--raw", REPO + ":" + tag)).as("read before and back " + tag)
-                    .hasSize(tag.equals("1.0") ? 2 + FOUR.size() : 2);
+                    .hasSize(tag.equals("1.0") ? 2 + 1 : 2);
             assertThat(Manifest.parse(docker.served(tag)).imageEntries()).extracting(d -> d.platform().toPlatform().orElseThrow())
                     .containsExactlyInAnyOrder(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
             assertThat(Manifest.digestOf(docker.served(tag))).isEqualTo(run.publish().indexDigest());
@@ -103,7 +109,7 @@ class MultiArchBuildTest {
     @Test
     void shouldComposeWithADryRunThenRecordEachTagThenMoveAndReadBackEachTag() throws Exception {
         // When the platforms are built one by one (no batch index to publish as it is)
-        run(request(FOUR).batch(false).build());
+        run(request(FOUR).batch(false));
 
         // Then the publish is: create --dry-run, where each tag is now, then per tag a create and its read-back
         // (the tags of one group of the move order at once)
@@ -138,7 +144,7 @@ class MultiArchBuildTest {
     @Test
     void shouldPublishTheBatchsIndexAsItIsWithoutComposingOne() throws Exception {
         // When every platform of one batch passed
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         // Then no index was composed: each tag got the batch's pushed index (imagetools pushes one index unchanged)
         assertThat(run.published()).isTrue();
@@ -189,7 +195,7 @@ class MultiArchBuildTest {
         BuildRequest request = request(FOUR).build();
 
         // When the four platforms (three emulated) are built in one batch
-        RunResult run = new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+        RunResult run = new MultiArchBuild(request, FOUR_AT_ONCE, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
                 p -> agent, agent).run();
 
         // Then each emulated platform's emulator was checked against one reading of the table
@@ -200,6 +206,31 @@ class MultiArchBuildTest {
     }
 
     @Test
+    void shouldUseNoBuildThatRanOnAnotherBuilderThanTheToolchainNames() throws Exception {
+        // Given a toolchain naming builder 'default' (docker driver), and builds that say they ran on another one (the
+        // current builder was switched after the toolchain was probed or remembered)
+        docker.buildsOn("ci", "docker-container");
+
+        // When built as one batch, and each platform on its own
+        for (RawBuildInput input : List.of(request(FOUR), request(FOUR).batch(false))) {
+            RunResult run = run(input);
+
+            // Then no platform passed, each saying why, and nothing was published
+            assertThat(run.platforms()).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(Status.FAILED);
+                assertThat(r.message()).contains("buildx built on builder 'ci' (driver docker-container), not on 'default' "
+                        + "(driver docker) that this run's toolchain names");
+            });
+            assertThat(run.published()).isFalse();
+            assertThat(docker.creates()).isEmpty();
+        }
+
+        // and builds that name the toolchain's builder pass
+        docker.buildsOn("default", "docker");
+        assertThat(run(request(FOUR)).published()).isTrue();
+    }
+
+    @Test
     void shouldPublishNothingWhenTheGateRefusesAfterTheBuilds() throws Exception {
         // Given a gate that, asked after every platform ended, says the run's premises were wrong
         BuildRequest request = request(FOUR).build();
@@ -207,20 +238,20 @@ class MultiArchBuildTest {
         java.util.concurrent.atomic.AtomicInteger buildsWhenAsked = new java.util.concurrent.atomic.AtomicInteger(-1);
 
         // When
-        RunResult run = new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+        RunResult run = new MultiArchBuild(request, FOUR_AT_ONCE, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
                 p -> agent, agent).withPublishGate(() -> {
                     buildsWhenAsked.set(docker.builds().size());
                     return java.util.Optional.of("the toolchain changed");
                 }).run();
 
         // Then the platforms were built and tested, the gate was asked after that, and no tag was moved: the first tag
-        // was read only by each platform's size look-up (its previous size), not by a publish
+        // was read once, for every platform's size look-up (its previous size), and not by a publish
         assertThat(buildsWhenAsked.get()).isEqualTo(1);
         assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.PASSED);
         assertThat(run.published()).isFalse();
         assertThat(run.publish().message()).isEqualTo("the toolchain changed: nothing was published, no tag was created or moved");
         assertThat(docker.creates()).isEmpty();
-        assertThat(docker.runner.callsWith("--raw", REPO + ":1.0")).hasSize(FOUR.size());
+        assertThat(docker.runner.callsWith("--raw", REPO + ":1.0")).hasSize(1);
         assertThat(docker.runner.callsWith("--raw", REPO + ":latest")).isEmpty();
     }
 
@@ -230,7 +261,7 @@ class MultiArchBuildTest {
         docker.runner.on(a -> a.contains("run") && a.contains("linux/riscv64"), c -> fail(1, "test failed"));
 
         // When
-        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/riscv64")).build());
+        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/riscv64")));
 
         // Then the published index was composed of the three that passed
         assertThat(run.published()).isTrue();
@@ -266,12 +297,14 @@ class MultiArchBuildTest {
         };
     }
 
-    private RunResult runWriting(BuildRequest request, List<String> writes, io.multiarch.timeline.Timeline timeline)
+    private RunResult runWriting(RawBuildInput input, List<String> writes, io.multiarch.timeline.Timeline timeline)
             throws InterruptedException {
+        ValidatedInput valid = input.validate();
+        BuildRequest request = valid.request();
         AgentContext plain = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
         AgentContext agent = new AgentContext(plain.agent(), plain.docker(), plain.files(), plain.toolchain(), plain.binfmtDir(),
                 plain.output(), writingRegistry(writes), timeline);
-        return new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+        return new MultiArchBuild(request, valid.execution(), RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
                 p -> agent, agent).run();
     }
 
@@ -282,14 +315,14 @@ class MultiArchBuildTest {
         io.multiarch.timeline.Timeline timeline = io.multiarch.timeline.Timeline.startingNow();
 
         // When
-        RunResult run = runWriting(request(FOUR).build(), writes, timeline);
+        RunResult run = runWriting(request(FOUR), writes, timeline);
 
         // Then each tag was moved by one write, no imagetools create ran, and each tag was read back
         assertThat(run.published()).isTrue();
         assertThat(writes).containsExactlyInAnyOrder(REPO + ":1.0", REPO + ":latest");
         assertThat(docker.creates()).isEmpty();
-        // (read before and back by the publish, and by each platform's size look-up)
-        assertThat(docker.runner.callsWith("--raw", REPO + ":1.0")).hasSize(2 + FOUR.size());
+        // (read before and back by the publish, and once for every platform's size look-up)
+        assertThat(docker.runner.callsWith("--raw", REPO + ":1.0")).hasSize(2 + 1);
         assertThat(docker.runner.callsWith("--raw", REPO + ":latest")).hasSize(2);
         assertThat(timeline.spans()).extracting(io.multiarch.timeline.Timeline.Span::phase)
                 .contains("batch 1: buildx build", "publish", "publish: move 1.0", "publish: read back latest");
@@ -301,7 +334,7 @@ class MultiArchBuildTest {
         List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         // When
-        RunResult run = runWriting(request(FOUR).batch(false).build(), writes, io.multiarch.timeline.Timeline.NONE);
+        RunResult run = runWriting(request(FOUR).batch(false), writes, io.multiarch.timeline.Timeline.NONE);
 
         // Then no imagetools process composed or moved anything: the index lists each platform's image by digest
         assertThat(run.published()).isTrue();
@@ -320,7 +353,7 @@ class MultiArchBuildTest {
 
     @Test
     void shouldGiveTheIndexDigestTheRegistryComputes() throws Exception {
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false));
 
         assertThat(run.publish().indexDigest()).isEqualTo(Manifest.digestOf(indexOf(List.of(Platform.AMD64, Platform.ARM64))));
     }
@@ -340,7 +373,7 @@ class MultiArchBuildTest {
         docker.testExit(Platform.ARM_V7, 1);
 
         // When
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         // Then arm/v7 failed with its test outcome kept, the others passed
         PlatformResult armv7 = resultOf(run, Platform.ARM_V7);
@@ -363,7 +396,7 @@ class MultiArchBuildTest {
     void shouldNameEveryFailedRequiredPlatform() throws Exception {
         docker.testExit(Platform.ARM_V7, 1).buildExits(Platform.RISCV64, 1, 1);
 
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         assertThat(run.publish().message()).startsWith("required platforms ")
                 .contains("linux/arm/v7").contains("linux/riscv64");
@@ -376,7 +409,7 @@ class MultiArchBuildTest {
         docker.buildExits(Platform.RISCV64, 1, 1, 1);
 
         // When
-        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/riscv64")).build());
+        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/riscv64")));
 
         // Then the index lists the three that passed, read back from the registry
         PlatformResult riscv = resultOf(run, Platform.RISCV64);
@@ -394,7 +427,7 @@ class MultiArchBuildTest {
     void shouldFailAPlatformWhoseEmulatorIsDisabledWithoutBuildingIt() throws Exception {
         binfmt.disable("qemu-aarch64");
 
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         PlatformResult arm64 = resultOf(run, Platform.ARM64);
         assertThat(arm64.status()).isEqualTo(Status.FAILED);
@@ -411,7 +444,7 @@ class MultiArchBuildTest {
         docker.buildExits(Platform.AMD64, 1);
 
         // When
-        RunResult run = run(request(FOUR).failFast(true).concurrency(1).build());
+        RunResult run = run(request(FOUR).failFast(true).concurrency(1));
 
         // Then the others never started
         assertThat(resultOf(run, Platform.AMD64).status()).isEqualTo(Status.FAILED);
@@ -441,7 +474,7 @@ class MultiArchBuildTest {
 
         // When
         long t0 = System.nanoTime();
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).failFast(true).concurrency(2).batch(false).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).failFast(true).concurrency(2).batch(false));
 
         // Then arm64 was stopped, not waited for
         assertThat(resultOf(run, Platform.AMD64).status()).isEqualTo(Status.FAILED);
@@ -469,7 +502,7 @@ class MultiArchBuildTest {
         });
 
         // When
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64", "linux/riscv64")).failFast(true).concurrency(2).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64", "linux/riscv64")).failFast(true).concurrency(2));
 
         // Then each reports what was really done: built and pushed, test stopped or never started
         PlatformResult riscv = resultOf(run, Platform.RISCV64);
@@ -498,7 +531,7 @@ class MultiArchBuildTest {
         docker.runner.on(List.of("rm", "-f", "4f1e2d3c"), c -> ok("4f1e2d3c\n"));
         BuildRequest request = request(FOUR).build();
         AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
-        MultiArchBuild build = new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+        MultiArchBuild build = new MultiArchBuild(request, FOUR_AT_ONCE, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
                 p -> agent, agent);
         Thread signal = new Thread(() -> {
             try {
@@ -536,7 +569,7 @@ class MultiArchBuildTest {
         }
 
         // When
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         // Then one build ran, and every platform failed with the reason
         assertThat(docker.builds()).hasSize(1);
@@ -559,7 +592,8 @@ class MultiArchBuildTest {
 
         // When run many times (the race between queueing and fail-fast is lost in a few percent of runs)
         for (int i = 0; i < 300; i++) {
-            RunResult run = new MultiArchBuild(request, RunPlan.of(request, Set.of(), RUN_ID), p -> agent, agent).run();
+            RunResult run = new MultiArchBuild(request, new ExecutionOptions(1, true), RunPlan.of(request, Set.of(), RUN_ID), p -> agent, agent)
+                    .run();
 
             // Then every run ends with a result: s390x failed, the others were not started
             assertThat(resultOf(run, Platform.S390X).status()).isEqualTo(Status.FAILED);
@@ -573,7 +607,7 @@ class MultiArchBuildTest {
     void shouldNotStopOtherPlatformsWithoutFailFast() throws Exception {
         docker.buildExits(Platform.AMD64, 1);
 
-        RunResult run = run(request(FOUR).concurrency(1).build());
+        RunResult run = run(request(FOUR).concurrency(1));
 
         assertThat(run.platforms()).filteredOn(r -> r.platform() != Platform.AMD64)
                 .extracting(PlatformResult::status).containsOnly(Status.PASSED);
@@ -585,7 +619,7 @@ class MultiArchBuildTest {
     void shouldNotFailFastOnAnOptionalPlatform() throws Exception {
         docker.buildExits(Platform.AMD64, 1);
 
-        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/amd64")).failFast(true).concurrency(1).build());
+        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/amd64")).failFast(true).concurrency(1));
 
         assertThat(run.platforms()).filteredOn(r -> r.platform() != Platform.AMD64)
                 .extracting(PlatformResult::status).containsOnly(Status.PASSED);
@@ -600,7 +634,7 @@ class MultiArchBuildTest {
         docker.servesAfterPush("latest", other);
 
         // When
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64", "linux/arm/v7")).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64", "linux/arm/v7")));
 
         // Then
         assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.PASSED);
@@ -618,7 +652,7 @@ class MultiArchBuildTest {
         docker.servesAfterPush("1.0", composed.replace("\n", "\r\n"));
 
         // When
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false));
 
         // Then
         assertThat(run.published()).isFalse();
@@ -632,7 +666,7 @@ class MultiArchBuildTest {
         docker.indexLists(given -> given.stream().filter(p -> p != Platform.RISCV64).toList());
 
         // When
-        RunResult run = run(request(FOUR).batch(false).build());
+        RunResult run = run(request(FOUR).batch(false));
 
         // Then only the dry run ran: no tag was moved
         assertThat(run.published()).isFalse();
@@ -643,7 +677,7 @@ class MultiArchBuildTest {
 
     @Test
     void shouldReportTheTemporaryTagsLeftInTheRegistry() throws Exception {
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false));
 
         assertThat(run.publish().leftovers()).containsExactlyInAnyOrder(
                 REPO + ":multiarch-tmp-" + RUN_ID + "-linux-amd64", REPO + ":multiarch-tmp-" + RUN_ID + "-linux-arm64");
@@ -658,7 +692,7 @@ class MultiArchBuildTest {
         });
 
         // When
-        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false).build());
+        RunResult run = run(request(List.of("linux/amd64", "linux/arm64")).batch(false));
 
         // Then
         PlatformResult arm64 = resultOf(run, Platform.ARM64);
@@ -669,7 +703,7 @@ class MultiArchBuildTest {
     @Test
     void shouldBuildThePlatformsOfOneEndpointInOneBuildxBuild() throws Exception {
         // When
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         // Then one build for the four, in plan order, pushed as one index under the batch's temporary tag
         assertThat(docker.builds()).hasSize(1);
@@ -711,7 +745,7 @@ class MultiArchBuildTest {
         docker.buildExits(Platform.RISCV64, 1, 1);
 
         // When
-        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/riscv64")).build());
+        RunResult run = run(request(FOUR).optionalPlatforms(List.of("linux/riscv64")));
 
         // Then the batch failed, each platform was built alone (riscv64 twice: one retry), and riscv64 dropped out
         List<String> builds = docker.builds().stream().map(c -> argAfter(c, "--platform")).toList();
@@ -734,7 +768,7 @@ class MultiArchBuildTest {
         docker.runner.on(a -> a.contains("build") && argAfterOrEmpty(a, "--platform").contains(","),
                 c -> io.multiarch.process.ScriptedRunner.timedOut());
 
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         assertThat(run.platforms()).allSatisfy(r -> {
             assertThat(r.status()).isEqualTo(Status.FAILED);
@@ -751,7 +785,7 @@ class MultiArchBuildTest {
             return ok("");
         });
 
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         assertThat(run.platforms()).allSatisfy(r -> {
             assertThat(r.status()).isEqualTo(Status.FAILED);
@@ -764,7 +798,7 @@ class MultiArchBuildTest {
     void shouldLeaveAPlatformWithoutItsEmulatorOutOfTheBatch() throws Exception {
         binfmt.disable("qemu-riscv64");
 
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         assertThat(docker.builds()).hasSize(1);
         assertThat(argAfter(docker.builds().get(0), "--platform")).isEqualTo("linux/amd64,linux/arm64,linux/arm/v7");
@@ -783,7 +817,7 @@ class MultiArchBuildTest {
         RunPlan plan = RunPlan.of(request, Set.of(Platform.AMD64), RUN_ID);
 
         // When
-        RunResult run = new MultiArchBuild(request, plan,
+        RunResult run = new MultiArchBuild(request, FOUR_AT_ONCE, plan,
                 p -> p == Platform.ARM64 || p == Platform.ARM_V7 ? arm : local, local).run();
 
         // Then one batch on each endpoint
@@ -796,15 +830,16 @@ class MultiArchBuildTest {
     @Test
     void shouldBuildEachPlatformAloneWithConcurrencyOneOrWithProvenanceOrWhenAskedTo() throws Exception {
         AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
-        for (BuildRequest r : List.of(request(FOUR).concurrency(1).build(), request(FOUR).provenance(true).build(),
-                request(FOUR).batch(false).build())) {
-            List<Command> planned = new MultiArchBuild(r, RunPlan.of(r, Set.of(Platform.AMD64), RUN_ID), p -> agent, agent)
+        for (ValidatedInput v : List.of(request(FOUR).concurrency(1).validate(), request(FOUR).provenance(true).validate(),
+                request(FOUR).batch(false).validate())) {
+            BuildRequest r = v.request();
+            List<Command> planned = new MultiArchBuild(r, v.execution(), RunPlan.of(r, Set.of(Platform.AMD64), RUN_ID), p -> agent, agent)
                     .plannedCommands("/tmp/m.json");
             assertThat(planned).filteredOn(c -> c.argv().contains("build")).hasSize(4)
                     .allSatisfy(c -> assertThat(argAfter(c, "--platform")).doesNotContain(","));
         }
         BuildRequest batched = request(FOUR).build();
-        assertThat(new MultiArchBuild(batched, RunPlan.of(batched, Set.of(Platform.AMD64), RUN_ID), p -> agent, agent)
+        assertThat(new MultiArchBuild(batched, FOUR_AT_ONCE, RunPlan.of(batched, Set.of(Platform.AMD64), RUN_ID), p -> agent, agent)
                 .plannedCommands("/tmp/m.json")).filteredOn(c -> c.argv().contains("build")).hasSize(1);
     }
 
@@ -823,7 +858,7 @@ class MultiArchBuildTest {
                 """, java.time.Duration.ofMillis(5), false));
 
         // When
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         // Then the batch ran again (no per-platform builds) and everything was published
         assertThat(docker.builds()).hasSize(2).allSatisfy(c -> assertThat(argAfter(c, "--platform")).contains(","));
@@ -839,7 +874,7 @@ class MultiArchBuildTest {
                 c -> new CommandResult(1, "", "#20 pushing x with docker\n#20 ERROR: 500 Internal Server Error\n",
                         java.time.Duration.ofMillis(5), false));
 
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         assertThat(docker.builds()).hasSize(1 + BatchBuild.PUSH_RETRIES + 4);
         assertThat(run.published()).isTrue();
@@ -853,7 +888,7 @@ class MultiArchBuildTest {
 
     @Test
     void shouldRecordEachPlatformsPhasesOnTheRunsClock() throws Exception {
-        RunResult run = run(request(FOUR).build());
+        RunResult run = run(request(FOUR));
 
         for (PlatformResult p : run.platforms()) {
             List<io.multiarch.result.Phase> phases = run.phasesOf(p.platform());

@@ -6,6 +6,7 @@ import io.multiarch.plan.RunPlan;
 import io.multiarch.platform.Platform;
 import io.multiarch.process.CommandResult;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.ExecutionOptions;
 import io.multiarch.request.RawBuildInput;
 import io.multiarch.result.PublishResult;
 import io.multiarch.result.RunResult;
@@ -57,7 +58,7 @@ class PublishRollbackTest {
         BuildRequest request = new RawBuildInput().image(REPO).tags(tags).context(context.toString())
                 .platforms(List.of("linux/amd64", "linux/arm64")).concurrency(2).build();
         AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
-        return new MultiArchBuild(request, RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
+        return new MultiArchBuild(request, new ExecutionOptions(2, true), RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
                 p -> agent, agent).run();
     }
 

@@ -23,6 +23,15 @@ class BuildProgressTest {
     }
 
     @Test
+    void shouldReadTheBuilderTheBuildRanOn() {
+        assertThat(feed(Captured.text("buildx-progress-batch.txt")).builder())
+                .hasValue(new BuildProgress.BuilderUsed("default", "docker"));
+        assertThat(feed("#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\n").builder()).isEmpty();
+        assertThat(feed("#0 building with \"ci builder\" instance using docker-container driver\n").builder())
+                .hasValue(new BuildProgress.BuilderUsed("ci builder", "docker-container"));
+    }
+
+    @Test
     void shouldNotNamePlatformsInASinglePlatformBuild() {
         BuildProgress progress = feed(Captured.text("buildx-progress-cached.txt"));
 

@@ -7,6 +7,7 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandRunner;
 import io.multiarch.request.BuildRequest;
+import io.multiarch.request.ExecutionOptions;
 import io.multiarch.request.RawBuildInput;
 import io.multiarch.request.TestSpec;
 import org.junit.jupiter.api.BeforeEach;
@@ -185,10 +186,11 @@ class BuildxCommandsTest {
         assertThat(commands(generator).build(task(generator, Platform.AMD64), false, "/tmp/m.json").argv())
                 .contains("--sbom=generator=registry.example.com/mirror/buildkit-syft-scanner:stable-1");
         // an attestation reaches the published index only from per-platform builds
-        assertThat(plain.batches()).isTrue();
-        assertThat(sbom.batches()).isFalse();
+        ExecutionOptions batching = new ExecutionOptions(4, true);
+        assertThat(batching.batches(plain)).isTrue();
+        assertThat(batching.batches(sbom)).isFalse();
         assertThat(generator.sbom()).isTrue();
-        assertThat(generator.batches()).isFalse();
+        assertThat(batching.batches(generator)).isFalse();
     }
 
     @Test

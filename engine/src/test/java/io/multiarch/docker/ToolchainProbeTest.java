@@ -189,10 +189,66 @@ class ToolchainProbeTest {
     }
 
     @Test
-    void shouldSayWhenBuildxIsMissing() {
+    void shouldTakeBuildxsVersionFromDockerInfoWithoutAProcessOfItsOwn() throws Exception {
+        // Given the real docker, whose 'docker info' lists the buildx CLI plugin with its version
+        ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "x86_64"));
+
+        // When
+        Toolchain toolchain = ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner));
+
+        // Then the version is the plugin's, and 'docker buildx version' never ran
+        assertThat(toolchain.buildxVersion()).isEqualTo("0.13.1+ds1");
+        assertThat(runner.argvs()).noneMatch(a -> a.containsAll(List.of("buildx", "version")));
+    }
+
+    @Test
+    void shouldRecheckWithoutAskingBuildxForTheBuilderWhichTheBuildsName() throws Exception {
+        // Given a toolchain as remembered, on builder 'ci' (docker-container driver)
+        Toolchain assumed = new Toolchain("26.1.5+dfsg1", "26.1.5+dfsg1", "0.13.1+ds1", "ci", "docker-container", "amd64",
+                java.util.Set.of(Platform.AMD64), true, true);
+        ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "x86_64"));
+
+        // When probed again beside the build
+        Toolchain toolchain = ToolchainProbe.recheck(new DockerCli("docker", Map.of(), runner), List.of(Platform.AMD64),
+                ToolchainProbe.NativeMemory.NONE, assumed);
+
+        // Then docker was asked for everything but the builder, which is the assumed one (each build names its own)
+        assertThat(runner.argvs()).noneMatch(a -> a.containsAll(List.of("buildx", "inspect")));
+        assertThat(runner.argvs()).anyMatch(a -> a.contains("info")).anyMatch(a -> a.contains("version"));
+        assertThat(toolchain.builder()).isEqualTo("ci");
+        assertThat(toolchain.driver()).isEqualTo("docker-container");
+        assertThat(toolchain.pushByDigest()).isTrue();
+        assertThat(toolchain.serverVersion()).isEqualTo("26.1.5+dfsg1");
+    }
+
+    @Test
+    void shouldAskBuildxItselfWhenDockerInfoListsNoBuildxPlugin() throws Exception {
+        // Given a docker info without the plugin (an older client, or buildx installed some other way)
+        ScriptedRunner runner = realDocker(Map.of(Platform.AMD64, "x86_64", Platform.I386, "x86_64"))
+                .on(List.of("info", "--format"), c -> ok(infoWithoutPlugins()))
+                .on(List.of("buildx", "version"), c -> ok("github.com/docker/buildx v0.14.0 171fcbe\n"));
+
+        // When
+        Toolchain toolchain = ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner));
+
+        // Then
+        assertThat(toolchain.buildxVersion()).isEqualTo("0.14.0");
+        assertThat(runner.argvs()).anyMatch(a -> a.containsAll(List.of("buildx", "version")));
+    }
+
+    /** The captured {@code docker info} with its client's plugin list emptied. */
+    private static String infoWithoutPlugins() throws java.io.IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode info = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(resource("docker-info.json"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) info.get("ClientInfo")).putArray("Plugins");
+        return info.toString();
+    }
+
+    @Test
+    void shouldSayWhenBuildxIsMissing() throws Exception {
         ScriptedRunner runner = new ScriptedRunner()
                 .on(List.of("version", "--format"), c -> ok(resource("docker-version.json")))
-                .on(List.of("info", "--format"), c -> ok(resource("docker-info.json")))
+                .on(List.of("info", "--format"), c -> ok(infoWithoutPlugins()))
                 .on(List.of("buildx", "version"), c -> fail(1, "docker: 'buildx' is not a docker command.\nSee 'docker --help'"));
 
         assertThatThrownBy(() -> ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner)))

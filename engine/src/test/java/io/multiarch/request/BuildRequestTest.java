@@ -63,7 +63,8 @@ class BuildRequestTest {
         assertThat(request.testTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(request.emulatedRetries()).isEqualTo(1);
         assertThat(request.provenance()).isFalse();
-        assertThat(request.concurrency()).isEqualTo(BuildRequest.defaultConcurrency()).isBetween(2, 32);
+        assertThat(valid().validate().execution().concurrency()).isEqualTo(ExecutionOptions.defaultConcurrency()).isBetween(2, 32);
+        assertThat(valid().validate().execution().batch()).isTrue();
         assertThat(request.binfmtMode()).isEqualTo(BinfmtMode.VERIFY);
         assertThat(request.binfmtInstaller()).isEqualTo(BinfmtInstaller.HOST);
         assertThat(request.registryCache()).isTrue();
@@ -96,7 +97,7 @@ class BuildRequestTest {
                 .binfmtMode(BinfmtMode.INSTALL)
                 .binfmtInstaller(PINNED)
                 .registryCache(false)
-                .build();
+                .validate().request();
 
         // Then
         assertThat(request.tags()).extracting(Tag::value).containsExactly("1.0", "latest");
@@ -118,7 +119,7 @@ class BuildRequestTest {
         assertThat(request.testTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(request.emulatedRetries()).isZero();
         assertThat(request.provenance()).isTrue();
-        assertThat(request.concurrency()).isEqualTo(4);
+        assertThat(valid().concurrency(4).batch(false).validate().execution()).isEqualTo(new ExecutionOptions(4, false));
         assertThat(request.binfmtMode()).isEqualTo(BinfmtMode.INSTALL);
         assertThat(request.binfmtInstaller().kind()).isEqualTo(BinfmtInstaller.Kind.IMAGE);
         assertThat(request.binfmtInstaller().image()).isEqualTo(PINNED);

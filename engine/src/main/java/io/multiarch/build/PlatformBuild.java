@@ -40,12 +40,8 @@ public final class PlatformBuild {
     private PreviousIndex previous;
     /** The image size, looked up from the moment the image is pushed. */
     private CompletableFuture<ImageSize> size;
-    /** What it did when, on {@link System#nanoTime()}'s clock: for the run's timeline. */
-    private final List<Span> spans = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** A phase on {@link System#nanoTime()}'s clock. */
-    private record Span(String name, long start, long end) {
-    }
+    /** What it did when: its row of the run's chart. */
+    private final PlatformPhases phases = new PlatformPhases();
 
     public PlatformBuild(BuildRequest request, String runId, PlatformTask task, AgentContext agent) {
         this.request = request;
@@ -95,7 +91,7 @@ public final class PlatformBuild {
         long t0 = System.nanoTime();
         String failure = new EmulatorSetup(request, agent, task.platform()).ensure(table);
         long t1 = System.nanoTime();
-        phase("binfmt", t0, t1);
+        phases.add("binfmt", t0, t1);
         agent.timeline().add(task.platform() + ": binfmt check", t0, t1);
         return new EmulatorCheck(failure, seconds(t0));
     }
@@ -178,7 +174,7 @@ public final class PlatformBuild {
             if (request.test().isPresent()) {
                 long t0 = System.nanoTime();
                 TestOutcome outcome = runTest(task.platform(), digest, request.test().get());
-                phase("test", t0, System.nanoTime());
+                phases.add("test", t0, System.nanoTime());
                 test = Optional.of(outcome);
                 if (!outcome.passed()) {
                     why = outcome.timedOut()
@@ -244,18 +240,9 @@ public final class PlatformBuild {
         return failed(Timings.before(binfmtSeconds), why);
     }
 
-    /** Records a phase for the run's timeline. */
-    void phase(String name, long startNanos, long endNanos) {
-        spans.add(new Span(name, startNanos, endNanos));
-    }
-
     /** A build from {@code start} to {@code end} whose last {@code pushSeconds} were its push. */
     void buildAndPush(long start, long end, double pushSeconds) {
-        long push = Math.min(end - start, (long) (pushSeconds * 1e9));
-        phase("build", start, end - push);
-        if (push > 0) {
-            phase("push", end - push, end);
-        }
+        phases.buildAndPush(start, end, pushSeconds);
     }
 
     /**
@@ -263,11 +250,7 @@ public final class PlatformBuild {
      * a front end that runs each platform on its own and draws the run's timeline itself (the Jenkins plugin).
      */
     public List<io.multiarch.result.Phase> phases(long runStartNanos) {
-        List<io.multiarch.result.Phase> list = new ArrayList<>();
-        for (Span s : spans) {
-            list.add(new io.multiarch.result.Phase(s.name(), (s.start() - runStartNanos) / 1e9, (s.end() - runStartNanos) / 1e9));
-        }
-        return list;
+        return phases.since(runStartNanos);
     }
 
     /** Notes to show in the platform's result, e.g. how a batch built it. */

@@ -29,22 +29,18 @@ public final class ImagetoolsRegistry implements Registry {
 
     @Override
     public Optional<String> read(String reference) throws IOException, InterruptedException {
-        Command c = inspectRaw(docker, reference);
-        CommandResult r = docker.run(c, OutputListener.NONE);
-        if (r.succeeded()) {
-            return Optional.of(r.stdout().strip());
-        }
-        if (!r.timedOut() && r.stderr().strip().endsWith(": not found")) {
-            return Optional.empty();
-        }
-        throw new DockerException(c, r);
+        return answer(inspectRaw(docker, reference));
     }
 
     /** {@code imagetools inspect --format '{{json .Image}}'}: the image's configuration as imagetools reads it. */
     @Override
     public Optional<String> readConfig(String reference) throws IOException, InterruptedException {
-        Command c = docker.command("buildx", "imagetools", "inspect", "--format", "{{json .Image}}", reference)
-                .withTimeout(Duration.ofMinutes(2));
+        return answer(docker.command("buildx", "imagetools", "inspect", "--format", "{{json .Image}}", reference)
+                .withTimeout(Duration.ofMinutes(2)));
+    }
+
+    /** What an {@code imagetools inspect} printed; empty when the registry has no such reference ({@code : not found}). */
+    private Optional<String> answer(Command c) throws IOException, InterruptedException {
         CommandResult r = docker.run(c, OutputListener.NONE);
         if (r.succeeded()) {
             return Optional.of(r.stdout().strip());

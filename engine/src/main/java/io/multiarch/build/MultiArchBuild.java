@@ -74,7 +74,7 @@ public final class MultiArchBuild {
         this.plan = plan;
         this.agents = agents;
         this.publisher = publisher;
-        this.previousIndex = new PreviousIndex(publisher.registry(), request.image().withTag(request.tags().get(0)));
+        this.previousIndex = new PreviousIndex(publisher.registry(), request);
     }
 
     /**

@@ -49,7 +49,7 @@ public final class PlatformBuild {
         this.task = task;
         this.agent = agent;
         this.commands = new BuildxCommands(agent.docker(), request);
-        this.previous = new PreviousIndex(agent.registry(), request.image().withTag(request.tags().get(0)));
+        this.previous = new PreviousIndex(agent.registry(), request);
     }
 
     /** Measures the size change against {@code index}, read once for every platform of the run. */

@@ -2,6 +2,7 @@ package io.multiarch.build;
 
 import io.multiarch.buildx.Manifest;
 import io.multiarch.registry.Registry;
+import io.multiarch.request.BuildRequest;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -18,10 +19,10 @@ final class PreviousIndex {
     private final String reference;
     private CompletableFuture<Optional<Manifest>> read;
 
-    /** @param reference the first tag, {@code host/repo:tag} */
-    PreviousIndex(Registry registry, String reference) {
+    /** What {@code request}'s first tag serves, read through {@code registry}. */
+    PreviousIndex(Registry registry, BuildRequest request) {
         this.registry = registry;
-        this.reference = reference;
+        this.reference = request.image().withTag(request.tags().get(0));
     }
 
     /** Starts the read if nothing started it yet; returns at once. */

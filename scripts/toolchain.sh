@@ -762,6 +762,19 @@ EOF
   done
 }
 
+# `docker buildx build --push` of a base image, tried up to three times: the Debian registry (2.8) answers a HEAD
+# of the tag with 500 "invalid checksum digest format" while the daemon's parallel pushes of the per-platform
+# manifests rewrite that tag (seen here once on a fresh machine); a second try pushes from the build cache.
+push_base_image() { # PLATFORMS REF CONTEXT
+  local try
+  for try in 1 2 3; do
+    dk buildx build --platform "$1" --provenance=false --push -t "$2" "$3" && return 0
+    log "base-images: push of $2 failed (try $try of 3)"
+    sleep 2
+  done
+  return 1
+}
+
 cmd_base_images() {
   need_root
   local t0=$SECONDS
@@ -786,7 +799,7 @@ cmd_base_images() {
   plats=$(IFS=,; echo "${PLATFORMS[*]}")
   log "base-images: docker buildx build --platform $plats --provenance=false --push -t $BUSYBOX_REF"
   local tb=$SECONDS
-  dk buildx build --platform "$plats" --provenance=false --push -t "$BUSYBOX_REF" "$CONTEXT"
+  push_base_image "$plats" "$BUSYBOX_REF" "$CONTEXT" || die "could not push $BUSYBOX_REF"
   log "base-images: build+push took $((SECONDS - tb)) s"
   registry_has_busybox || die "$BUSYBOX_REF was pushed but does not list all ten platforms"
   # smoke test: every platform runs the applets that tests rely on
@@ -849,7 +862,7 @@ cmd_debian_base() {
   local plats
   plats=$(IFS=,; echo "${DEBIAN_BASE_PLATFORMS[*]}")
   log "debian-base: docker buildx build --platform $plats --provenance=false --push -t $DEBIAN_BASE_REF"
-  dk buildx build --platform "$plats" --provenance=false --push -t "$DEBIAN_BASE_REF" "$DEBIAN_BASE_CONTEXT"
+  push_base_image "$plats" "$DEBIAN_BASE_REF" "$DEBIAN_BASE_CONTEXT" || die "could not push $DEBIAN_BASE_REF"
   registry_has_debian_base || die "$DEBIAN_BASE_REF was pushed but does not list ${DEBIAN_BASE_PLATFORMS[*]}"
   for p in "${DEBIAN_BASE_PLATFORMS[@]}"; do
     log "debian-base: $p runs: $(dk run --rm --pull always --platform "$p" --network none "$DEBIAN_BASE_REF" \

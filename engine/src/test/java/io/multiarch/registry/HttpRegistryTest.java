@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,6 +142,74 @@ class HttpRegistryTest {
         assertThat(registry().readConfig(host + "/demo/hello@sha256:" + "0".repeat(64))).isEmpty();
         manifests.put("1.0", INDEX);
         assertThatThrownBy(() -> registry().readConfig(host + "/demo/hello:1.0")).hasMessageContaining("names no config");
+    }
+
+    @Test
+    void shouldNotSendTheRegistrysLoginToStorageOnAnotherHost() throws Exception {
+        // Given a registry that asks for a login and serves its blobs by a redirect to storage on another host name
+        String basic = "Basic " + Base64.getEncoder().encodeToString("ci:s3cret".getBytes(StandardCharsets.UTF_8));
+        requiredAuth = basic;
+        challenge = "Basic realm=\"registry\"";
+        Files.writeString(config.resolve("config.json"), "{\"auths\":{\"" + host + "\":{\"username\":\"ci\",\"password\":\"s3cret\"}}}");
+        String config = "{\"architecture\":\"amd64\"}";
+        String configDigest = Manifest.digestOf(config);
+        String image = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
+                + "\",\"size\":" + config.length() + "},\"layers\":[]}";
+        manifests.put("1.0", image);
+        String storage = "localhost:" + server.getAddress().getPort();
+        server.createContext("/v2/demo/hello/blobs/", ex -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            requests.add("BLOB " + ex.getRequestURI().getPath() + " " + auth);
+            if (!basic.equals(auth)) {
+                ex.getResponseHeaders().add("WWW-Authenticate", challenge);
+                ex.sendResponseHeaders(401, -1);
+            } else {
+                // a relative redirect on the registry's own host first, then to the storage host
+                ex.getResponseHeaders().add("Location", ex.getRequestURI().getQuery() == null
+                        ? "/v2/demo/hello/blobs/" + configDigest + "?hop=2" : "http://" + storage + "/storage/" + configDigest + "?sig=x");
+                ex.sendResponseHeaders(307, -1);
+            }
+            ex.close();
+        });
+        server.createContext("/storage/", ex -> {
+            requests.add("STORAGE " + ex.getRequestHeaders().getFirst("Host") + " " + ex.getRequestHeaders().getFirst("Authorization"));
+            byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, bytes.length);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
+
+        // When
+        assertThat(registry().readConfig(host + "/demo/hello:1.0")).contains(config);
+
+        // Then the registry's requests carried the login, and the storage's did not
+        assertThat(requests).filteredOn(r -> r.startsWith("BLOB ")).last().asString().endsWith(" " + basic);
+        assertThat(requests).filteredOn(r -> r.startsWith("BLOB ")).hasSize(2);
+        assertThat(requests).filteredOn(r -> r.startsWith("STORAGE ")).containsExactly("STORAGE " + storage + " null");
+    }
+
+    @Test
+    void shouldFollowRedirectsOnlySoFarAndNeverFromHttpsToHttp() throws Exception {
+        server.createContext("/v2/demo/hello/blobs/", ex -> {
+            ex.getResponseHeaders().add("Location", ex.getRequestURI().getPath());
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        manifests.put("1.0", "{\"config\":{\"digest\":\"sha256:" + "0".repeat(64) + "\"}}");
+
+        assertThatThrownBy(() -> registry().readConfig(host + "/demo/hello:1.0")).hasMessageContaining("redirected more than 5 times");
+        assertThat(requests).filteredOn(r -> r.startsWith("GET /v2/demo/hello/manifests/")).hasSize(1);
+
+        URI registry = URI.create("https://registry.example.com/v2/a/blobs/sha256:1");
+        assertThat(HttpRegistry.redirect(registry, "/storage/1")).hasToString("https://registry.example.com/storage/1");
+        assertThat(HttpRegistry.redirect(registry, "https://blobs.example.net/x?sig=1")).hasToString("https://blobs.example.net/x?sig=1");
+        assertThatThrownBy(() -> HttpRegistry.redirect(registry, "http://blobs.example.net/x?sig=1"))
+                .hasMessageContaining("from HTTPS to plain HTTP (blobs.example.net)").hasMessageNotContaining("sig=1");
+        assertThatThrownBy(() -> HttpRegistry.redirect(registry, "file:///etc/passwd")).hasMessageContaining("not HTTP(S)");
+        assertThat(HttpRegistry.sameOrigin(registry, URI.create("https://registry.example.com:443/storage"))).isTrue();
+        assertThat(HttpRegistry.sameOrigin(registry, URI.create("https://registry.example.com:5000/storage"))).isFalse();
+        assertThat(HttpRegistry.sameOrigin(registry, URI.create("http://registry.example.com/storage"))).isFalse();
     }
 
     @Test

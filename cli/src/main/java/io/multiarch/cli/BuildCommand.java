@@ -180,7 +180,9 @@ final class BuildCommand implements Callable<Integer> {
             return ExitCodes.INVALID_INPUT;
         }
         LocalCommandRunner runner = new LocalCommandRunner();
-        DockerCli dockerCli = new DockerCli(docker, Map.of(), runner).withContainerLabels(Orphans.labels());
+        // the user's BUILDX_GIT_* settings, where set, keep buildx's git look-up on in builds without provenance
+        DockerCli dockerCli = new DockerCli(docker, DockerCli.buildxGitSettings(System.getenv()), runner)
+                .withContainerLabels(Orphans.labels());
         if (dryRun) {
             return DryRun.print(request, execution, variants, allOrNothing, dockerCli, dryRunPushByDigest, out);
         }

@@ -22,7 +22,9 @@ record Session(PrintWriter out, PrintWriter err, OutputListener console, LocalCo
 
     /** The docker CLI of this machine's daemon, or of another one through {@code env} (DOCKER_HOST, DOCKER_CONTEXT). */
     DockerCli docker(Map<String, String> env) {
-        return new DockerCli(dockerPath, env, runner).withContainerLabels(Orphans.labels());
+        Map<String, String> all = new java.util.HashMap<>(dockerCli.env());
+        all.putAll(env);
+        return new DockerCli(dockerPath, all, runner).withContainerLabels(Orphans.labels());
     }
 
     /** A toolchain probe that failed, said on the console: a signal's, an interrupt's, or an unusable toolchain's end. */

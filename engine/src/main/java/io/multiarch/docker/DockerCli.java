@@ -46,6 +46,23 @@ public final class DockerCli {
         return new java.util.TreeMap<>(containerLabels);
     }
 
+    /**
+     * The variables of {@code env} that tell buildx what to do with the git repository of a build's context
+     * ({@code BUILDX_GIT_INFO}, {@code BUILDX_GIT_LABELS}, {@code BUILDX_GIT_CHECK_DIRTY}): a front end passes these
+     * of its user's environment into its docker CLI's, so that a build without provenance leaves buildx's git look-up
+     * on where the user set one of them (see {@code BuildxCommands}).
+     */
+    public static Map<String, String> buildxGitSettings(Map<String, String> env) {
+        Map<String, String> settings = new java.util.TreeMap<>();
+        for (String name : List.of("BUILDX_GIT_INFO", "BUILDX_GIT_LABELS", "BUILDX_GIT_CHECK_DIRTY")) {
+            String value = env.get(name);
+            if (value != null) {
+                settings.put(name, value);
+            }
+        }
+        return settings;
+    }
+
     public String executable() {
         return executable;
     }

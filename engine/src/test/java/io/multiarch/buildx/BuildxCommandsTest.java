@@ -82,7 +82,7 @@ class BuildxCommandsTest {
                 "--tag", "127.0.0.1:5000/demo/hello:multiarch-tmp-" + RUN_ID + "-linux-arm-v7",
                 "--push",
                 ctx.toString());
-        assertThat(c.env()).isEqualTo(ENV);
+        assertThat(c.env()).containsAllEntriesOf(ENV).containsEntry("BUILDX_GIT_INFO", "false").hasSize(ENV.size() + 1);
         assertThat(c.timeout()).isEqualTo(Duration.ofMinutes(60));
     }
 
@@ -153,6 +153,25 @@ class BuildxCommandsTest {
     }
 
     @Test
+    void shouldTurnBuildxsGitLookUpOffOnlyWhereNothingUsesIt() {
+        // Given a build without provenance, one with it, and one whose user asked for buildx's git labels
+        BuildRequest plain = request().build();
+        BuildRequest withProvenance = request().provenance(true).build();
+        DockerCli labelling = new DockerCli("/usr/bin/docker",
+                DockerCli.buildxGitSettings(Map.of("BUILDX_GIT_LABELS", "full", "HOME", "/root")), NO_RUNNER);
+
+        // When
+        Command off = commands(plain).build(task(plain, Platform.AMD64), false, "/tmp/m.json");
+        Command provenance = commands(withProvenance).build(task(withProvenance, Platform.AMD64), false, "/tmp/m.json");
+        Command labels = new BuildxCommands(labelling, plain).build(task(plain, Platform.AMD64), false, "/tmp/m.json");
+
+        // Then only the first skips the look-up; the docker CLI's own environment stays as it is in all three
+        assertThat(off.env()).containsEntry("BUILDX_GIT_INFO", "false").containsAllEntriesOf(ENV);
+        assertThat(provenance.env()).doesNotContainKey("BUILDX_GIT_INFO").isEqualTo(ENV);
+        assertThat(labels.env()).isEqualTo(Map.of("BUILDX_GIT_LABELS", "full"));
+    }
+
+    @Test
     void shouldPassSecretsByReferenceToEveryBuildAndNeverToTheTest() throws IOException {
         // Given a secret in a file and one in an environment variable
         Path file = Files.writeString(context.resolve("token"), "the-value");
@@ -170,7 +189,7 @@ class BuildxCommandsTest {
             assertThat(c.argv()).containsSubsequence("--secret", "id=token,src=" + file.toAbsolutePath().normalize(),
                     "--secret", "id=npm,env=NPM_TOKEN");
             assertThat(String.join(" ", c.argv())).doesNotContain("the-value").doesNotContain("npm-value");
-            assertThat(c.env()).isEqualTo(ENV);
+            assertThat(c.env()).containsAllEntriesOf(ENV).containsOnlyKeys("DOCKER_CONFIG", "BUILDX_GIT_INFO");
         }
         assertThat(test.argv()).doesNotContain("--secret");
     }

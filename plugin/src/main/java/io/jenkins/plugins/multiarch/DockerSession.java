@@ -70,6 +70,8 @@ final class DockerSession implements AutoCloseable {
         String executable = DockerTool.getExecutable(spec.dockerTool, node, listener, env);
         Map<String, String> dockerEnv = new LinkedHashMap<>();
         dockerEnv.putAll(marks);
+        // the user's BUILDX_GIT_* settings (withEnv) keep buildx's git look-up on in builds without provenance
+        dockerEnv.putAll(DockerCli.buildxGitSettings(env));
         KeyMaterial2 serverKeys = null;
         FilePath configDir = null;
         AgentCommandRunner runner = new AgentCommandRunner(launcher, env, workspace, listener);

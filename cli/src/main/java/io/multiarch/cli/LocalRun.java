@@ -72,7 +72,9 @@ final class LocalRun {
     }
 
     private int runOn(Toolchain toolchain, Optional<Recheck> recheck, Registry registry) throws Stopped {
-        AgentContext local = new AgentContext("local", session.dockerCli(), new LocalFileAccess(), toolchain, localBinfmtDir(),
+        // buildx run standalone, as the docker CLI found it: not the docker CLI's start and plug-in look-up per build
+        AgentContext local = new AgentContext("local", session.dockerCli().withBuildx(toolchain.buildxPath()), new LocalFileAccess(),
+                toolchain, localBinfmtDir(),
                 session.console(), registry, session.timeline());
         Map<Platform, AgentContext> remote = Endpoints.connect(settings.endpoints(), session, local);
         Function<Platform, AgentContext> agents = p -> remote.getOrDefault(p, local);

@@ -94,7 +94,8 @@ final class RememberedToolchain {
             Toolchain t = new Toolchain(n.getProperty("clientVersion", ""), n.getProperty("serverVersion", ""),
                     n.getProperty("buildxVersion", ""), n.getProperty("builder", ""), n.getProperty("driver", ""),
                     n.getProperty("serverArchitecture", ""), platforms(n.getProperty("nativePlatforms", "")),
-                    Boolean.parseBoolean(n.getProperty("containerdStore")), Boolean.parseBoolean(n.getProperty("pushByDigest")));
+                    Boolean.parseBoolean(n.getProperty("containerdStore")), Boolean.parseBoolean(n.getProperty("pushByDigest")),
+                    n.getProperty("buildxPath", ""));
             return Optional.of(new Kept(t, platforms(n.getProperty("measured", ""))));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -128,7 +129,8 @@ final class RememberedToolchain {
                 }
             }
             Toolchain t = new Toolchain(probed.clientVersion(), probed.serverVersion(), probed.buildxVersion(), probed.builder(),
-                    probed.driver(), probed.serverArchitecture(), nativePlatforms, probed.containerdStore(), probed.pushByDigest());
+                    probed.driver(), probed.serverArchitecture(), nativePlatforms, probed.containerdStore(), probed.pushByDigest(),
+                    probed.buildxPath());
             java.util.Properties n = new java.util.Properties();
             n.setProperty("clientVersion", t.clientVersion());
             n.setProperty("serverVersion", t.serverVersion());
@@ -140,6 +142,7 @@ final class RememberedToolchain {
             n.setProperty("measured", String.join(",", measured.stream().map(Platform::toString).toList()));
             n.setProperty("containerdStore", String.valueOf(t.containerdStore()));
             n.setProperty("pushByDigest", String.valueOf(t.pushByDigest()));
+            n.setProperty("buildxPath", t.buildxPath());
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "toolchain-", ".tmp");
             try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -173,6 +176,7 @@ final class RememberedToolchain {
                 && used.serverVersion().equals(probed.serverVersion()) && used.buildxVersion().equals(probed.buildxVersion())
                 && used.builder().equals(probed.builder()) && used.driver().equals(probed.driver())
                 && used.serverArchitecture().equals(probed.serverArchitecture())
-                && used.containerdStore() == probed.containerdStore() && used.pushByDigest() == probed.pushByDigest();
+                && used.containerdStore() == probed.containerdStore() && used.pushByDigest() == probed.pushByDigest()
+                && used.buildxPath().equals(probed.buildxPath());
     }
 }

@@ -18,7 +18,7 @@ class RememberedToolchainTest {
     Path cache;
 
     private static final Toolchain PROBED = new Toolchain("28.2.2", "26.1.5", "0.13.1", "default", "docker", "amd64",
-            Set.of(Platform.AMD64), true, false);
+            Set.of(Platform.AMD64), true, false, "/usr/libexec/docker/cli-plugins/docker-buildx");
 
     private RememberedToolchain memory(Map<String, String> env, String boot) {
         java.util.Map<String, String> all = new java.util.HashMap<>(env);
@@ -56,19 +56,23 @@ class RememberedToolchainTest {
         assertThat(RememberedToolchain.sameFor(PROBED, PROBED, platforms)).isTrue();
         // a native platform the run does not build does not matter
         assertThat(RememberedToolchain.sameFor(PROBED, new Toolchain("28.2.2", "26.1.5", "0.13.1", "default", "docker", "amd64",
-                Set.of(Platform.AMD64, Platform.I386), true, false), platforms)).isTrue();
+                Set.of(Platform.AMD64, Platform.I386), true, false, PROBED.buildxPath()), platforms)).isTrue();
         assertThat(RememberedToolchain.sameFor(PROBED, new Toolchain("28.2.2", "26.1.5", "0.13.1", "builder", "docker-container",
                 "amd64", Set.of(Platform.AMD64), true, true), platforms)).isFalse();
         assertThat(RememberedToolchain.sameFor(PROBED, new Toolchain("28.2.2", "26.1.5", "0.13.1", "default", "docker", "amd64",
                 Set.of(), true, false), platforms)).isFalse();
         assertThat(RememberedToolchain.sameFor(PROBED, new Toolchain("28.2.2", "27.0.0", "0.13.1", "default", "docker", "amd64",
-                Set.of(Platform.AMD64), true, false), platforms)).isFalse();
+                Set.of(Platform.AMD64), true, false, PROBED.buildxPath()), platforms)).isFalse();
+        // the builds ran the buildx executable the docker CLI ran then: another one now is another toolchain
+        assertThat(RememberedToolchain.sameFor(PROBED, new Toolchain("28.2.2", "26.1.5", "0.13.1", "default", "docker", "amd64",
+                Set.of(Platform.AMD64), true, false, "/root/.docker/cli-plugins/docker-buildx"), platforms)).isFalse();
     }
 
     @Test
     void shouldKeepTheMeasurementsOfEarlierRunsOfTheSameToolchain() {
         RememberedToolchain memory = memory(Map.of(), "boot-1");
-        Toolchain with386 = new Toolchain("28.2.2", "26.1.5", "0.13.1", "default", "docker", "amd64", Set.of(Platform.AMD64), true, false);
+        Toolchain with386 = new Toolchain("28.2.2", "26.1.5", "0.13.1", "default", "docker", "amd64", Set.of(Platform.AMD64), true, false,
+                PROBED.buildxPath());
         memory.remember(with386, List.of(Platform.AMD64, Platform.I386)); // 386 measured: emulated
         memory.remember(PROBED, List.of(Platform.AMD64)); // a later run of amd64 only
 

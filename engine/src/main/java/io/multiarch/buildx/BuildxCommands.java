@@ -67,7 +67,7 @@ public final class BuildxCommands {
 
     private Command build(String platforms, List<String> cacheFrom, String cacheTo, String tempTag,
                           String metadataFile) {
-        List<String> a = new ArrayList<>(List.of("buildx", "build", "--platform", platforms,
+        List<String> a = new ArrayList<>(List.of("build", "--platform", platforms,
                 "--file", request.dockerfile().toString()));
         request.target().ifPresent(t -> a.addAll(List.of("--target", t)));
         for (Map.Entry<String, String> e : request.buildArgs().entrySet()) {
@@ -96,7 +96,7 @@ public final class BuildxCommands {
             a.addAll(List.of("--tag", repo + ":" + tempTag, "--push"));
         }
         a.add(request.context().toString());
-        Command build = docker.command(a).withTimeout(request.platformTimeout());
+        Command build = docker.buildx(a).withTimeout(request.platformTimeout());
         if (!request.provenance() && DockerCli.buildxGitSettings(docker.env()).isEmpty()) {
             // buildx looks the context's git repository up (seven git processes before the build starts) only for
             // provenance, or for labels asked for by BUILDX_GIT_*: without either, that is time on the critical path

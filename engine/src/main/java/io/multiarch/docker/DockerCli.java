@@ -21,16 +21,45 @@ public final class DockerCli {
     private final Map<String, String> env;
     private final CommandRunner runner;
     private final Map<String, String> containerLabels;
+    private final String buildx;
 
     public DockerCli(String executable, Map<String, String> env, CommandRunner runner) {
-        this(executable, env, runner, Map.of());
+        this(executable, env, runner, Map.of(), "");
     }
 
-    private DockerCli(String executable, Map<String, String> env, CommandRunner runner, Map<String, String> containerLabels) {
+    private DockerCli(String executable, Map<String, String> env, CommandRunner runner, Map<String, String> containerLabels,
+                      String buildx) {
         this.executable = executable;
         this.env = Map.copyOf(env);
         this.runner = runner;
         this.containerLabels = Map.copyOf(containerLabels);
+        this.buildx = buildx;
+    }
+
+    /**
+     * The same CLI, running buildx as {@code buildxPath build …} (buildx standalone, which it supports) instead of
+     * {@code docker buildx build …}: the docker CLI's own start and its look-up of the plugin ({@code
+     * docker-buildx docker-cli-plugin-metadata}), about 0.2 s per build measured here, are not on the way to the build.
+     * The path must be the plugin the docker CLI itself would run ({@link Toolchain#buildxPath()}); buildx reads the
+     * same environment ({@code DOCKER_HOST}, {@code DOCKER_CONFIG}, {@code DOCKER_CONTEXT}) and builder configuration.
+     * {@code ""}: through the docker CLI.
+     */
+    public DockerCli withBuildx(String buildxPath) {
+        return new DockerCli(executable, env, runner, containerLabels, buildxPath == null ? "" : buildxPath);
+    }
+
+    /** {@code docker buildx ARGS…}, or the buildx plugin run standalone ({@link #withBuildx}), with this CLI's environment. */
+    public Command buildx(List<String> args) {
+        if (buildx.isEmpty()) {
+            List<String> a = new ArrayList<>(args.size() + 1);
+            a.add("buildx");
+            a.addAll(args);
+            return command(a);
+        }
+        List<String> argv = new ArrayList<>(args.size() + 1);
+        argv.add(buildx);
+        argv.addAll(args);
+        return Command.of(argv).withEnv(env);
     }
 
     /**
@@ -38,7 +67,7 @@ public final class DockerCli {
      * CLI marks its containers with their owner, so that a later run can remove those of a process that died.
      */
     public DockerCli withContainerLabels(Map<String, String> labels) {
-        return new DockerCli(executable, env, runner, labels);
+        return new DockerCli(executable, env, runner, labels, buildx);
     }
 
     /** The labels for every container started through this CLI, sorted by name. */

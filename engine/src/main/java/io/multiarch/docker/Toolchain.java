@@ -12,13 +12,23 @@ import java.util.Set;
  *
  * @param pushByDigest whether the builder can push an image by digest alone ({@code push-by-digest=true}); the
  *                     {@code docker} driver cannot, so images go to the registry under a temporary tag instead
+ * @param buildxPath   the buildx plugin's executable as the docker CLI found it ({@code docker info}'s plugin list), which
+ *                     a front end may run standalone ({@link DockerCli#withBuildx}); {@code ""} where not known
  */
 public record Toolchain(String clientVersion, String serverVersion, String buildxVersion, String builder,
                         String driver, String serverArchitecture, Set<Platform> nativePlatforms,
-                        boolean containerdStore, boolean pushByDigest) implements Serializable {
+                        boolean containerdStore, boolean pushByDigest, String buildxPath) implements Serializable {
 
     public Toolchain {
         nativePlatforms = Set.copyOf(nativePlatforms);
+        buildxPath = buildxPath == null ? "" : buildxPath;
+    }
+
+    /** A toolchain whose buildx plugin's executable is not known. */
+    public Toolchain(String clientVersion, String serverVersion, String buildxVersion, String builder, String driver,
+                     String serverArchitecture, Set<Platform> nativePlatforms, boolean containerdStore, boolean pushByDigest) {
+        this(clientVersion, serverVersion, buildxVersion, builder, driver, serverArchitecture, nativePlatforms, containerdStore,
+                pushByDigest, "");
     }
 
     /**

@@ -177,7 +177,7 @@ public final class ToolchainProbe {
         }
         return new Toolchain(version.client().version(), version.server().version(), buildx, builder.name(),
                 builder.driver(), version.server().arch(), nativePlatforms, info.containerdStore(),
-                !"docker".equals(builder.driver()));
+                !"docker".equals(builder.driver()), info.buildxPluginPath());
     }
 
     /** Whether a version such as {@code 0.13.1+ds1} is at least {@code major.minor}; unparsable versions pass. */
@@ -229,7 +229,8 @@ public final class ToolchainProbe {
     record ClientInfo(@JsonProperty("Plugins") List<CliPlugin> plugins) {
     }
 
-    record CliPlugin(@JsonProperty("Name") String name, @JsonProperty("Version") String version, @JsonProperty("Err") String err) {
+    record CliPlugin(@JsonProperty("Name") String name, @JsonProperty("Version") String version, @JsonProperty("Err") String err,
+                     @JsonProperty("Path") String path) {
     }
 
     record Version(@JsonProperty("Client") Part client, @JsonProperty("Server") Part server) {
@@ -246,13 +247,20 @@ public final class ToolchainProbe {
 
         /** The version of the buildx CLI plugin as {@code docker info} lists it; empty when not listed or broken. */
         Optional<String> buildxPluginVersion() {
+            return buildxPlugin().map(CliPlugin::version).filter(v -> v != null && !v.isBlank());
+        }
+
+        /** The executable of the buildx CLI plugin the docker CLI runs, as {@code docker info} lists it; {@code ""} if not. */
+        String buildxPluginPath() {
+            return buildxPlugin().map(CliPlugin::path).filter(v -> v != null && v.startsWith("/")).orElse("");
+        }
+
+        private Optional<CliPlugin> buildxPlugin() {
             if (clientInfo == null || clientInfo.plugins() == null) {
                 return Optional.empty();
             }
             return clientInfo.plugins().stream()
                     .filter(p -> "buildx".equals(p.name()) && (p.err() == null || p.err().isEmpty()))
-                    .map(CliPlugin::version)
-                    .filter(v -> v != null && !v.isBlank())
                     .findFirst();
         }
 

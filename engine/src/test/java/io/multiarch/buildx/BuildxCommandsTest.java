@@ -153,6 +153,28 @@ class BuildxCommandsTest {
     }
 
     @Test
+    void shouldRunBuildxStandaloneWhereTheToolchainNamesItsExecutable() {
+        // Given the docker CLI's buildx plugin, as docker info listed it
+        BuildRequest request = request().build();
+        String plugin = "/usr/libexec/docker/cli-plugins/docker-buildx";
+        BuildxCommands standalone = new BuildxCommands(docker.withBuildx(plugin), request);
+
+        // When
+        Command through = commands(request).build(task(request, Platform.AMD64), false, "/tmp/m.json");
+        Command direct = standalone.build(task(request, Platform.AMD64), false, "/tmp/m.json");
+
+        // Then the same arguments, the same environment, without the docker CLI in front; the publish's imagetools
+        // calls still go through the docker CLI
+        assertThat(through.argv().subList(0, 3)).containsExactly("/usr/bin/docker", "buildx", "build");
+        assertThat(direct.argv().subList(0, 2)).containsExactly(plugin, "build");
+        assertThat(direct.argv().subList(2, direct.argv().size())).isEqualTo(through.argv().subList(3, through.argv().size()));
+        assertThat(direct.env()).isEqualTo(through.env());
+        assertThat(direct.timeout()).isEqualTo(through.timeout());
+        assertThat(standalone.createIndex(List.of(DIGEST_A), false).argv().subList(0, 4))
+                .containsExactly("/usr/bin/docker", "buildx", "imagetools", "create");
+    }
+
+    @Test
     void shouldTurnBuildxsGitLookUpOffOnlyWhereNothingUsesIt() {
         // Given a build without provenance, one with it, and one whose user asked for buildx's git labels
         BuildRequest plain = request().build();

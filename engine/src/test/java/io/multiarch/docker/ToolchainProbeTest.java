@@ -143,6 +143,8 @@ class ToolchainProbeTest {
         assertThat(toolchain.nativePlatforms()).containsExactlyInAnyOrder(Platform.AMD64, Platform.I386);
         assertThat(toolchain.containerdStore()).isTrue();
         assertThat(toolchain.pushByDigest()).isFalse();
+        // the plugin the docker CLI runs, as docker info lists it: what the CLI may run standalone
+        assertThat(toolchain.buildxPath()).isEqualTo("/usr/libexec/docker/cli-plugins/docker-buildx");
         assertThat(toolchain.describe()).isEqualTo("docker 26.1.5+dfsg1 (daemon 26.1.5+dfsg1, amd64, containerd image store), "
                 + "buildx 0.13.1+ds1, builder 'default' (driver docker, pushes temporary tags), "
                 + "runs natively: linux/amd64, linux/386");
@@ -231,8 +233,9 @@ class ToolchainProbeTest {
         // When
         Toolchain toolchain = ToolchainProbe.probe(new DockerCli("docker", Map.of(), runner));
 
-        // Then
+        // Then buildx is used through the docker CLI only: where its executable is, is not known
         assertThat(toolchain.buildxVersion()).isEqualTo("0.14.0");
+        assertThat(toolchain.buildxPath()).isEmpty();
         assertThat(runner.argvs()).anyMatch(a -> a.containsAll(List.of("buildx", "version")));
     }
 

@@ -14,8 +14,12 @@ public record BuildMetadata(@JsonProperty("containerimage.digest") String digest
                             @JsonProperty("image.name") String imageName) {
 
     public static BuildMetadata parse(String json) throws JsonProcessingException {
-        BuildMetadata m = Json.MAPPER.readValue(json, BuildMetadata.class);
-        if (m.digest() == null || !m.digest().matches("sha256:[a-f0-9]{64}")) {
+        BuildMetadata m = Json.read(json, BuildMetadata.class, node -> {
+            Json.Fields f = Json.fields(node, BuildMetadata.class);
+            return new BuildMetadata(f.text("containerimage.digest"), f.object("containerimage.descriptor", Descriptor::of),
+                    f.text("image.name"));
+        });
+        if (m == null || m.digest() == null || !m.digest().matches("sha256:[a-f0-9]{64}")) {
             throw new IllegalArgumentException("buildx metadata has no image digest (containerimage.digest): " + json);
         }
         return m;

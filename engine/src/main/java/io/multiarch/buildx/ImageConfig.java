@@ -17,7 +17,11 @@ public record ImageConfig(List<History> history) {
     }
 
     public static ImageConfig parse(String json) throws JsonProcessingException {
-        return Json.MAPPER.readValue(json, ImageConfig.class);
+        return Json.read(json, ImageConfig.class, node -> new ImageConfig(Json.fields(node, ImageConfig.class)
+                .list("history", h -> {
+                    Json.Fields f = Json.fields(h, History.class);
+                    return new History(f.text("created_by"), f.bool("empty_layer"));
+                })));
     }
 
     /** The step of each layer, in layer order ({@code ""} where the history does not say). */

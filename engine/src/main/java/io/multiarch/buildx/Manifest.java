@@ -20,7 +20,11 @@ public record Manifest(int schemaVersion, String mediaType, List<Descriptor> man
                        List<Descriptor> layers) {
 
     public static Manifest parse(String json) throws JsonProcessingException {
-        return Json.MAPPER.readValue(json, Manifest.class);
+        return Json.read(json, Manifest.class, node -> {
+            Json.Fields f = Json.fields(node, Manifest.class);
+            return new Manifest(f.intValue("schemaVersion"), f.text("mediaType"), f.list("manifests", Descriptor::of),
+                    f.object("config", Descriptor::of), f.list("layers", Descriptor::of));
+        });
     }
 
     public boolean isIndex() {

@@ -105,11 +105,11 @@ public final class ToolchainProbe {
             Future<String> versionJson = pool.submit(() -> docker.query(TIMEOUT, "version", "--format", "{{json .}}"));
             Future<String> infoJson = pool.submit(() -> docker.query(TIMEOUT, "info", "--format", "{{json .}}"));
             Future<String> buildxInspect = knownBuilder.isPresent() ? null : pool.submit(() -> docker.query(TIMEOUT, "buildx", "inspect"));
-            Version version = Json.MAPPER.readValue(get(versionJson), Version.class);
+            Version version = parseVersion(get(versionJson));
             if (version.server() == null) {
                 throw new DockerException("the docker daemon did not answer 'docker version'");
             }
-            Info info = Json.MAPPER.readValue(get(infoJson), Info.class);
+            Info info = parseInfo(get(infoJson));
             // docker info lists the CLI plugins with their versions (a process of each ran for it): a process fewer
             Future<String> buildxVersion = info.buildxPluginVersion()
                     .map(v -> (Future<String>) java.util.concurrent.CompletableFuture.completedFuture("github.com/docker/buildx " + v))
@@ -224,6 +224,32 @@ public final class ToolchainProbe {
     }
 
     record Builder(String name, String driver) {
+    }
+
+    /** {@code docker version --format '{{json .}}'}, read from its tree (see {@link Json}): {@code null} for {@code null}. */
+    static Version parseVersion(String json) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return Json.read(json, Version.class, node -> {
+            Json.Fields f = Json.fields(node, Version.class);
+            return new Version(f.object("Client", ToolchainProbe::part), f.object("Server", ToolchainProbe::part));
+        });
+    }
+
+    private static Part part(com.fasterxml.jackson.databind.JsonNode node) throws com.fasterxml.jackson.databind.JsonMappingException {
+        Json.Fields f = Json.fields(node, Part.class);
+        return new Part(f.text("Version"), f.text("Os"), f.text("Arch"));
+    }
+
+    /** {@code docker info --format '{{json .}}'}, read from its tree (see {@link Json}): {@code null} for {@code null}. */
+    static Info parseInfo(String json) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return Json.read(json, Info.class, node -> {
+            Json.Fields f = Json.fields(node, Info.class);
+            return new Info(f.text("Architecture"), f.list("DriverStatus", kv -> Json.list(kv, Json::text)),
+                    f.text("ID"), f.text("KernelVersion"), f.object("ClientInfo", ci -> new ClientInfo(
+                            Json.fields(ci, ClientInfo.class).list("Plugins", p -> {
+                                Json.Fields pf = Json.fields(p, CliPlugin.class);
+                                return new CliPlugin(pf.text("Name"), pf.text("Version"), pf.text("Err"));
+                            }))));
+        });
     }
 
     record ClientInfo(@JsonProperty("Plugins") List<CliPlugin> plugins) {

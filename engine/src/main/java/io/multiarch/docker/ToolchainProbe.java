@@ -247,7 +247,7 @@ public final class ToolchainProbe {
                     f.text("ID"), f.text("KernelVersion"), f.object("ClientInfo", ci -> new ClientInfo(
                             Json.fields(ci, ClientInfo.class).list("Plugins", p -> {
                                 Json.Fields pf = Json.fields(p, CliPlugin.class);
-                                return new CliPlugin(pf.text("Name"), pf.text("Version"), pf.text("Err"));
+                                return new CliPlugin(pf.text("Name"), pf.text("Version"), pf.text("Err"), pf.text("Path"));
                             }))));
         });
     }

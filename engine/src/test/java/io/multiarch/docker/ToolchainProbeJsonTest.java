@@ -36,8 +36,9 @@ class ToolchainProbeJsonTest {
         assertThat(info.driverStatus()).containsExactly(List.of("driver-type", "io.containerd.snapshotter.v1"));
         assertThat(info.containerdStore()).isTrue();
         assertThat(info.clientInfo().plugins()).singleElement()
-                .isEqualTo(new ToolchainProbe.CliPlugin("buildx", "0.13.1+ds1", null));
+                .isEqualTo(new ToolchainProbe.CliPlugin("buildx", "0.13.1+ds1", null, "/usr/libexec/docker/cli-plugins/docker-buildx"));
         assertThat(info.buildxPluginVersion()).hasValue("0.13.1+ds1");
+        assertThat(info.buildxPluginPath()).isEqualTo("/usr/libexec/docker/cli-plugins/docker-buildx");
     }
 
     @Test
@@ -55,7 +56,9 @@ class ToolchainProbeJsonTest {
         assertThat(info.architecture()).isNull();
         assertThat(info.kernelVersion()).isNull();
         assertThat(info.driverStatus()).containsExactly(List.of("a", "b"), null, Arrays.asList(null, "1"));
-        assertThat(info.clientInfo().plugins()).containsExactly(new ToolchainProbe.CliPlugin("buildx", "0.1", null), null);
+        assertThat(info.clientInfo().plugins()).containsExactly(new ToolchainProbe.CliPlugin("buildx", "0.1", null, null), null);
+        // no path listed: the plugin is run through the docker CLI
+        assertThat(info.buildxPluginPath()).isEmpty();
         assertThat(ToolchainProbe.parseInfo("{}")).isEqualTo(new ToolchainProbe.Info(null, null, null, null, null));
     }
 

@@ -502,6 +502,7 @@ joined() { tr '\n' ' ' | sed 's/ $//'; }
 
 # ---- 1. scripted, ten platforms -----------------------------------------------------------------------------
 if wants ten; then
+  ten_start=$(date +%s)
   run_and_wait ten 3600
   n=$N; log_file=$out/jobs/e2e-ten-$n.log
   pass_if T1 "scripted, ten platforms with arch-test: SUCCESS" "#$n $RESULT in $SECS s" -- test "$RESULT" = SUCCESS
@@ -510,14 +511,21 @@ if wants ten; then
     "$(joined <<< "$listed") ($(reg_digest e2e/hello latest))" -- test "$listed" = "$(lines "$TEN_PLATFORMS")"
   run=$(run_id e2e-ten "$n")
   arm_digest=$(reg_platform_digest e2e/hello latest linux/arm64)
-  tmp_image=$REGISTRY/e2e/hello:multiarch-tmp-$run-linux-arm64
-  # the temporary tag names this run's arm64 image; only the daemon that built it has that name
-  in_second=$(DOCKER_HOST=$SECOND_HOST docker image inspect --format '{{.Id}}' "$tmp_image" 2>/dev/null || true)
-  in_first=$(docker image inspect --format '{{.Id}}' "$tmp_image" 2>/dev/null || true)
+  tmp_tag=multiarch-tmp-$run-linux-arm64
+  tmp_image=$REGISTRY/e2e/hello:$tmp_tag
+  # the temporary tag names this run's arm64 image; only the daemon that built it pushed that name (its events
+  # say so: the name itself leaves the daemon's image store once the platform's test is over). The first daemon's
+  # event buffer holds its last 256 events, so its "none" is checked over what it still holds.
+  pushed_by() { DOCKER_HOST=$1 docker events --since "$ten_start" --until "$(date +%s)" --filter type=image \
+    --filter event=push --format '{{.Actor.ID}}' 2>/dev/null | grep -cxF "$tmp_image" || true; }
+  in_second=$(pushed_by "$SECOND_HOST")
+  in_first=$(pushed_by "${DOCKER_HOST:-unix:///var/run/docker.sock}")
+  tmp_digest=$(reg -o /dev/null -D - -I -H "Accept: $INDEX_TYPES, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" \
+    "http://$REGISTRY/v2/e2e/hello/manifests/$tmp_tag" 2>/dev/null | tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest" {print $2}')
   arm_line=$(grep -m1 '^platform linux/arm64:' "$log_file" || true)
-  pass_if T3 "arm64 built by the second dockerd (on arm64-native): its image store has it, the first's not" \
-    "$tmp_image: second daemon ${in_second:-none}, first daemon ${in_first:-none}; index arm64 $arm_digest; $arm_line" \
-    -- test -n "$arm_digest" -a "$in_second" = "$arm_digest" -a -z "$in_first" -a -n "$(grep -F 'on agent arm64-native' <<< "$arm_line")"
+  pass_if T3 "arm64 built by the second dockerd (on arm64-native): it pushed the run's arm64 tag, the first did not" \
+    "$tmp_image ($tmp_digest): pushes by the second daemon $in_second, by the first $in_first; index arm64 $arm_digest; $arm_line" \
+    -- test -n "$arm_digest" -a "$tmp_digest" = "$arm_digest" -a "$in_second" -ge 1 -a "$in_first" -eq 0 -a -n "$(grep -F 'on agent arm64-native' <<< "$arm_line")"
   st=$(stages e2e-ten "$n")
   echo "$st" > "$out/jobs/e2e-ten-$n.stages"
   want_stages=$( (lines "$TEN_PLATFORMS"; echo publish) | sort)

@@ -153,6 +153,7 @@ public final class MultiArchBuild {
             PlatformResult r = jobs.results.get(p);
             ordered.add(r != null ? r : builds.get(p).stopped(String.valueOf(jobs.stopReason.get()), false));
         }
+        Thread untag = removeBatchTags(ordered);
         Publisher publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"),
                 publisher.registry(), publisher.timeline());
         // one batch built every platform: its index is published as it is when every platform passed
@@ -208,6 +209,7 @@ public final class MultiArchBuild {
         if (interrupted != null) {
             RunCleanup.removeContainers(plan.runId(), machines(units));
         }
+        callerInterrupted |= awaitUntag(untag);
         if (callerInterrupted) {
             Thread.currentThread().interrupt();
         }
@@ -222,6 +224,48 @@ public final class MultiArchBuild {
         return new RunResult(plan.runId(), request.image().fullName(), request.tags().stream().map(Tag::value).toList(),
                 publisher.toolchain().describe(), ordered, published, (System.nanoTime() - t0) / 1e9,
                 interrupted == null ? "" : interrupted, timeline);
+    }
+
+    /**
+     * Removes the names the batches' temporary tags left in their machines' image stores ({@link LocalTags}), beside the
+     * publish, which reads the registry only; a platform built alone removes its own. Null when there are none.
+     */
+    private Thread removeBatchTags(List<PlatformResult> results) {
+        Map<String, AgentContext> machines = new LinkedHashMap<>();
+        Map<String, java.util.Set<String>> names = new LinkedHashMap<>();
+        for (PlatformResult r : results) {
+            if (!r.tempTag().isEmpty() && !r.tempTag().equals(plan.task(r.platform()).tempTag())) {
+                AgentContext machine = agents.apply(r.platform());
+                machines.putIfAbsent(machine.agent(), machine);
+                names.computeIfAbsent(machine.agent(), k -> new java.util.LinkedHashSet<>())
+                        .add(request.image().fullName() + ":" + r.tempTag());
+            }
+        }
+        if (names.isEmpty()) {
+            return null;
+        }
+        Thread t = new Thread(() -> {
+            try (var phase = publisher.timeline().start("local temporary tags removed")) {
+                names.forEach((agent, tags) -> LocalTags.remove(machines.get(agent), tags));
+            }
+        }, "multiarch-untag");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Waits for {@link #removeBatchTags}, at most as long as its command may take; whether this thread was interrupted. */
+    private static boolean awaitUntag(Thread untag) {
+        if (untag == null) {
+            return false;
+        }
+        try {
+            untag.join(java.time.Duration.ofSeconds(70).toMillis());
+            return false;
+        } catch (InterruptedException e) {
+            untag.interrupt();
+            return true;
+        }
     }
 
     /** Every machine of the run: the publisher's and each unit's. */

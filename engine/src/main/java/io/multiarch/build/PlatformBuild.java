@@ -149,7 +149,14 @@ public final class PlatformBuild {
             }
             String digest = Digest.parse(BuildMetadata.parse(agent.files().read(metadataFile)).digest()).value();
             boolean tagged = !agent.toolchain().pushByDigest();
-            return finish(new Pushed(digest, new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), tagged ? task.tempTag() : ""));
+            PlatformResult result = finish(new Pushed(digest, new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), tagged ? task.tempTag() : ""));
+            if (tagged) {
+                // its own temporary tag, no longer read here once its test is over (a batch's is the run's to remove)
+                try (var phase = agent.timeline().start(platform + ": local temporary tag removed")) {
+                    LocalTags.remove(agent, List.of(request.image().fullName() + ":" + task.tempTag()));
+                }
+            }
+            return result;
         } catch (IOException | RuntimeException e) {
             return failedBefore(binfmtSeconds, e.getMessage());
         } finally {

@@ -50,16 +50,14 @@ public final class DockerCli {
 
     /** {@code docker buildx ARGS…}, or the buildx plugin run standalone ({@link #withBuildx}), with this CLI's environment. */
     public Command buildx(List<String> args) {
-        if (buildx.isEmpty()) {
-            List<String> a = new ArrayList<>(args.size() + 1);
-            a.add("buildx");
-            a.addAll(args);
-            return command(a);
-        }
-        List<String> argv = new ArrayList<>(args.size() + 1);
-        argv.add(buildx);
-        argv.addAll(args);
-        return Command.of(argv).withEnv(env);
+        return buildx.isEmpty() ? command(prepend("buildx", args)) : Command.of(prepend(buildx, args)).withEnv(env);
+    }
+
+    private static List<String> prepend(String first, List<String> rest) {
+        List<String> argv = new ArrayList<>(rest.size() + 1);
+        argv.add(first);
+        argv.addAll(rest);
+        return argv;
     }
 
     /**
@@ -102,10 +100,7 @@ public final class DockerCli {
 
     /** {@code docker ARGS…} as a command, with this CLI's environment. */
     public Command command(List<String> args) {
-        List<String> argv = new ArrayList<>(args.size() + 1);
-        argv.add(executable);
-        argv.addAll(args);
-        return Command.of(argv).withEnv(env);
+        return Command.of(prepend(executable, args)).withEnv(env);
     }
 
     public Command command(String... args) {

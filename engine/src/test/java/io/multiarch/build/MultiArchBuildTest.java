@@ -684,6 +684,66 @@ class MultiArchBuildTest {
     }
 
     @Test
+    void shouldRemoveTheBatchsTemporaryTagFromTheLocalImageStoreOnceItsTestsAreOver() throws Exception {
+        // When
+        RunResult run = run(request(FOUR));
+
+        // Then one `docker image rm` of the batch's name, after every test; the registry's tag is still reported
+        List<Command> calls = docker.runner.calls();
+        List<Command> removals = docker.runner.callsWith("image", "rm");
+        assertThat(removals).singleElement().satisfies(c -> assertThat(c.argv().subList(1, c.argv().size()))
+                .containsExactly("image", "rm", REPO + ":multiarch-tmp-" + RUN_ID + "-batch1"));
+        int lastTest = calls.indexOf(docker.runner.callsWith("run", "--rm").get(3));
+        assertThat(calls.indexOf(removals.get(0))).isGreaterThan(lastTest);
+        assertThat(run.published()).isTrue();
+        assertThat(run.publish().leftovers()).containsExactly(REPO + ":multiarch-tmp-" + RUN_ID + "-batch1");
+    }
+
+    @Test
+    void shouldRemoveEachPlatformsOwnTemporaryTagAfterItsTestWhenBuiltAlone() throws Exception {
+        // When
+        run(request(List.of("linux/amd64", "linux/arm64")).batch(false));
+
+        // Then each platform's name is removed on its own, after that platform's test
+        List<Command> calls = docker.runner.calls();
+        for (String slug : List.of("linux-amd64", "linux-arm64")) {
+            String name = REPO + ":multiarch-tmp-" + RUN_ID + "-" + slug;
+            List<Command> removals = docker.runner.callsWith("image", "rm", name);
+            assertThat(removals).hasSize(1);
+            Command test = docker.runner.callsWith("run", "--rm").stream()
+                    .filter(c -> c.argv().contains(slug.replaceFirst("-", "/"))).findFirst().orElseThrow();
+            assertThat(calls.indexOf(removals.get(0))).isGreaterThan(calls.indexOf(test));
+        }
+        assertThat(docker.runner.callsWith("image", "rm")).hasSize(2);
+    }
+
+    @Test
+    void shouldRemoveNoLocalNameWhenTheBuilderPushesByDigest() throws Exception {
+        ValidatedInput valid = request(FOUR).validate();
+        AgentContext agent = docker.agent(FakeDocker.AMD64_CONTAINER_DRIVER, binfmt.path());
+        RunResult run = new MultiArchBuild(valid.request(), valid.execution(),
+                RunPlan.of(valid.request(), FakeDocker.AMD64_CONTAINER_DRIVER.nativePlatforms(), RUN_ID), p -> agent, agent).run();
+
+        assertThat(run.published()).isTrue();
+        assertThat(docker.runner.callsWith("image", "rm")).isEmpty();
+    }
+
+    @Test
+    void shouldPublishAndSayWhatStaysWhenTheLocalNameCannotBeRemoved() throws Exception {
+        // Given the daemon refuses the removal
+        docker.runner.on(List.of("image", "rm"), c -> fail(1, "Error response from daemon: conflict: unable to remove repository reference"));
+
+        // When
+        RunResult run = run(request(FOUR));
+
+        // Then the run is published all the same, and the log says which name stays and why
+        assertThat(run.published()).isTrue();
+        assertThat(docker.output).anySatisfy(l -> assertThat(l)
+                .contains("could not remove the run's temporary tag " + REPO + ":multiarch-tmp-" + RUN_ID + "-batch1 from the local image store")
+                .endsWith("conflict: unable to remove repository reference"));
+    }
+
+    @Test
     void shouldReportAPlatformThatBrokeUnexpectedlyAsFailedNotSkipped() throws Exception {
         // Given arm64's build exits 0 but leaves metadata without an image digest
         docker.runner.on(a -> a.contains("build") && a.contains("linux/arm64"), c -> {

@@ -190,6 +190,24 @@ final class BatchBuild {
         return members;
     }
 
+    /** Whether its platforms are tested after it (their tests read the image the batch stored locally). */
+    boolean tested() {
+        return request.test().isPresent();
+    }
+
+    /**
+     * The removal, registered with {@code removals} and not started, of the name under which the {@code docker} driver
+     * stored the batch's image in the machine's image store (its temporary tag); empty when it pushed by digest or
+     * built nothing.
+     */
+    Optional<TagRemovals.Removal> localNameRemoval(Outcome outcome, TagRemovals removals) {
+        if (outcome.built().isEmpty() || agent.toolchain().pushByDigest()) {
+            return Optional.empty();
+        }
+        return Optional.of(removals.register(agent, request.image().fullName() + ":" + plan.batchTag(number),
+                "batch " + number + ": local temporary tag removed"));
+    }
+
     private BuildAttempts.Attempt attempt(List<PlatformTask> tasks, String cacheTag, String metadataFile, boolean cacheTo)
             throws IOException, InterruptedException {
         BuildProgress progress = new BuildProgress(agent.timeline(), "batch " + number + ": ");

@@ -45,6 +45,8 @@ public final class MultiArchBuild {
     private Thread publishing;
     private volatile String heldBecause;
     private PublishGate gate = () -> Optional.empty();
+    /** The local names of the run's temporary tags, removed beside what follows once nothing reads them. */
+    private final TagRemovals removals = new TagRemovals();
 
     /**
      * Asked right before the publish, once every platform has ended: a reason not to publish (what the run was
@@ -124,7 +126,8 @@ public final class MultiArchBuild {
         for (Unit unit : units) {
             (unit.batch() != null ? unit.batch().members() : List.of(unit.alone())).forEach(b -> builds.put(b.task().platform(), b));
         }
-        PlatformPool jobs = new PlatformPool(Math.min(execution.concurrency(), plan.tasks().size()), request.failFast(), agents);
+        PlatformPool jobs = new PlatformPool(Math.min(execution.concurrency(), plan.tasks().size()), request.failFast(), agents,
+                removals);
         synchronized (lock) {
             this.jobs = jobs;
             if (stopReason != null) {
@@ -148,12 +151,13 @@ public final class MultiArchBuild {
         } finally {
             jobs.pool.shutdownNow();
         }
+        // the local names of temporary tags whose removal has not started (a platform stopped before its test): now
+        removals.startAll();
         List<PlatformResult> ordered = new ArrayList<>();
         for (Platform p : request.platforms()) {
             PlatformResult r = jobs.results.get(p);
             ordered.add(r != null ? r : builds.get(p).stopped(String.valueOf(jobs.stopReason.get()), false));
         }
-        Thread untag = removeBatchTags(ordered);
         Publisher publish = new Publisher(publisher.docker(), request, prefixed(publisher.output(), "publish"),
                 publisher.registry(), publisher.timeline());
         // one batch built every platform: its index is published as it is when every platform passed
@@ -209,7 +213,7 @@ public final class MultiArchBuild {
         if (interrupted != null) {
             RunCleanup.removeContainers(plan.runId(), machines(units));
         }
-        callerInterrupted |= awaitUntag(untag);
+        callerInterrupted |= removals.await();
         if (callerInterrupted) {
             Thread.currentThread().interrupt();
         }
@@ -224,48 +228,6 @@ public final class MultiArchBuild {
         return new RunResult(plan.runId(), request.image().fullName(), request.tags().stream().map(Tag::value).toList(),
                 publisher.toolchain().describe(), ordered, published, (System.nanoTime() - t0) / 1e9,
                 interrupted == null ? "" : interrupted, timeline);
-    }
-
-    /**
-     * Removes the names the batches' temporary tags left in their machines' image stores ({@link LocalTags}), beside the
-     * publish, which reads the registry only; a platform built alone removes its own. Null when there are none.
-     */
-    private Thread removeBatchTags(List<PlatformResult> results) {
-        Map<String, AgentContext> machines = new LinkedHashMap<>();
-        Map<String, java.util.Set<String>> names = new LinkedHashMap<>();
-        for (PlatformResult r : results) {
-            if (!r.tempTag().isEmpty() && !r.tempTag().equals(plan.task(r.platform()).tempTag())) {
-                AgentContext machine = agents.apply(r.platform());
-                machines.putIfAbsent(machine.agent(), machine);
-                names.computeIfAbsent(machine.agent(), k -> new java.util.LinkedHashSet<>())
-                        .add(request.image().fullName() + ":" + r.tempTag());
-            }
-        }
-        if (names.isEmpty()) {
-            return null;
-        }
-        Thread t = new Thread(() -> {
-            try (var phase = publisher.timeline().start("local temporary tags removed")) {
-                names.forEach((agent, tags) -> LocalTags.remove(machines.get(agent), tags));
-            }
-        }, "multiarch-untag");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    /** Waits for {@link #removeBatchTags}, at most as long as its command may take; whether this thread was interrupted. */
-    private static boolean awaitUntag(Thread untag) {
-        if (untag == null) {
-            return false;
-        }
-        try {
-            untag.join(java.time.Duration.ofSeconds(70).toMillis());
-            return false;
-        } catch (InterruptedException e) {
-            untag.interrupt();
-            return true;
-        }
     }
 
     /** Every machine of the run: the publisher's and each unit's. */
@@ -328,7 +290,7 @@ public final class MultiArchBuild {
     private PlatformBuild platformBuild(PlatformTask task) {
         AgentContext agent = agents.apply(task.platform());
         return new PlatformBuild(request, plan.runId(), task, agent.withOutput(prefixed(agent.output(), task.platform().toString())))
-                .sharing(previousIndex);
+                .sharing(previousIndex).handingTagsTo(removals);
     }
 
     /** Where the run's own lines go: the publishing machine's output. */

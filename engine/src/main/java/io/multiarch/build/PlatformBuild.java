@@ -38,6 +38,8 @@ public final class PlatformBuild {
     private volatile Pushed built;
     /** What the run's first tag served before the run: the run's own, shared by its platforms, or this platform's. */
     private PreviousIndex previous;
+    /** Where the removal of its temporary tag's local name goes; null: removed here. */
+    private TagRemovals removals;
     /** The image size, looked up from the moment the image is pushed. */
     private CompletableFuture<ImageSize> size;
     /** What it did when: its row of the run's chart. */
@@ -50,6 +52,15 @@ public final class PlatformBuild {
         this.agent = agent;
         this.commands = new BuildxCommands(agent.docker(), request);
         this.previous = new PreviousIndex(agent.registry(), request);
+    }
+
+    /**
+     * Hands the removal of its temporary tag's local name to {@code removals}, which runs it beside what follows; without
+     * this (the plugin's stage), the platform removes it itself before it ends.
+     */
+    PlatformBuild handingTagsTo(TagRemovals removals) {
+        this.removals = removals;
+        return this;
     }
 
     /** Measures the size change against {@code index}, read once for every platform of the run. */
@@ -151,9 +162,15 @@ public final class PlatformBuild {
             boolean tagged = !agent.toolchain().pushByDigest();
             PlatformResult result = finish(new Pushed(digest, new Timings(attempts, binfmtSeconds, buildSeconds, pushSeconds), tagged ? task.tempTag() : ""));
             if (tagged) {
-                // its own temporary tag, no longer read here once its test is over (a batch's is the run's to remove)
-                try (var phase = agent.timeline().start(platform + ": local temporary tag removed")) {
-                    LocalTags.remove(agent, List.of(request.image().fullName() + ":" + task.tempTag()));
+                // its own temporary tag's local name, no longer read once its test is over (a batch's goes with the batch)
+                String name = request.image().fullName() + ":" + task.tempTag();
+                String phase = platform + ": local temporary tag removed";
+                if (removals != null) {
+                    removals.register(agent, name, phase).start();
+                } else {
+                    try (var p = agent.timeline().start(phase)) {
+                        LocalTags.remove(agent, List.of(name));
+                    }
                 }
             }
             return result;

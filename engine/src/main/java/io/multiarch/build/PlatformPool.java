@@ -7,6 +7,7 @@ import io.multiarch.result.Status;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,7 @@ import java.util.concurrent.Phaser;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -42,9 +44,12 @@ final class PlatformPool {
     final AtomicReference<String> stopReason = new AtomicReference<>();
     final List<BatchBuild.PushedIndex> pushedIndexes = new CopyOnWriteArrayList<>();
 
-    PlatformPool(int threads, boolean failFast, Function<Platform, AgentContext> agents) {
+    private final TagRemovals removals;
+
+    PlatformPool(int threads, boolean failFast, Function<Platform, AgentContext> agents, TagRemovals removals) {
         this.failFast = failFast;
         this.agents = agents;
+        this.removals = removals;
         pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "multiarch-platform");
             t.setDaemon(true);
@@ -103,9 +108,23 @@ final class PlatformPool {
             }
             outcome.index().ifPresent(pushedIndexes::add);
             outcome.done().values().forEach(r -> record(r));
+            // the batch's local name goes once nothing reads it: at once without tests, else after the last test
+            Optional<TagRemovals.Removal> untag = batch.localNameRemoval(outcome, removals);
+            if (!batch.tested()) {
+                untag.ifPresent(TagRemovals.Removal::start);
+            }
+            AtomicInteger left = new AtomicInteger(outcome.built().size());
             outcome.built().forEach((m, b) -> {
                 m.pushed(b);
-                submit(m, () -> m.finish(b));
+                submit(m, () -> {
+                    try {
+                        return m.finish(b);
+                    } finally {
+                        if (left.decrementAndGet() == 0) {
+                            untag.ifPresent(TagRemovals.Removal::start);
+                        }
+                    }
+                });
             });
             outcome.alone().forEach((m, binfmtSeconds) -> submit(m, () -> m.buildAndTest(binfmtSeconds)));
         });

@@ -1,0 +1,83 @@
+package io.multiarch.build;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link LocalTags} removals of a run, each on a thread of its own from the moment nothing reads its name any
+ * more, so that they run beside what follows (other tests, the publish) rather than before it: deleting an image
+ * takes the daemon some 0.3 s (measured here), about as long as everything after a cached build. The run waits
+ * for them before it ends.
+ */
+final class TagRemovals {
+    /** How long {@link #await} waits for all of them: longer than one removal's own timeout. */
+    private static final long WAIT_SECONDS = 70;
+
+    private final List<Removal> all = new CopyOnWriteArrayList<>();
+
+    /** One name on one machine, removed once {@link #start} is called, however often. */
+    final class Removal {
+        private final AgentContext machine;
+        private final String name;
+        private final String phase;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private volatile Thread thread;
+
+        private Removal(AgentContext machine, String name, String phase) {
+            this.machine = machine;
+            this.name = name;
+            this.phase = phase;
+        }
+
+        void start() {
+            if (!started.compareAndSet(false, true)) {
+                return;
+            }
+            Thread t = new Thread(() -> {
+                try (var p = machine.timeline().start(phase)) {
+                    LocalTags.remove(machine, List.of(name));
+                }
+            }, "multiarch-untag");
+            t.setDaemon(true);
+            thread = t;
+            t.start();
+        }
+    }
+
+    /** A removal of {@code name} on {@code machine}, not started yet; {@code phase} names it in the timeline. */
+    Removal register(AgentContext machine, String name, String phase) {
+        Removal r = new Removal(machine, name, phase);
+        all.add(r);
+        return r;
+    }
+
+    /** Starts every removal not started yet: once the run's builds and tests have all ended, however they ended. */
+    void startAll() {
+        all.forEach(Removal::start);
+    }
+
+    /** Waits for the started removals, together at most {@value #WAIT_SECONDS} s; whether this thread was interrupted. */
+    boolean await() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        for (Removal r : all) {
+            Thread t = r.thread;
+            if (t == null) {
+                continue;
+            }
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                all.forEach(other -> {
+                    Thread o = other.thread;
+                    if (o != null) {
+                        o.interrupt();
+                    }
+                });
+                return true;
+            }
+        }
+        return false;
+    }
+}

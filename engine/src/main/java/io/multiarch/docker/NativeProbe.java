@@ -11,13 +11,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Measures, on the machine behind a docker endpoint, whether it runs a platform natively: a {@link ProbeProgram}
@@ -94,9 +94,8 @@ public final class NativeProbe {
     }
 
     private CommandResult run(Platform platform) throws IOException, InterruptedException {
-        byte[] id = new byte[4];
-        new SecureRandom().nextBytes(id);
-        String name = "multiarch-probe-" + platform.slug() + "-" + HexFormat.of().formatHex(id);
+        // only unique among concurrent probes, not a secret: no SecureRandom to seed
+        String name = "multiarch-probe-" + platform.slug() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         List<String> args = new ArrayList<>(List.of("run", "--rm", "--pull", "never", "--network", "none",
                 "--name", name, "--label", LABEL + "=" + platform));
         docker.containerLabels().forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));

@@ -128,6 +128,12 @@ class RunPlanTest {
     }
 
     @Test
+    void shouldWriteEveryFieldOfTheRunIdAtItsFullWidth() {
+        assertThat(RunPlan.runId(LocalDateTime.of(2026, 1, 2, 3, 4, 5), 0xa)).isEqualTo("20260102-030405-00000a");
+        assertThat(RunPlan.runId(LocalDateTime.of(2026, 12, 31, 23, 59, 59), -1)).isEqualTo("20261231-235959-ffffff");
+    }
+
+    @Test
     void shouldMakeDistinctRunIds() {
         Set<String> ids = new HashSet<>();
         IntStream.range(0, 200).forEach(i -> ids.add(RunPlan.newRunId()));

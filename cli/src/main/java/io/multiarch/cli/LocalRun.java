@@ -46,10 +46,20 @@ final class LocalRun {
     int run() {
         Timeline timeline = session.timeline();
         timeline.add("arguments, validation, signal handlers", Main.mainEntered, System.nanoTime());
-        // containers of dead runs are removed beside the probe and the build: nothing of this run depends on it
+        Optional<RememberedToolchain> memory = ToolchainStart.memory(session);
+        Optional<LocalNames> localNames = memory.map(RememberedToolchain::localNames);
+        // containers of dead runs, and the names earlier runs left in the local image store, are removed beside the
+        // probe and the build: nothing of this run depends on it
         Thread orphans = new Thread(() -> {
             try (Timeline.Phase phase = timeline.start("remove containers of dead runs")) {
                 Orphans.remove(session.dockerCli(), session.console());
+            }
+            if (localNames.isPresent()) {
+                try (Timeline.Phase phase = timeline.start("remove earlier runs' temporary tags from the local image store")) {
+                    localNames.get().removeListed(session.dockerCli(), session.console());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }, "multiarch-orphans");
         orphans.setDaemon(true);
@@ -58,8 +68,8 @@ final class LocalRun {
         try {
             List<Platform> localPlatforms = request.platforms().stream().filter(p -> !settings.endpoints().containsKey(p)).toList();
             ToolchainStart start = ToolchainStart.of(session, localPlatforms,
-                    settings.endpoints().isEmpty() && settings.variants().isEmpty());
-            return runOn(start.toolchain(), start.recheck(), registry);
+                    settings.endpoints().isEmpty() && settings.variants().isEmpty(), memory);
+            return runOn(start.toolchain(), start.recheck(), registry, localNames);
         } catch (Stopped e) {
             return e.exitCode();
         } finally {
@@ -71,7 +81,8 @@ final class LocalRun {
         }
     }
 
-    private int runOn(Toolchain toolchain, Optional<Recheck> recheck, Registry registry) throws Stopped {
+    private int runOn(Toolchain toolchain, Optional<Recheck> recheck, Registry registry, Optional<LocalNames> localNames)
+            throws Stopped {
         // buildx run standalone, as the docker CLI found it: not the docker CLI's start and plug-in look-up per build
         AgentContext local = new AgentContext("local", session.dockerCli().withBuildx(toolchain.buildxPath()), new LocalFileAccess(),
                 toolchain, localBinfmtDir(),
@@ -85,7 +96,9 @@ final class LocalRun {
         session.out().println("run " + plan.runId() + ": " + plan.tasks().size() + " platform(s), "
                 + (settings.execution().batches(request) ? "built together per docker endpoint, tests" : "builds and tests") + " at most "
                 + settings.execution().concurrency() + " at once");
-        MultiArchBuild build = new MultiArchBuild(request, settings.execution(), plan, agents, local);
+        // this daemon's names of the run's temporary tags go at the next run, beside its build (LocalNames)
+        MultiArchBuild build = new MultiArchBuild(request, settings.execution(), plan, agents, local)
+                .keepingLocalNamesOn(agent -> localNames.isPresent() && agent.equals(local.agent()));
         session.current().set(build::stop);
         if (session.signals().received() != null) {
             build.stop(session.signals().received());
@@ -98,6 +111,8 @@ final class LocalRun {
             Thread.currentThread().interrupt();
             session.err().println("multiarch: interrupted");
             return ExitCodes.FAILED;
+        } finally {
+            localNames.ifPresent(n -> n.record(build.keptLocalNames(local.agent()), session.console()));
         }
         if (recheck.isPresent() && session.signals().received() == null) {
             Optional<String> wrong;
@@ -116,7 +131,7 @@ final class LocalRun {
                 Toolchain fresh = recheck.get().fresh();
                 session.out().println("multiarch: " + wrong.get() + " (as probed now: " + fresh.describe() + "); nothing was "
                         + "published; building again on it");
-                return runOn(fresh, Optional.empty(), registry);
+                return runOn(fresh, Optional.empty(), registry, localNames);
             }
         }
         if (!result.published()) {

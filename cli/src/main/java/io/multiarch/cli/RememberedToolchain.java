@@ -37,6 +37,12 @@ final class RememberedToolchain {
         this.file = file;
     }
 
+    /** The temporary tags' names left in this docker environment's image store, listed next to this memory. */
+    LocalNames localNames() {
+        String name = file.getFileName().toString();
+        return new LocalNames(file.resolveSibling("local-names-" + name.substring(name.indexOf('-') + 1).replace(".properties", ".txt")));
+    }
+
     /** The memory for this docker executable and environment on this boot, if there is a place to keep it. */
     static Optional<RememberedToolchain> of(String dockerExecutable, Map<String, String> env, String bootId) {
         if (bootId.isEmpty()) {

@@ -26,11 +26,22 @@ record ToolchainStart(Toolchain toolchain, Optional<Recheck> recheck) {
      *                  matrix, which publishes through its own gate
      * @throws Stopped when the toolchain cannot be used, or a signal came during the probe
      */
-    static ToolchainStart of(Session session, List<Platform> localPlatforms, boolean mayRecall) throws Stopped {
-        Timeline timeline = session.timeline();
+    /** The environment the docker CLI runs in: this process's, with the CLI's own settings over it. */
+    static Map<String, String> dockerEnv(Session session) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(session.dockerCli().env());
-        Optional<RememberedToolchain> memory = RememberedToolchain.of(session.dockerPath(), env, RememberedToolchain.bootId());
+        return env;
+    }
+
+    /** What is remembered for this docker executable and environment on this boot, if there is a place for it. */
+    static Optional<RememberedToolchain> memory(Session session) {
+        return RememberedToolchain.of(session.dockerPath(), dockerEnv(session), RememberedToolchain.bootId());
+    }
+
+    static ToolchainStart of(Session session, List<Platform> localPlatforms, boolean mayRecall,
+                             Optional<RememberedToolchain> memory) throws Stopped {
+        Timeline timeline = session.timeline();
+        Map<String, String> env = dockerEnv(session);
         Optional<Toolchain> assumed = mayRecall ? memory.flatMap(m -> m.recall(localPlatforms)) : Optional.empty();
         if (assumed.isPresent()) {
             // the builds start on the toolchain as an earlier run probed it; it is probed again beside them, and the

@@ -58,6 +58,22 @@ public final class MultiArchBuild {
         Optional<String> check() throws InterruptedException;
     }
 
+    /**
+     * Keeps the local names of temporary tags on the machines whose agent name {@code agents} accepts, instead of
+     * removing them at the end of the run ({@link #keptLocalNames}): deleting an image takes a daemon some 0.3 s,
+     * which would otherwise be the last thing a run waits for when nothing else is left to do beside it. The CLI
+     * removes them at its next run, beside that run's build. Returns this.
+     */
+    public MultiArchBuild keepingLocalNamesOn(java.util.function.Predicate<String> agents) {
+        removals.keepOn(machine -> agents.test(machine.agent()));
+        return this;
+    }
+
+    /** The local names of temporary tags kept on the machine named {@code agent} ({@link #keepingLocalNamesOn}). */
+    public List<String> keptLocalNames(String agent) {
+        return removals.kept(agent);
+    }
+
     /** Sets the {@link PublishGate}; returns this. */
     public MultiArchBuild withPublishGate(PublishGate gate) {
         this.gate = gate;

@@ -40,8 +40,9 @@ public final class PlatformBuild {
     private PreviousIndex previous;
     /** Where the removal of its temporary tag's local name goes; null: removed here. */
     private TagRemovals removals;
-    /** The image size, looked up from the moment the image is pushed. */
+    /** The image size, looked up from the moment the image is pushed, and the digest it is of. */
     private CompletableFuture<ImageSize> size;
+    private String sizeDigest;
     /** What it did when: its row of the run's chart. */
     private final PlatformPhases phases = new PlatformPhases();
 
@@ -131,7 +132,7 @@ public final class PlatformBuild {
             long b0 = System.nanoTime();
             BuildAttempts policy = new BuildAttempts(emulated() ? request.emulatedRetries() : 0, 0);
             BuildAttempts.Outcome outcome = policy.run(agent, platform.toString(), request.registryCache(), cacheTo -> {
-                BuildProgress progress = new BuildProgress(agent.timeline(), platform + ": ");
+                BuildProgress progress = new BuildProgress(agent.timeline(), platform + ": ").whenPushed(this::lookUpSizeEarly);
                 try (var phase = agent.timeline().start(platform + ": buildx build")) {
                     return new BuildAttempts.Attempt(agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(),
                             metadataFile, request.registryCache(), cacheTo), agent.output().andThen(progress)), progress);
@@ -191,7 +192,7 @@ public final class PlatformBuild {
         pushed(pushed);
         String digest = pushed.digest();
         SizeLookup sizes = sizes();
-        CompletableFuture<ImageSize> size = sizeOf(pushed);
+        CompletableFuture<ImageSize> size = sizeOf(digest);
         try {
             Optional<TestOutcome> test = Optional.empty();
             String why = "";
@@ -229,12 +230,24 @@ public final class PlatformBuild {
      */
     void pushed(Pushed pushed) {
         this.built = pushed;
-        sizeOf(pushed);
+        sizeOf(pushed.digest());
     }
 
-    private synchronized CompletableFuture<ImageSize> sizeOf(Pushed pushed) {
-        if (size == null) {
-            size = sizes().start(pushed.digest());
+    /**
+     * Starts the size look-up of {@code digest} before the build has ended: its exporter reported it pushed, and
+     * buildx is still exporting the cache or pushing again. The look-up is used only if the build ends with that digest.
+     */
+    void lookUpSizeEarly(String digest) {
+        sizeOf(digest);
+    }
+
+    private synchronized CompletableFuture<ImageSize> sizeOf(String digest) {
+        if (size == null || !digest.equals(sizeDigest)) {
+            if (size != null) {
+                size.cancel(true);
+            }
+            size = sizes().start(digest);
+            sizeDigest = digest;
         }
         return size;
     }

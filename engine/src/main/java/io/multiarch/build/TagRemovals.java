@@ -1,9 +1,12 @@
 package io.multiarch.build;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
  * The {@link LocalTags} removals of a run, each on a thread of its own from the moment nothing reads its name any
@@ -16,6 +19,9 @@ final class TagRemovals {
     private static final long WAIT_SECONDS = 70;
 
     private final List<Removal> all = new CopyOnWriteArrayList<>();
+    /** The machines whose names are kept, not removed: the caller removes them later (the CLI, at its next run). */
+    private volatile Predicate<AgentContext> keep = machine -> false;
+    private final Map<String, List<String>> kept = new ConcurrentHashMap<>();
 
     /** One name on one machine, removed once {@link #start} is called, however often. */
     final class Removal {
@@ -35,6 +41,10 @@ final class TagRemovals {
             if (!started.compareAndSet(false, true)) {
                 return;
             }
+            if (keep.test(machine)) {
+                kept.computeIfAbsent(machine.agent(), k -> new CopyOnWriteArrayList<>()).add(name);
+                return;
+            }
             Thread t = new Thread(() -> {
                 try (var p = machine.timeline().start(phase)) {
                     LocalTags.remove(machine, List.of(name));
@@ -44,6 +54,16 @@ final class TagRemovals {
             thread = t;
             t.start();
         }
+    }
+
+    /** Keeps the names on the machines {@code machines} accepts instead of removing them ({@link #kept}). */
+    void keepOn(Predicate<AgentContext> machines) {
+        this.keep = machines;
+    }
+
+    /** The names kept on the machine named {@code agent}, in the order their removal was due. */
+    List<String> kept(String agent) {
+        return List.copyOf(kept.getOrDefault(agent, List.of()));
     }
 
     /** A removal of {@code name} on {@code machine}, not started yet; {@code phase} names it in the timeline. */

@@ -32,6 +32,8 @@ public final class BuildProgress implements OutputListener {
     private static final Pattern ERROR = Pattern.compile("#(\\d+) ERROR: .*");
     private static final Pattern TIMED_SUBTASK = Pattern.compile("#(\\d+) (.+?) (\\d+(?:\\.\\d+)?)s done");
     private static final Pattern PLATFORM_STEP = Pattern.compile("\\[([a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?) [^\\]]*\\].*");
+    /** The exporter's push of the image's manifest (or index) done: the registry has it under that digest. */
+    private static final Pattern PUSHED = Pattern.compile("#\\d+ pushing manifest for \\S+@(sha256:[0-9a-f]{64})(?: \\d+(?:\\.\\d+)?s)? done");
     /** buildx's first line (0.10 and later): {@code #0 building with "default" instance using docker driver}. */
     private static final Pattern BUILDER = Pattern.compile("#0 building with \"(.+)\" instance using (\\S+) driver");
 
@@ -43,6 +45,8 @@ public final class BuildProgress implements OutputListener {
     private final String phasePrefix;
     private final Map<Integer, Long> firstSeen = new LinkedHashMap<>();
     private BuilderUsed builder;
+    private java.util.function.Consumer<String> whenPushed = digest -> { };
+    private final java.util.Set<String> pushed = new java.util.HashSet<>();
 
     /** The builder instance and driver a build says it ran on. */
     public record BuilderUsed(String name, String driver) {
@@ -88,6 +92,12 @@ public final class BuildProgress implements OutputListener {
             }
             return;
         }
+        if (line.contains(" pushing manifest for ")) {
+            Matcher m = PUSHED.matcher(line);
+            if (m.matches() && pushed.add(m.group(1))) {
+                whenPushed.accept(m.group(1));
+            }
+        }
         Matcher sub = TIMED_SUBTASK.matcher(line);
         if (sub.matches()) {
             if (sub.group(2).startsWith("pushing ") && !isPushStep(names.get(Integer.parseInt(sub.group(1))))) {
@@ -107,6 +117,16 @@ public final class BuildProgress implements OutputListener {
             names.putIfAbsent(id, header.group(2));
             firstSeen.putIfAbsent(id, System.nanoTime());
         }
+    }
+
+    /**
+     * Calls {@code listener} with the digest of each manifest (or index) the exporter reports pushed, once per digest,
+     * as the line arrives: the registry serves it from then on, while buildx goes on (the cache export, the
+     * {@code docker} driver's own push). Whether the build succeeds is known only when buildx ends. Returns this.
+     */
+    public synchronized BuildProgress whenPushed(java.util.function.Consumer<String> listener) {
+        this.whenPushed = listener;
+        return this;
     }
 
     /** The builder the build said it ran on; empty until its first line, or when buildx did not say. */

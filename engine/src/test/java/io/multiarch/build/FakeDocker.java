@@ -55,6 +55,8 @@ final class FakeDocker {
     private final Map<String, CommandResult> copyFailures = new ConcurrentHashMap<>();
     private volatile Function<List<Platform>, List<Platform>> indexLists = Function.identity();
     private volatile boolean provenance;
+    /** The digest a batch build's "pushing manifest for" line names; null: the index it pushed. */
+    volatile String pushedLineDigest;
     /** buildx's first line, naming the builder a build ran on; none by default (as before buildx 0.10). */
     private volatile String builderLine = "";
 
@@ -242,7 +244,9 @@ final class FakeDocker {
                   "image.name": "%s"
                 }
                 """.formatted(digest, index.length(), digest, name));
-        return new CommandResult(0, "", builderLine + progress + "#30 exporting to image\n#30 pushing layers 0.5s done\n#30 DONE 0.6s",
+        String reported = pushedLineDigest != null ? pushedLineDigest : digest;
+        return new CommandResult(0, "", builderLine + progress + "#30 exporting to image\n#30 pushing layers 0.5s done\n"
+                + "#30 pushing manifest for " + name + "@" + reported + " 0.0s done\n#30 DONE 0.6s",
                 Duration.ofSeconds(3), false);
     }
 

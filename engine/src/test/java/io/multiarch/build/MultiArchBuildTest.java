@@ -329,6 +329,48 @@ class MultiArchBuildTest {
     }
 
     @Test
+    void shouldReadTheBatchsIndexAndSizesOnceAsSoonAsTheExporterReportsThemPushed() throws Exception {
+        io.multiarch.timeline.Timeline timeline = io.multiarch.timeline.Timeline.startingNow();
+
+        // When
+        RunResult run = runWriting(request(FOUR), new java.util.concurrent.CopyOnWriteArrayList<>(), timeline);
+
+        // Then the index was read once, while buildx still ran, and each platform's manifest once (its size)
+        assertThat(run.published()).isTrue();
+        String index = batchIndexDigest(run);
+        assertThat(docker.runner.callsWith("--raw", REPO + "@" + index)).hasSize(1);
+        for (String p : FOUR) {
+            Platform platform = Platform.parse(p);
+            assertThat(docker.runner.callsWith("--raw", REPO + "@" + FakeDocker.digestOf(platform))).hasSize(1);
+            assertThat(resultOf(run, platform).sizeBytes()).isEqualTo(FakeDocker.sizeOf(platform));
+        }
+        assertThat(timeline.spans()).extracting(io.multiarch.timeline.Timeline.Span::phase)
+                .contains("batch 1: read the pushed index, early", "batch 1: read the pushed index");
+    }
+
+    @Test
+    void shouldReadTheIndexAgainWhenTheExporterReportedAnotherDigest() throws Exception {
+        // Given the exporter's line names arm64's image, not the index the build ends with
+        docker.pushedLineDigest = FakeDocker.digestOf(Platform.ARM64);
+
+        // When
+        RunResult run = run(request(FOUR));
+
+        // Then the index was read after the build, and every size is the right one
+        assertThat(run.published()).isTrue();
+        assertThat(docker.runner.callsWith("--raw", REPO + "@" + batchIndexDigest(run))).hasSize(1);
+        for (String p : FOUR) {
+            assertThat(resultOf(run, Platform.parse(p)).sizeBytes()).isEqualTo(FakeDocker.sizeOf(Platform.parse(p)));
+        }
+        assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
+    }
+
+    /** The digest of the index the run's batch pushed: what the publish published as it is. */
+    private static String batchIndexDigest(RunResult run) {
+        return run.publish().indexDigest();
+    }
+
+    @Test
     void shouldComposeTheIndexItselfWhenTheRegistryWritesAndNoBatchIndexFits() throws Exception {
         // Given platforms built one by one, and a registry client that writes
         List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -715,6 +757,24 @@ class MultiArchBuildTest {
             assertThat(calls.indexOf(removals.get(0))).isGreaterThan(calls.indexOf(test));
         }
         assertThat(docker.runner.callsWith("image", "rm")).hasSize(2);
+    }
+
+    @Test
+    void shouldKeepTheLocalNamesOfTheMachinesItIsToldToKeepThemOn() throws Exception {
+        ValidatedInput valid = request(List.of("linux/amd64", "linux/arm64")).batch(false).validate();
+        AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
+        MultiArchBuild build = new MultiArchBuild(valid.request(), valid.execution(),
+                RunPlan.of(valid.request(), FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID), p -> agent, agent)
+                .keepingLocalNamesOn("local"::equals);
+
+        RunResult run = build.run();
+
+        // Then nothing was removed, and the caller gets both names to remove later
+        assertThat(run.published()).isTrue();
+        assertThat(docker.runner.callsWith("image", "rm")).isEmpty();
+        assertThat(build.keptLocalNames("local")).containsExactlyInAnyOrder(
+                REPO + ":multiarch-tmp-" + RUN_ID + "-linux-amd64", REPO + ":multiarch-tmp-" + RUN_ID + "-linux-arm64");
+        assertThat(build.keptLocalNames("elsewhere")).isEmpty();
     }
 
     @Test

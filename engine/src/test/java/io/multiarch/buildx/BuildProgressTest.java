@@ -32,6 +32,29 @@ class BuildProgressTest {
     }
 
     @Test
+    void shouldSayOnceWhichDigestTheExporterPushedAsTheLineArrives() {
+        java.util.List<String> pushed = new java.util.ArrayList<>();
+        BuildProgress progress = new BuildProgress().whenPushed(pushed::add);
+
+        // a captured batch build: its index's push is reported once, before the cache export and the docker push
+        Captured.text("buildx-progress-batch.txt").lines().forEach(l -> {
+            progress.line(l, true);
+            if (l.startsWith("#15 pushing ")) {
+                assertThat(pushed).hasSize(1); // already known when the docker driver's push starts
+            }
+        });
+        // the same line again, a push not yet done, and a manifest pushed by name only: nothing more
+        progress.line("#13 pushing manifest for 127.0.0.1:5000/exp/ov:tmp-batch@sha256:81c9efd9bce9f191d4c5f851ae8fb990198140e14c74c3a722fd61282d7b2a7e 0.0s done", true);
+        progress.line("#13 pushing manifest for 127.0.0.1:5000/exp/ov@sha256:" + "1".repeat(64), true);
+        progress.line("#13 pushing manifest for 127.0.0.1:5000/exp/ov:tmp 0.1s done", true);
+
+        assertThat(pushed).containsExactly("sha256:81c9efd9bce9f191d4c5f851ae8fb990198140e14c74c3a722fd61282d7b2a7e");
+        // and by digest alone (a builder that pushes by digest), with or without its time
+        progress.line("#9 pushing manifest for 127.0.0.1:5000/exp/ov@sha256:" + "2".repeat(64) + " done", true);
+        assertThat(pushed).last().isEqualTo("sha256:" + "2".repeat(64));
+    }
+
+    @Test
     void shouldNotNamePlatformsInASinglePlatformBuild() {
         BuildProgress progress = feed(Captured.text("buildx-progress-cached.txt"));
 

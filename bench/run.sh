@@ -70,11 +70,18 @@ run() {
 
 # Times COMMAND… (wall seconds of the whole process, JVM start included) and records it. A failed
 # attempt is noted and run again (3 attempts at most); only the successful attempt is timed.
+# A retried attempt gets fresh seeds (`SEED=$RUN_ID-…` arguments, from seed): its step must run again, not be
+# found cached by the failed attempt (which may have failed only in its push, after building).
 timed() { # COMPARISON ROUND SIDE COMMAND…
-    local comparison="$1" round="$2" side="$3" t0 attempt; shift 3
+    local comparison="$1" round="$2" side="$3" t0 attempt a args; shift 3
     for attempt in 1 2 3; do
+        args=()
+        for a in "$@"; do
+            [ "$attempt" -gt 1 ] && [[ "$a" == SEED="$RUN_ID"-* ]] && a="$a-retry$attempt"
+            args+=("$a")
+        done
         t0=$(now)
-        if IN_TIMED=1 "$@"; then
+        if IN_TIMED=1 "${args[@]}"; then
             record "$comparison" "$round" "$side" "$(since "$t0")" s
             return 0
         fi
@@ -134,15 +141,15 @@ overhead_cli_nocache() { overhead_cli "$@" --no-registry-cache; }
 # The comparison with the CPU-bound step really executed on both sides (a fresh SEED per run, MB MiB per
 # platform): the build itself, not only the fixed costs around it. The one-liner's buildx build is timed on
 # its own too, so that its fixed cost (the rest: imagetools create, client starts) is known.
-oneliner_fresh() { # SEED MB
+oneliner_fresh() { # SEED=… MB
     local t0; t0=$(now)
     run docker buildx build --platform "$OV_PLATFORMS" --provenance=false --push \
-        --build-arg WORK_MB="$2" --build-arg SEED="$1" -t "$OV_REPO:oneliner" "$IMAGE_CTX" || return 1
+        --build-arg WORK_MB="$2" --build-arg "$1" -t "$OV_REPO:oneliner" "$IMAGE_CTX" || return 1
     since "$t0" >"$WORK/oneliner-build-seconds"
     run docker buildx imagetools create -t "$OV_REPO:oneliner-idx" "$OV_REPO:oneliner"
 }
 overhead_oneliner_fresh() { # COMPARISON ROUND SIDE
-    timed "$1" "$2" "$3" oneliner_fresh "$(seed "$1" "$2" "$3")" "${OV_MB:-$FRESH_MB}"
+    timed "$1" "$2" "$3" oneliner_fresh "SEED=$(seed "$1" "$2" "$3")" "${OV_MB:-$FRESH_MB}"
     local wall; wall="$(tail -1 "$RAW" | cut -f4)"
     record "fixed:$1" "$2" A "$(awk -v w="$wall" -v b="$(cat "$WORK/oneliner-build-seconds")" 'BEGIN { printf "%.3f", w - b }')" s
 }
@@ -213,8 +220,10 @@ cold_prune() {
     prune
     # one call for all of them: with the containerd store each `docker image rm` of its own took some 15 s on a
     # store of 1,600 images, and the suite's earlier figures leave a few hundred
-    ids=$(docker images --no-trunc --format '{{.Repository}} {{.ID}}' \
-            | awk -v bench="$REGISTRY/bench/" '$1 ~ /(^|\/)busybox$/ || index($1, bench) == 1 { print $2 }' | sort -u)
+    # (the temporary tags' names multiarch runs of other repositories left, e.g. the integration tests': a CLI
+    # run removes the previous run's at its start, so the last run's stay, holding busybox's layers too)
+    ids=$(docker images --no-trunc --format '{{.Repository}} {{.Tag}} {{.ID}}' \
+            | awk -v bench="$REGISTRY/bench/" '$1 ~ /(^|\/)busybox$/ || index($1, bench) == 1 || $2 ~ /^multiarch-tmp-/ { print $3 }' | sort -u)
     [ -z "$ids" ] || run docker image rm -f $ids
 }
 cold_run() { # COMPARISON ROUND SIDE

@@ -204,14 +204,18 @@ def main(raw_path, out_path):
           "JVM's exit; `after-build`: from the end of the build to the end of the publish (index read, image sizes, "
           "tests, publish with the read-back of every tag); `publish`: `publishSeconds`, part of it; `probe`: the "
           "toolchain probe's own length, beside the build when an earlier run's probe is remembered, and "
-          "`probe-on-path`: what of it anything waited for. The last column is the fixed cost, `outside` + "
-          "`after-build`. A dash: not recorded.")
+          "`probe-on-path`: what of it anything waited for. The last column is the fixed cost, the median "
+          "of each run's wall minus its `buildx-build` (not the difference of the two medians). A dash: not recorded.")
         w("")
         w("| comparison | " + " | ".join(PHASES) + " | wall − buildx-build |")
         w("|---" * (len(PHASES) + 2) + "|")
         for cid, cells in phase_rows:
             fmt_cells = " | ".join("—" if c is None else f"{c:.2f}" for c in cells)
-            fixed = "—" if cells[1] is None else f"{cells[0] - cells[1]:.2f}"
+            # the median of each run's own difference (as the fixed-cost rows), not the difference of the medians
+            walls = values.get(f"phases:{cid}:wall") or {}
+            builds = values.get(f"phases:{cid}:buildx-build") or {}
+            diffs = [walls[r]["B"] - builds[r]["B"] for r in walls if r in builds and "B" in walls[r] and "B" in builds[r]]
+            fixed = f"{statistics.median(diffs):.2f}" if diffs else "—"
             w(f"| {cid} | {fmt_cells} | {fixed} |")
     w("")
     with open(out_path, "w") as f:

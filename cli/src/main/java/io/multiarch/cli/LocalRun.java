@@ -90,7 +90,7 @@ final class LocalRun {
         Map<Platform, AgentContext> remote = Endpoints.connect(settings.endpoints(), session, local);
         Function<Platform, AgentContext> agents = p -> remote.getOrDefault(p, local);
         if (!settings.variants().isEmpty()) {
-            return new VariantRun(settings, session).run(agents, local);
+            return new VariantRun(settings, session).run(agents, local, localNames);
         }
         RunPlan plan = RunPlan.of(request, nativePlatforms(request, agents), RunPlan.newRunId());
         session.out().println("run " + plan.runId() + ": " + plan.tasks().size() + " platform(s), "

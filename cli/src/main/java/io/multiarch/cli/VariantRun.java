@@ -9,6 +9,9 @@ import io.multiarch.report.ConsoleTable;
 import io.multiarch.report.ReportWriter;
 import io.multiarch.result.MatrixResult;
 
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /** The matrix: each variant a run of its own on the same machines, then the reports of all of them. */
@@ -21,11 +24,17 @@ final class VariantRun {
         this.session = session;
     }
 
-    int run(Function<Platform, AgentContext> agents, AgentContext local) {
+    /** @param localNames where the variants' names in the local image store go, for the next run to remove */
+    int run(Function<Platform, AgentContext> agents, AgentContext local, Optional<LocalNames> localNames) {
+        List<MultiArchBuild> builds = new CopyOnWriteArrayList<>();
         MatrixBuild matrix = new MatrixBuild(settings.variants(), v -> {
             RunPlan plan = RunPlan.of(v.request(), LocalRun.nativePlatforms(v.request(), agents), RunPlan.newRunId(), v.name());
             session.out().println("run " + plan.runId() + " (variant " + v.name() + "): " + plan.tasks().size() + " platform(s)");
-            return new MultiArchBuild(v.request(), settings.execution(), plan, agents, local.withOutput(MultiArchBuild.prefixed(session.console(), v.name())));
+            MultiArchBuild build = new MultiArchBuild(v.request(), settings.execution(), plan, agents,
+                    local.withOutput(MultiArchBuild.prefixed(session.console(), v.name())))
+                    .keepingLocalNamesOn(agent -> localNames.isPresent() && agent.equals(local.agent()));
+            builds.add(build);
+            return build;
         }, local, settings.allOrNothing());
         session.current().set(matrix::stop);
         if (session.signals().received() != null) {
@@ -38,6 +47,9 @@ final class VariantRun {
             Thread.currentThread().interrupt();
             session.err().println("multiarch: interrupted");
             return ExitCodes.FAILED;
+        } finally {
+            localNames.ifPresent(n -> n.record(builds.stream().flatMap(b -> b.keptLocalNames(local.agent()).stream()).toList(),
+                    session.console()));
         }
         Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
         return new RunEnd(settings, session).finish(new ConsoleTable().render(result),

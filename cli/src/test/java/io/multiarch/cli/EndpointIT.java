@@ -52,6 +52,7 @@ class EndpointIT {
         String repo = "it/endpoint-" + UUID.randomUUID().toString().substring(0, 8);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        long since = System.currentTimeMillis() / 1000 - 1;
 
         int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "build",
                 ROOT.resolve("examples/hello").toString(), "--image", RegistryClient.HOST + "/" + repo, "--tag", "v1",
@@ -70,14 +71,29 @@ class EndpointIT {
                 assertThat(p.path("agent").asText()).isEqualTo("local");
             }
         }
-        // the arm64 image was built by the second daemon: it is in that daemon's image store, not the first's
+        // the arm64 image was built by the second daemon: that daemon pushed it under the run's temporary tag, the
+        // first did not (the name itself leaves the image store: an endpoint's at the end of the run)
         String image = RegistryClient.HOST + "/" + repo + ":" + arm64Tag;
-        assertThat(images(SECOND)).contains(image);
-        assertThat(images(null)).doesNotContain(image);
+        long until = System.currentTimeMillis() / 1000 + 1;
+        assertThat(pushes(SECOND, since, until)).contains(image);
+        assertThat(pushes(null, since, until)).doesNotContain(image);
+        assertThat(images(SECOND)).doesNotContain(image);
+    }
+
+    /** The names a daemon pushed between two times (seconds since the epoch), from its events. */
+    private static List<String> pushes(String dockerHost, long since, long until) throws IOException, InterruptedException {
+        return docker(dockerHost, "events", "--since", String.valueOf(since), "--until", String.valueOf(until),
+                "--filter", "type=image", "--filter", "event=push", "--format", "{{.Actor.ID}}");
     }
 
     private static List<String> images(String dockerHost) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}");
+        return docker(dockerHost, "image", "ls", "--format", "{{.Repository}}:{{.Tag}}");
+    }
+
+    private static List<String> docker(String dockerHost, String... args) throws IOException, InterruptedException {
+        List<String> argv = new java.util.ArrayList<>(List.of("docker"));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv);
         if (dockerHost != null) {
             pb.environment().put("DOCKER_HOST", dockerHost);
         } else {

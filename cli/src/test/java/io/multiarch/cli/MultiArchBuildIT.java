@@ -95,8 +95,9 @@ class MultiArchBuildIT {
         // all ten were built in one buildx build: one temporary tag (an index of the ten) and one set cache
         assertThat(run.output()).contains("[batch 1] building linux/").contains(" in one buildx build");
         for (JsonNode p : report.path("platforms")) {
+            // (after "1 push retry of batch 1; " when the registry's known fault made the batch push again)
             assertThat(p.path("message").asText()).as("%s; the run's output:%n%s", p.path("platform").asText(), run.output())
-                    .startsWith("built in batch 1 with 9 other platforms");
+                    .contains("built in batch 1 with 9 other platforms");
             assertThat(p.path("pushSeconds").isNumber()).isTrue();
             assertThat(p.path("tempTag").asText()).endsWith("-batch1");
         }

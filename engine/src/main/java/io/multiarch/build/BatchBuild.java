@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Several platforms that build on the same docker endpoint, built in one {@code docker buildx build}: one BuildKit
@@ -245,7 +246,7 @@ final class BatchBuild {
             }
             try {
                 return index.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 return Optional.empty();
             }
         }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A whole run on machines the caller provides, then the gated {@link Publisher}. Platforms that share a docker
@@ -64,7 +65,7 @@ public final class MultiArchBuild {
      * which would otherwise be the last thing a run waits for when nothing else is left to do beside it. The CLI
      * removes them at its next run, beside that run's build. Returns this.
      */
-    public MultiArchBuild keepingLocalNamesOn(java.util.function.Predicate<String> agents) {
+    public MultiArchBuild keepingLocalNamesOn(Predicate<String> agents) {
         removals.keepOn(machine -> agents.test(machine.agent()));
         return this;
     }

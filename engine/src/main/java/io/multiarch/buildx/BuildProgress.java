@@ -4,10 +4,13 @@ import io.multiarch.platform.Platform;
 import io.multiarch.process.OutputListener;
 import io.multiarch.timeline.Timeline;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,8 +48,8 @@ public final class BuildProgress implements OutputListener {
     private final String phasePrefix;
     private final Map<Integer, Long> firstSeen = new LinkedHashMap<>();
     private BuilderUsed builder;
-    private java.util.function.Consumer<String> whenPushed = digest -> { };
-    private final java.util.Set<String> pushed = new java.util.HashSet<>();
+    private Consumer<String> whenPushed = digest -> { };
+    private final Set<String> pushed = new HashSet<>();
 
     /** The builder instance and driver a build says it ran on. */
     public record BuilderUsed(String name, String driver) {
@@ -124,7 +127,7 @@ public final class BuildProgress implements OutputListener {
      * as the line arrives: the registry serves it from then on, while buildx goes on (the cache export, the
      * {@code docker} driver's own push). Whether the build succeeds is known only when buildx ends. Returns this.
      */
-    public synchronized BuildProgress whenPushed(java.util.function.Consumer<String> listener) {
+    public synchronized BuildProgress whenPushed(Consumer<String> listener) {
         this.whenPushed = listener;
         return this;
     }

@@ -21,11 +21,6 @@ import java.util.concurrent.CompletableFuture;
  */
 record ToolchainStart(Toolchain toolchain, Optional<Recheck> recheck) {
 
-    /**
-     * @param mayRecall whether the run may start on a remembered toolchain: not with endpoints, and not for a variant
-     *                  matrix, which publishes through its own gate
-     * @throws Stopped when the toolchain cannot be used, or a signal came during the probe
-     */
     /** The environment the docker CLI runs in: this process's, with the CLI's own settings over it. */
     static Map<String, String> dockerEnv(Session session) {
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -38,6 +33,12 @@ record ToolchainStart(Toolchain toolchain, Optional<Recheck> recheck) {
         return RememberedToolchain.of(session.dockerPath(), dockerEnv(session), RememberedToolchain.bootId());
     }
 
+    /**
+     * @param mayRecall whether the run may start on a remembered toolchain: not with endpoints, and not for a variant
+     *                  matrix, which publishes through its own gate
+     * @param memory    what is remembered for this docker environment ({@link #memory})
+     * @throws Stopped when the toolchain cannot be used, or a signal came during the probe
+     */
     static ToolchainStart of(Session session, List<Platform> localPlatforms, boolean mayRecall,
                              Optional<RememberedToolchain> memory) throws Stopped {
         Timeline timeline = session.timeline();

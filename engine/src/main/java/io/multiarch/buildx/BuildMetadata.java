@@ -2,16 +2,13 @@ package io.multiarch.buildx;
 
 import io.multiarch.docker.Json;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * What {@code docker buildx build --metadata-file} writes: the pushed image's digest and descriptor.
  * With provenance on, the digest is that of a small index holding the image and its attestation.
  */
-public record BuildMetadata(@JsonProperty("containerimage.digest") String digest,
-                            @JsonProperty("containerimage.descriptor") Descriptor descriptor,
-                            @JsonProperty("image.name") String imageName) {
+public record BuildMetadata(String digest, Descriptor descriptor, String imageName) {
 
     public static BuildMetadata parse(String json) throws JsonProcessingException {
         BuildMetadata m = Json.read(json, BuildMetadata.class, node -> {

@@ -1,6 +1,5 @@
 package io.multiarch.buildx;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.multiarch.docker.Json;
@@ -10,12 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /** An OCI content descriptor, as found in indexes and buildx metadata. */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Descriptor(String mediaType, String digest, long size, OciPlatform platform,
                          Map<String, String> annotations) {
 
     /** The {@code platform} object of a descriptor. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record OciPlatform(String architecture, String os, String variant) {
         /** The platform {@code node} describes, read as data binding would; {@code null} for none or JSON null. */
         public static OciPlatform of(JsonNode node) throws JsonMappingException {

@@ -1,6 +1,5 @@
 package io.multiarch.buildx;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.multiarch.docker.Json;
 
@@ -13,7 +12,7 @@ import java.util.List;
 public record ImageConfig(List<History> history) {
 
     /** One step of the image's history. */
-    public record History(@JsonProperty("created_by") String createdBy, @JsonProperty("empty_layer") boolean emptyLayer) {
+    public record History(String createdBy, boolean emptyLayer) {
     }
 
     public static ImageConfig parse(String json) throws JsonProcessingException {

@@ -1,6 +1,8 @@
 package io.multiarch.docker;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.multiarch.platform.Platform;
 
 import java.io.IOException;
@@ -227,20 +229,20 @@ public final class ToolchainProbe {
     }
 
     /** {@code docker version --format '{{json .}}'}, read from its tree (see {@link Json}): {@code null} for {@code null}. */
-    static Version parseVersion(String json) throws com.fasterxml.jackson.core.JsonProcessingException {
+    static Version parseVersion(String json) throws JsonProcessingException {
         return Json.read(json, Version.class, node -> {
             Json.Fields f = Json.fields(node, Version.class);
             return new Version(f.object("Client", ToolchainProbe::part), f.object("Server", ToolchainProbe::part));
         });
     }
 
-    private static Part part(com.fasterxml.jackson.databind.JsonNode node) throws com.fasterxml.jackson.databind.JsonMappingException {
+    private static Part part(JsonNode node) throws JsonMappingException {
         Json.Fields f = Json.fields(node, Part.class);
         return new Part(f.text("Version"), f.text("Os"), f.text("Arch"));
     }
 
     /** {@code docker info --format '{{json .}}'}, read from its tree (see {@link Json}): {@code null} for {@code null}. */
-    static Info parseInfo(String json) throws com.fasterxml.jackson.core.JsonProcessingException {
+    static Info parseInfo(String json) throws JsonProcessingException {
         return Json.read(json, Info.class, node -> {
             Json.Fields f = Json.fields(node, Info.class);
             return new Info(f.text("Architecture"), f.list("DriverStatus", kv -> Json.list(kv, Json::text)),
@@ -252,24 +254,19 @@ public final class ToolchainProbe {
         });
     }
 
-    record ClientInfo(@JsonProperty("Plugins") List<CliPlugin> plugins) {
+    record ClientInfo(List<CliPlugin> plugins) {
     }
 
-    record CliPlugin(@JsonProperty("Name") String name, @JsonProperty("Version") String version, @JsonProperty("Err") String err,
-                     @JsonProperty("Path") String path) {
+    record CliPlugin(String name, String version, String err, String path) {
     }
 
-    record Version(@JsonProperty("Client") Part client, @JsonProperty("Server") Part server) {
+    record Version(Part client, Part server) {
     }
 
-    record Part(@JsonProperty("Version") String version, @JsonProperty("Os") String os,
-                @JsonProperty("Arch") String arch) {
+    record Part(String version, String os, String arch) {
     }
 
-    record Info(@JsonProperty("Architecture") String architecture,
-                @JsonProperty("DriverStatus") List<List<String>> driverStatus,
-                @JsonProperty("ID") String id, @JsonProperty("KernelVersion") String kernelVersion,
-                @JsonProperty("ClientInfo") ClientInfo clientInfo) {
+    record Info(String architecture, List<List<String>> driverStatus, String id, String kernelVersion, ClientInfo clientInfo) {
 
         /** The version of the buildx CLI plugin as {@code docker info} lists it; empty when not listed or broken. */
         Optional<String> buildxPluginVersion() {

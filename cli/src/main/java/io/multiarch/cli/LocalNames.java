@@ -1,5 +1,6 @@
 package io.multiarch.cli;
 
+import io.multiarch.build.LocalTags;
 import io.multiarch.docker.DockerCli;
 import io.multiarch.process.CommandResult;
 import io.multiarch.process.OutputListener;
@@ -11,8 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,10 +79,8 @@ final class LocalNames {
         if (names.isEmpty()) {
             return 0;
         }
-        List<String> args = new ArrayList<>(List.of("image", "rm"));
-        args.addAll(names);
         try {
-            CommandResult r = docker.run(docker.command(args).withTimeout(Duration.ofSeconds(60)), OutputListener.NONE);
+            CommandResult r = LocalTags.imageRm(docker, names);
             List<String> problems = r.stderr().lines().filter(l -> !l.isBlank() && !l.contains("No such image")).toList();
             if (r.timedOut() || !problems.isEmpty()) {
                 out.line("could not remove all the temporary tags earlier runs left in the local image store ("

@@ -1,5 +1,6 @@
 package io.multiarch.build;
 
+import io.multiarch.docker.DockerCli;
 import io.multiarch.process.CommandResult;
 import io.multiarch.process.OutputListener;
 
@@ -17,7 +18,7 @@ import java.util.List;
  * registry), so the names are removed; the images stay in the registry under those tags, and the build cache is
  * untouched (measured: the next cached build takes as long).
  */
-final class LocalTags {
+public final class LocalTags {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private LocalTags() {
@@ -32,10 +33,8 @@ final class LocalTags {
         if (names.isEmpty()) {
             return;
         }
-        List<String> args = new ArrayList<>(List.of("image", "rm"));
-        args.addAll(names);
         try {
-            CommandResult r = machine.docker().run(machine.docker().command(args).withTimeout(TIMEOUT), OutputListener.NONE);
+            CommandResult r = imageRm(machine.docker(), names);
             if (!r.succeeded()) {
                 machine.output().line(failure(names, r.timedOut() ? "timed out after " + TIMEOUT.toSeconds() + " s"
                         : r.tail(2).replace('\n', ' ')), true);
@@ -45,6 +44,16 @@ final class LocalTags {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * {@code docker image rm NAMES…}, quietly, with a timeout of a minute: it removes the names only (content another
+     * name holds stays). The result is the caller's to judge.
+     */
+    public static CommandResult imageRm(DockerCli docker, Collection<String> names) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("image", "rm"));
+        args.addAll(names);
+        return docker.run(docker.command(args).withTimeout(TIMEOUT), OutputListener.NONE);
     }
 
     private static String failure(Collection<String> names, String why) {

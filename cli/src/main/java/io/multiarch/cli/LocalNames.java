@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
 /**
  * The names the {@code docker} driver gives a run's images in the local daemon's image store (its temporary tags,
  * {@code REPO:multiarch-tmp-<run>-…}), which the CLI removes at its next run, beside that run's build, rather than
- * at the end of the run that made them: deleting an image takes the daemon some 0.3 s (measured here, through the CLI
- * and the Engine API alike), and at the end of a run nothing else is left to do beside it. Without their removal,
- * every run would add names to {@code docker images}, each holding its layers. So at most the last run's names stay.
+ * at the end of the run that made them: the removal ({@link LocalTags#release}: a {@code docker tag} per name and one
+ * {@code docker image rm}) takes some 0.2 s, and at the end of a run nothing else is left to do beside it. Without their
+ * removal, every run would add names to {@code docker images}, each holding its layers. So at most the last run's
+ * names stay, besides the keepers {@link LocalTags} moves them to.
  *
  * <p>They are listed in a file next to the remembered toolchain, one per docker executable and environment (the
  * daemon they are in); a run claims the file by renaming it, so two runs never remove the same names, and a run
@@ -56,7 +57,7 @@ final class LocalNames {
     }
 
     /**
-     * Removes the names earlier runs listed, in one {@code docker image rm}, and returns how many were listed. Names
+     * Removes the names earlier runs listed ({@link LocalTags#release}) and returns how many were listed. Names
      * already gone are not an error. Never throws.
      */
     int removeListed(DockerCli docker, OutputListener out) throws InterruptedException {
@@ -80,7 +81,7 @@ final class LocalNames {
             return 0;
         }
         try {
-            CommandResult r = LocalTags.imageRm(docker, names);
+            CommandResult r = LocalTags.release(docker, names);
             List<String> problems = r.stderr().lines().filter(l -> !l.isBlank() && !l.contains("No such image")).toList();
             if (r.timedOut() || !problems.isEmpty()) {
                 out.line("could not remove all the temporary tags earlier runs left in the local image store ("

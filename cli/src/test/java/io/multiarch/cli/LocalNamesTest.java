@@ -49,10 +49,14 @@ class LocalNamesTest {
         int first = names().removeListed(docker(), out);
         int second = names().removeListed(docker(), out);
 
-        // Then one `docker image rm` of the two names, the list is gone, nothing was said
+        // Then each name moves to its keeper (LocalTags.release), one `docker image rm` takes both away, the list is
+        // gone, nothing was said
         assertThat(first).isEqualTo(2);
         assertThat(second).isZero();
-        assertThat(calls).containsExactly(List.of("docker", "image", "rm", BATCH, ARM));
+        assertThat(calls).containsExactly(
+                List.of("docker", "tag", BATCH, "127.0.0.1:5000/team/app:multiarch-last-batch1"),
+                List.of("docker", "tag", ARM, "registry.example.com:8443/team/app:multiarch-last-linux-arm-v7"),
+                List.of("docker", "image", "rm", BATCH, ARM));
         assertThat(Files.list(cache.resolve("multiarch"))).isEmpty();
         assertThat(lines).isEmpty();
     }
@@ -70,7 +74,8 @@ class LocalNamesTest {
         names().removeListed(docker(), out);
 
         // Then only the temporary tag reached docker
-        assertThat(calls).containsExactly(List.of("docker", "image", "rm", BATCH));
+        assertThat(calls).containsExactly(List.of("docker", "tag", BATCH, "127.0.0.1:5000/team/app:multiarch-last-batch1"),
+                List.of("docker", "image", "rm", BATCH));
     }
 
     @Test
@@ -101,6 +106,6 @@ class LocalNamesTest {
         assertThat(calls).isEmpty();
         assertThat(cache.resolve("multiarch")).isDirectoryContaining(p -> p.getFileName().toString().matches("local-names-[0-9a-f]{24}\\.txt"));
         assertThat(RememberedToolchain.of("docker", local, "boot-1").orElseThrow().localNames().removeListed(docker(), out)).isEqualTo(1);
-        assertThat(calls).containsExactly(List.of("docker", "image", "rm", BATCH));
+        assertThat(calls).contains(List.of("docker", "image", "rm", BATCH));
     }
 }

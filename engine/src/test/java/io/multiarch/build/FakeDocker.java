@@ -32,7 +32,7 @@ import static io.multiarch.process.ScriptedRunner.ok;
  * A docker CLI and registry faked at the process seam, answering as docker 26 / buildx 0.13 do: {@code buildx build}
  * writes buildx's metadata file and "pushes" a per-platform image; {@code imagetools inspect --raw} serves image
  * manifests by digest and published indexes by tag; {@code imagetools create [--dry-run]} composes an index of
- * the digests it is given; {@code run} runs the test with the exit code set per platform; {@code image rm} succeeds. Every command is
+ * the digests it is given; {@code run} runs the test with the exit code set per platform; {@code image rm} and {@code tag} succeed. Every command is
  * recorded in {@link #runner}.
  */
 final class FakeDocker {
@@ -66,7 +66,8 @@ final class FakeDocker {
                 .on(List.of("buildx", "imagetools", "inspect", "--format"), this::config)
                 .on(List.of("buildx", "imagetools", "create"), this::create)
                 .on(argv -> argv.size() > 2 && argv.get(1).equals("run") && argv.contains("--entrypoint"), this::test)
-                .on(argv -> argv.size() > 3 && argv.get(1).equals("image") && argv.get(2).equals("rm"), c -> ok(""));
+                .on(argv -> argv.size() > 3 && argv.get(1).equals("image") && argv.get(2).equals("rm"), c -> ok(""))
+                .on(argv -> argv.size() == 4 && argv.get(1).equals("tag"), c -> ok(""));
     }
 
     /** The digest the fake registry gives a platform's image. */

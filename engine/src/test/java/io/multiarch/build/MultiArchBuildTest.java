@@ -730,13 +730,18 @@ class MultiArchBuildTest {
         // When
         RunResult run = run(request(FOUR));
 
-        // Then one `docker image rm` of the batch's name, after every test; the registry's tag is still reported
+        // Then, after every test, the batch's name moves to its keeper, and one `docker image rm` takes it away; the
+        // registry's tag is still reported
         List<Command> calls = docker.runner.calls();
+        List<Command> copies = docker.runner.callsWith("tag");
         List<Command> removals = docker.runner.callsWith("image", "rm");
+        assertThat(copies).singleElement().satisfies(c -> assertThat(c.argv().subList(1, c.argv().size()))
+                .containsExactly("tag", REPO + ":multiarch-tmp-" + RUN_ID + "-batch1", REPO + ":multiarch-last-batch1"));
         assertThat(removals).singleElement().satisfies(c -> assertThat(c.argv().subList(1, c.argv().size()))
                 .containsExactly("image", "rm", REPO + ":multiarch-tmp-" + RUN_ID + "-batch1"));
         int lastTest = calls.indexOf(docker.runner.callsWith("run", "--rm").get(3));
-        assertThat(calls.indexOf(removals.get(0))).isGreaterThan(lastTest);
+        assertThat(calls.indexOf(copies.get(0))).isGreaterThan(lastTest);
+        assertThat(calls.indexOf(removals.get(0))).isGreaterThan(calls.indexOf(copies.get(0)));
         assertThat(run.published()).isTrue();
         assertThat(run.publish().leftovers()).containsExactly(REPO + ":multiarch-tmp-" + RUN_ID + "-batch1");
     }
@@ -772,6 +777,7 @@ class MultiArchBuildTest {
         // Then nothing was removed, and the caller gets both names to remove later
         assertThat(run.published()).isTrue();
         assertThat(docker.runner.callsWith("image", "rm")).isEmpty();
+        assertThat(docker.runner.callsWith("tag")).isEmpty();
         assertThat(build.keptLocalNames("local")).containsExactlyInAnyOrder(
                 REPO + ":multiarch-tmp-" + RUN_ID + "-linux-amd64", REPO + ":multiarch-tmp-" + RUN_ID + "-linux-arm64");
         assertThat(build.keptLocalNames("elsewhere")).isEmpty();

@@ -94,13 +94,15 @@ class PlatformBuildTest {
 
         // Then the build comes first; the size look-up (the manifest, the config, the tag's index) runs beside the
         // test; the test runs the pushed digest in that architecture; last, the image's temporary tag leaves the
-        // local image store (the docker driver stored it there under that name)
+        // local image store (the docker driver stored it there under that name), moved to its keeper first
         List<List<String>> argvs = docker.runner.argvs();
-        assertThat(argvs).hasSize(6);
+        assertThat(argvs).hasSize(7);
         assertThat(argvs.get(0)).startsWith("docker", "buildx", "build", "--platform", "linux/arm64");
         assertThat(argvs.subList(1, 5)).contains(List.of("docker", "buildx", "imagetools", "inspect", "--raw",
                 REPO + "@" + FakeDocker.digestOf(Platform.ARM64)));
-        assertThat(argvs.get(5)).containsExactly("docker", "image", "rm", REPO + ":multiarch-tmp-" + RUN_ID + "-linux-arm64");
+        assertThat(argvs.get(5)).containsExactly("docker", "tag", REPO + ":multiarch-tmp-" + RUN_ID + "-linux-arm64",
+                REPO + ":multiarch-last-linux-arm64");
+        assertThat(argvs.get(6)).containsExactly("docker", "image", "rm", REPO + ":multiarch-tmp-" + RUN_ID + "-linux-arm64");
         Command test = docker.runner.calls().stream().filter(c -> c.argv().get(1).equals("run")).findFirst().orElseThrow();
         assertThat(test.argv()).containsSubsequence("--platform", "linux/arm64")
                 .contains(REPO + "@" + FakeDocker.digestOf(Platform.ARM64), "MULTIARCH_ARCH=arm64")

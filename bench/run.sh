@@ -221,9 +221,10 @@ cold_prune() {
     # one call for all of them: with the containerd store each `docker image rm` of its own took some 15 s on a
     # store of 1,600 images, and the suite's earlier figures leave a few hundred
     # (the temporary tags' names multiarch runs of other repositories left, e.g. the integration tests': a CLI
-    # run removes the previous run's at its start, so the last run's stay, holding busybox's layers too)
+    # run removes the previous run's at its start, so the last run's stay; and the keepers,
+    # REPO:multiarch-last-…, which hold each repository's latest image: all hold busybox's layers too)
     ids=$(docker images --no-trunc --format '{{.Repository}} {{.Tag}} {{.ID}}' \
-            | awk -v bench="$REGISTRY/bench/" '$1 ~ /(^|\/)busybox$/ || index($1, bench) == 1 || $2 ~ /^multiarch-tmp-/ { print $3 }' | sort -u)
+            | awk -v bench="$REGISTRY/bench/" '$1 ~ /(^|\/)busybox$/ || index($1, bench) == 1 || $2 ~ /^multiarch-(tmp|last)-/ { print $3 }' | sort -u)
     [ -z "$ids" ] || run docker image rm -f $ids
 }
 cold_run() { # COMPARISON ROUND SIDE

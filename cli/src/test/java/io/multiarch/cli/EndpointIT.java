@@ -72,12 +72,15 @@ class EndpointIT {
             }
         }
         // the arm64 image was built by the second daemon: that daemon pushed it under the run's temporary tag, the
-        // first did not (the name itself leaves the image store: an endpoint's at the end of the run)
+        // first did not (the name itself leaves the image store, an endpoint's at the end of the run, moved to its
+        // keeper there)
         String image = RegistryClient.HOST + "/" + repo + ":" + arm64Tag;
+        String keeper = RegistryClient.HOST + "/" + repo + ":" + arm64Tag.replaceFirst("^multiarch-tmp-\\d{8}-\\d{6}-[0-9a-f]{6}-", "multiarch-last-");
         long until = System.currentTimeMillis() / 1000 + 1;
         assertThat(pushes(SECOND, since, until)).contains(image);
         assertThat(pushes(null, since, until)).doesNotContain(image);
-        assertThat(images(SECOND)).doesNotContain(image);
+        assertThat(images(SECOND)).doesNotContain(image).contains(keeper);
+        assertThat(images(null)).doesNotContain(keeper);
     }
 
     /** The names a daemon pushed between two times (seconds since the epoch), from its events. */

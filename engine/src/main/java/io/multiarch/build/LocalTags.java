@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * <p>Not by deleting the image: {@code docker image rm} of an image's last name waits until the containerd image store
  * has collected the image's content, and holds BuildKit up meanwhile. Measured here with the containerd store of a
  * machine that had run the test and benchmark suites: 2.1 to 2.8 s for an image of 3 platforms whose build had really
- * run, during which a build started beside it printed nothing (its first step came 1.6 to 1.7 s later than without it).
+ * run, during which a build started beside it printed nothing (its first step came 1.3 to 1.7 s later than without it).
  * Moving a name onto another image costs 0.10 s instead: the image that loses its last name that way is dropped and its
  * content collected in the background. So each name is first copied to its keeper, {@code REPO:multiarch-last-<batchN
  * or platform slug>} ({@link #keeper}), which thereby lets go of the image the previous run left there, and then

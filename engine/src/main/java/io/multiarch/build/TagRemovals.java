@@ -10,8 +10,9 @@ import java.util.function.Predicate;
 
 /**
  * The {@link LocalTags} removals of a run, each on a thread of its own from the moment nothing reads its name any
- * more, so that they run beside what follows (other tests, the publish) rather than before it: deleting an image
- * takes the daemon some 0.3 s (measured here), about as long as everything after a cached build. The run waits
+ * more, so that they run beside what follows (other tests, the publish) rather than before it: a removal ({@link
+ * LocalTags#release}, a {@code docker tag} and a {@code docker image rm}) takes some 0.2 s, about as long as everything
+ * after a cached build. The run waits
  * for them before it ends.
  */
 final class TagRemovals {

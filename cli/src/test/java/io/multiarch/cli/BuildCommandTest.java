@@ -23,7 +23,7 @@ class BuildCommandTest {
         List<String> args = new ArrayList<>(List.of("build", context.toString(), "--image", "127.0.0.1:5000/demo/hello",
                 "--platforms", "linux/amd64"));
         args.addAll(List.of(options));
-        CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(args.toArray(String[]::new));
+        CommandLine.ParseResult parsed = Main.commandLine("build").parseArgs(args.toArray(String[]::new));
         return ((BuildCommand) parsed.subcommand().commandSpec().userObject()).toRequest();
     }
 

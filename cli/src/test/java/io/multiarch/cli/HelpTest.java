@@ -41,7 +41,7 @@ class HelpTest {
     @Test
     void shouldListEveryDeclaredBuildOptionInBuildHelp() {
         // Given: an option added later must show up in the help too
-        CommandLine build = new CommandLine(new Main()).getSubcommands().get("build");
+        CommandLine build = Main.commandLine("build").getSubcommands().get("build");
 
         // When
         CliRun run = CliRun.of("build", "--help");
@@ -79,5 +79,34 @@ class HelpTest {
         // Then
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("multiarch ");
+    }
+
+    @Test
+    void shouldBuildOnlyTheSubcommandTheFirstArgumentNames() {
+        // When / Then: the others' annotations are never read
+        assertThat(Main.commandLine("build").getSubcommands()).containsOnlyKeys("build");
+        assertThat(Main.commandLine("doctor").getSubcommands()).containsOnlyKeys("doctor");
+        assertThat(Main.commandLine("--help").getSubcommands()).containsOnlyKeys("build", "doctor", "help");
+        assertThat(Main.commandLine("").getSubcommands()).containsOnlyKeys("build", "doctor", "help");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownSubcommandAsInvalidInput() {
+        // When
+        CliRun run = CliRun.of("biuld", "ctx");
+
+        // Then
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("Unmatched arguments from index 0: 'biuld', 'ctx'", "Try 'multiarch --help'.");
+    }
+
+    @Test
+    void shouldTakeTheInheritedHelpOptionOnABuiltAloneSubcommand() {
+        // When
+        CliRun run = CliRun.of("doctor", "-h");
+
+        // Then
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("Usage: multiarch doctor");
     }
 }

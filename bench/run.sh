@@ -6,7 +6,7 @@
 #   bench/run.sh overhead footprint   # only some figures (results.md then shows only those)
 #   RUNS=2 WORK_MB=16 OUT=/tmp/r.md RAW=/tmp/r.tsv bench/run.sh   # try the harness (numbers meaningless)
 #
-# Figures: overhead long parallel cold publish cross footprint (see bench/README.md).
+# Figures: overhead long anatomy parallel cold publish cross footprint (see bench/README.md).
 # Settings (environment): RUNS pairs per comparison (default 5, at least 5 for real numbers),
 # WORK_MB size of the CPU-bound step (default 256: about 2 s natively here), FRESH_MB its size in
 # the overhead comparison where it really runs (default 32: it runs under QEMU on most platforms), LONG_MB its size
@@ -29,7 +29,7 @@ RAW="${RAW:-$BENCH/results-raw.tsv}"
 WORK="$(mktemp -d /tmp/multiarch-bench.XXXXXX)"   # logs and the CLI's reports of this run
 LOG="$WORK/bench.log"
 FIGURES=("$@")
-[ ${#FIGURES[@]} -gt 0 ] || FIGURES=(overhead long parallel cold publish cross footprint)
+[ ${#FIGURES[@]} -gt 0 ] || FIGURES=(overhead long anatomy parallel cold publish cross footprint)
 
 IMAGE_CTX="$BENCH/image"
 CROSS_CTX="$ROOT/examples/cross"
@@ -195,6 +195,72 @@ figure_long() {
     unset OV_MB
 }
 
+# --- 1c. The CLI's build without the CLI ----------------------------------------------------
+# The goal's build (3 platforms, CPU-bound step executed, fresh SEED) as the CLI runs it, but started by the harness:
+# the buildx plugin run standalone with the CLI's own arguments (those `--dry-run` prints: --provenance=false,
+# --progress plain, --metadata-file, the registry cache of the batch's set and of each platform, --push to a
+# temporary tag) and BUILDX_GIT_INFO=false, as the CLI sets it. No JVM, no toolchain probe, no publish.
+#   anatomy-cache: that build with its registry cache (B) against the same build without the cache flags (A): what
+#     the cache's import and export cost inside the build;
+#   anatomy-alone: that build with its cache (B) against the one-liner, `docker buildx build --push` + `imagetools
+#     create` (A): what the overhead figure's CLI would be if everything around its build were free;
+#   anatomy-warm: the whole CLI run with its defaults (B) in a JVM that stays up (bench/warm/WarmRuns.java: the CLI's
+#     entry point called once per run, after two untimed runs), against the one-liner (A): the overhead figure without
+#     the JVM's start and its first, uncompiled pass through the code, i.e. what a resident process would reach.
+anatomy_buildx() { # SEED=… cache|nocache
+    local cache=()
+    if [ "$2" = cache ]; then
+        cache=(--cache-from "type=registry,ref=$AN_REPO:$AN_SET")
+        local p; IFS=, read -r -a plats <<<"$P3"
+        for p in "${plats[@]}"; do cache+=(--cache-from "type=registry,ref=$AN_REPO:multiarch-cache-${p//\//-}"); done
+        cache+=(--cache-to "type=registry,ref=$AN_REPO:$AN_SET,mode=max,ignore-error=true")
+    fi
+    run env BUILDX_GIT_INFO=false "$BUILDX" build --platform "$P3" --file "$IMAGE_CTX/Dockerfile" \
+        --build-arg WORK_MB="$FRESH_MB" --build-arg "$1" --provenance=false --progress plain \
+        --metadata-file "$WORK/anatomy-metadata.json" "${cache[@]}" --tag "$AN_REPO:anatomy-tmp" --push "$IMAGE_CTX"
+}
+anatomy_nocache() { timed "$1" "$2" "$3" anatomy_buildx "SEED=$(seed "$1" "$2" "$3")" nocache; }
+anatomy_cache() { timed "$1" "$2" "$3" anatomy_buildx "SEED=$(seed "$1" "$2" "$3")" cache; }
+anatomy_oneliner() { OV_REPO="$AN_REPO" OV_PLATFORMS="$P3" timed "$1" "$2" "$3" oneliner_fresh "SEED=$(seed "$1" "$2" "$3")" "$FRESH_MB"; }
+# One run in the JVM of WarmRuns (started by figure_anatomy): it answers "<exit code> <seconds>". No retry: a failed
+# run stops the figure.
+anatomy_warm() { # COMPARISON ROUND SIDE
+    local code secs
+    echo "+ (in the warm JVM) multiarch build … --build-arg SEED=$(seed "$1" "$2" "$3")" >>"$LOG"
+    seed "$1" "$2" "$3" >&"${WARM[1]}"
+    read -r code secs <&"${WARM[0]}" || { say "FAILED: anatomy: the warm JVM ended"; exit 1; }
+    cat "$WORK/warm-run.log" >>"$LOG"
+    [ "$code" = 0 ] || { say "FAILED: anatomy: a run in the warm JVM exited with $code"; exit 1; }
+    record "$1" "$2" "$3" "$secs" s
+}
+figure_anatomy() {
+    AN_REPO="$REGISTRY/bench/anatomy"
+    BUILDX=$(docker info --format '{{range .ClientInfo.Plugins}}{{if eq .Name "buildx"}}{{.Path}}{{end}}{{end}}')
+    [ -x "$BUILDX" ] || { say "FAILED: anatomy: docker info names no buildx plugin"; exit 1; }
+    # the set's cache ref as the CLI names it for these platforms and this repository
+    AN_SET=$(env MULTIARCH_JAR="$JAR" "$ROOT/bin/multiarch" build "$IMAGE_CTX" --image "$AN_REPO" --platforms "$P3" \
+        --build-arg WORK_MB="$FRESH_MB" --dry-run | grep -o 'multiarch-cache-set-[0-9a-f]*' | head -1)
+    [ -n "$AN_SET" ] || { say "FAILED: anatomy: no set cache ref in the CLI's --dry-run"; exit 1; }
+    say "anatomy: warming (untimed: the one-liner, and the build that exports $AN_SET)"
+    OV_REPO="$AN_REPO" OV_PLATFORMS="$P3" oneliner_fresh "SEED=$RUN_ID-anatomy-warm" "$FRESH_MB"
+    anatomy_buildx "SEED=$RUN_ID-anatomy-warm" cache
+    pairs anatomy-cache anatomy_nocache anatomy_cache
+    pairs anatomy-alone anatomy_oneliner anatomy_cache
+    # the CLI in a JVM that stays up, with bin/multiarch's JVM options (no class-data-sharing archive: its start is
+    # not measured)
+    mkdir -p "$WORK/warm"
+    run javac -d "$WORK/warm" -cp "$JAR" "$BENCH/warm/WarmRuns.java"
+    coproc WARM { exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$JAR:$WORK/warm" WarmRuns "$WORK/warm-run.log" \
+        build "$IMAGE_CTX" --image "$AN_REPO" --platforms "$P3" --tag warm --build-arg WORK_MB="$FRESH_MB" \
+        --report "$WORK/report-anatomy-warm"; }
+    say "anatomy: two untimed runs in the warm JVM"
+    anatomy_warm anatomy-warmup 1 B && anatomy_warm anatomy-warmup 2 B
+    sed -i '/^anatomy-warmup\t/d' "$RAW"
+    pairs anatomy-warm anatomy_oneliner anatomy_warm
+    eval "exec ${WARM[1]}>&-"
+    wait "$WARM_PID" || true
+}
+
 # --- 2. Parallelism --------------------------------------------------------------------------
 # 4 emulated platforms, the CPU-bound step really executed: --concurrency 1 (A) against the
 # default concurrency (B).
@@ -306,7 +372,7 @@ figure_footprint() {
 
 # --- main ------------------------------------------------------------------------------------
 for f in "${FIGURES[@]}"; do
-    declare -F "figure_$f" >/dev/null || { echo "unknown figure '$f' (overhead long parallel cold publish cross footprint)" >&2; exit 2; }
+    declare -F "figure_$f" >/dev/null || { echo "unknown figure '$f' (overhead long anatomy parallel cold publish cross footprint)" >&2; exit 2; }
 done
 docker info >/dev/null 2>&1 || { echo "docker does not answer: start the toolchain (scripts/toolchain.sh)" >&2; exit 3; }
 # A private copy of the jar, so that a rebuild elsewhere does not change it in the middle of a run.

@@ -28,8 +28,9 @@ OUT="${OUT:-$BENCH/results.md}"
 RAW="${RAW:-$BENCH/results-raw.tsv}"
 WORK="$(mktemp -d /tmp/multiarch-bench.XXXXXX)"   # logs and the CLI's reports of this run
 LOG="$WORK/bench.log"
+ALL_FIGURES=(overhead long anatomy parallel cold publish cross footprint)
 FIGURES=("$@")
-[ ${#FIGURES[@]} -gt 0 ] || FIGURES=(overhead long anatomy parallel cold publish cross footprint)
+[ ${#FIGURES[@]} -gt 0 ] || FIGURES=("${ALL_FIGURES[@]}")
 
 IMAGE_CTX="$BENCH/image"
 CROSS_CTX="$ROOT/examples/cross"
@@ -198,7 +199,7 @@ figure_long() {
 # --- 1c. The CLI's build without the CLI ----------------------------------------------------
 # The goal's build (3 platforms, CPU-bound step executed, fresh SEED) as the CLI runs it, but started by the harness:
 # the buildx plugin run standalone with the CLI's own arguments (those `--dry-run` prints: --provenance=false,
-# --progress plain, --metadata-file, the registry cache of the batch's set and of each platform, --push to a
+# --progress plain, --metadata-file, the registry cache flags of the batch, taken from that output, --push to a
 # temporary tag) and BUILDX_GIT_INFO=false, as the CLI sets it. No JVM, no toolchain probe, no publish.
 #   anatomy-cache: that build with its registry cache (B) against the same build without the cache flags (A): what
 #     the cache's import and export cost inside the build;
@@ -209,12 +210,7 @@ figure_long() {
 #     the JVM's start and its first, uncompiled pass through the code, i.e. what a resident process would reach.
 anatomy_buildx() { # SEED=… cache|nocache
     local cache=()
-    if [ "$2" = cache ]; then
-        cache=(--cache-from "type=registry,ref=$AN_REPO:$AN_SET")
-        local p; IFS=, read -r -a plats <<<"$P3"
-        for p in "${plats[@]}"; do cache+=(--cache-from "type=registry,ref=$AN_REPO:multiarch-cache-${p//\//-}"); done
-        cache+=(--cache-to "type=registry,ref=$AN_REPO:$AN_SET,mode=max,ignore-error=true")
-    fi
+    [ "$2" = cache ] && cache=("${AN_CACHE[@]}")
     run env BUILDX_GIT_INFO=false "$BUILDX" build --platform "$P3" --file "$IMAGE_CTX/Dockerfile" \
         --build-arg WORK_MB="$FRESH_MB" --build-arg "$1" --provenance=false --progress plain \
         --metadata-file "$WORK/anatomy-metadata.json" "${cache[@]}" --tag "$AN_REPO:anatomy-tmp" --push "$IMAGE_CTX"
@@ -237,11 +233,15 @@ figure_anatomy() {
     AN_REPO="$REGISTRY/bench/anatomy"
     BUILDX=$(docker info --format '{{range .ClientInfo.Plugins}}{{if eq .Name "buildx"}}{{.Path}}{{end}}{{end}}')
     [ -x "$BUILDX" ] || { say "FAILED: anatomy: docker info names no buildx plugin"; exit 1; }
-    # the set's cache ref as the CLI names it for these platforms and this repository
-    AN_SET=$(env MULTIARCH_JAR="$JAR" "$ROOT/bin/multiarch" build "$IMAGE_CTX" --image "$AN_REPO" --platforms "$P3" \
-        --build-arg WORK_MB="$FRESH_MB" --dry-run | grep -o 'multiarch-cache-set-[0-9a-f]*' | head -1)
-    [ -n "$AN_SET" ] || { say "FAILED: anatomy: no set cache ref in the CLI's --dry-run"; exit 1; }
-    say "anatomy: warming (untimed: the one-liner, and the build that exports $AN_SET)"
+    # the cache flags of the CLI's own buildx build, as its --dry-run prints them (the set's ref and each platform's
+    # imported, the set's exported): "--cache-from|--cache-to VALUE" pairs, none of them quoted
+    AN_CACHE=()
+    local flag value
+    while read -r flag value; do AN_CACHE+=("$flag" "$value"); done < <(env MULTIARCH_JAR="$JAR" "$ROOT/bin/multiarch" \
+        build "$IMAGE_CTX" --image "$AN_REPO" --platforms "$P3" --build-arg WORK_MB="$FRESH_MB" --dry-run \
+        | grep -o -- '--cache-\(from\|to\) type=registry,[^ ]*')
+    [ ${#AN_CACHE[@]} -ge 4 ] || { say "FAILED: anatomy: no --cache-from and --cache-to in the CLI's --dry-run"; exit 1; }
+    say "anatomy: warming (untimed: the one-liner, and the build that exports the cache: ${AN_CACHE[*]})"
     OV_REPO="$AN_REPO" OV_PLATFORMS="$P3" oneliner_fresh "SEED=$RUN_ID-anatomy-warm" "$FRESH_MB"
     anatomy_buildx "SEED=$RUN_ID-anatomy-warm" cache
     pairs anatomy-cache anatomy_nocache anatomy_cache
@@ -372,7 +372,7 @@ figure_footprint() {
 
 # --- main ------------------------------------------------------------------------------------
 for f in "${FIGURES[@]}"; do
-    declare -F "figure_$f" >/dev/null || { echo "unknown figure '$f' (overhead long anatomy parallel cold publish cross footprint)" >&2; exit 2; }
+    declare -F "figure_$f" >/dev/null || { echo "unknown figure '$f' (${ALL_FIGURES[*]})" >&2; exit 2; }
 done
 docker info >/dev/null 2>&1 || { echo "docker does not answer: start the toolchain (scripts/toolchain.sh)" >&2; exit 3; }
 # A private copy of the jar, so that a rebuild elsewhere does not change it in the middle of a run.

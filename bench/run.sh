@@ -105,8 +105,16 @@ pairs() {
     done
 }
 
-# The CLI as users run it: bin/multiarch (java -jar with its class-data-sharing archive) on $JAR.
-cli() { run env MULTIARCH_JAR="$JAR" "$ROOT/bin/multiarch" build "$@"; }
+# The CLI as users run it: bin/multiarch (its client, served by the resident server of its identity once the
+# first builds have written the class-data-sharing archive and started a server; docs/user-guide.md) on $JAR.
+# Its environment is the same for every run, as a user's shell's is: without the harness's own variables
+# (IN_TIMED, PAIRS and the OV_* of the figures, set for single calls), which would give each figure's first
+# timed run a new identity and so no server. CLI_SERVER=off (not exported) runs it in its own JVM
+# (MULTIARCH_SERVER=off).
+cli() {
+    run env -u IN_TIMED -u PAIRS -u OV_REPO -u OV_PLATFORMS -u OV_MB -u CLI_SERVER MULTIARCH_JAR="$JAR" \
+        MULTIARCH_SERVER="${CLI_SERVER:-on}" "$ROOT/bin/multiarch" build "$@"
+}
 # The CLI with its timeline in report.json (where the time goes); --timeline only prints and records it.
 cli_timed() { cli "$@" --timeline; }
 prune() { run docker buildx prune -af; }
@@ -154,6 +162,8 @@ overhead_oneliner_fresh() { # COMPARISON ROUND SIDE
     local wall; wall="$(tail -1 "$RAW" | cut -f4)"
     record "fixed:$1" "$2" A "$(awk -v w="$wall" -v b="$(cat "$WORK/oneliner-build-seconds")" 'BEGIN { printf "%.3f", w - b }')" s
 }
+# The same, each run in its own JVM (MULTIARCH_SERVER=off): what the resident server takes off.
+overhead_cli_fresh_ownjvm() { CLI_SERVER=off overhead_cli_fresh "$@"; }
 overhead_cli_fresh() {
     local comparison="$1" round="$2" side="$3"
     local report="$WORK/report-$comparison-$round"
@@ -178,6 +188,7 @@ figure_overhead() {
         cli_overhead "$WORK/warm-$n"
         cli_overhead "$WORK/warm-$n" --test bench-test
         pairs "overhead-$n-fresh" overhead_oneliner_fresh overhead_cli_fresh
+        [ "$n" = 3 ] && pairs "overhead-3-ownjvm" overhead_oneliner_fresh overhead_cli_fresh_ownjvm
         pairs "overhead-$n-build" overhead_oneliner overhead_cli_build
         pairs "overhead-$n-test" overhead_oneliner overhead_cli_test
         pairs "overhead-$n-nocache" overhead_oneliner overhead_cli_nocache

@@ -159,6 +159,17 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--push-by-digest", description = "With --dry-run: show the commands of a builder that pushes by digest (docker-container driver).")
     boolean dryRunPushByDigest;
 
+    /** How the run was started; null: by this JVM's main. */
+    private final Launch launch;
+
+    BuildCommand() {
+        this(null);
+    }
+
+    BuildCommand(Launch launch) {
+        this.launch = launch;
+    }
+
     /** The variants of a matrix build, once validated; empty without variants. */
     private List<VariantRequest> variants = List.of();
 
@@ -194,6 +205,7 @@ final class BuildCommand implements Callable<Integer> {
             }
         });
         RunSettings settings = new RunSettings(execution, endpointMap, variants, allOrNothing, reportDir, showTimeline);
+        Launch started = launch != null ? launch : Launch.thisProcess();
         AtomicReference<Consumer<String>> current = new AtomicReference<>();
         Thread onExit = new Thread(runner::stopAll, "multiarch-exit"); // a JVM going down otherwise leaves nothing running
         Runtime.getRuntime().addShutdownHook(onExit);
@@ -209,9 +221,12 @@ final class BuildCommand implements Callable<Integer> {
             }
         }, () -> {
             runner.stopAll();
-            Runtime.getRuntime().halt(ExitCodes.INTERRUPTED_BASE + 9);
-        })) {
-            Session session = new Session(out, err, console, runner, docker, dockerCli, signals, current, ProcessClock.processTimeline());
+            if (!started.served()) { // a served run's client ends at once by itself; the server serves others
+                Runtime.getRuntime().halt(ExitCodes.INTERRUPTED_BASE + 9);
+            }
+        }, started.relay())) {
+            Session session = new Session(out, err, console, runner, docker, dockerCli, signals, current,
+                    ProcessClock.timeline(started), started.mainNanos());
             return new LocalRun(request, settings, session).run();
         } finally {
             try {

@@ -45,7 +45,7 @@ final class LocalRun {
     /** Runs everything; the exit code. */
     int run() {
         Timeline timeline = session.timeline();
-        timeline.add("arguments, validation, signal handlers", Main.mainEntered, System.nanoTime());
+        timeline.add("arguments, validation, signal handlers", session.mainNanos(), System.nanoTime());
         Optional<RememberedToolchain> memory = ToolchainStart.memory(session);
         Optional<LocalNames> localNames = memory.map(RememberedToolchain::localNames);
         // containers of dead runs, and the names earlier runs left in the local image store, are removed beside the

@@ -24,7 +24,12 @@ public final class Main {
 
     /** Runs the command line with its output and errors sent to the given writers; returns the exit code. */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cli = commandLine(args.length == 0 ? "" : args[0]);
+        return run(null, out, err, args);
+    }
+
+    /** A run started as {@code launch} says (null: by this JVM's main); the exit code. */
+    static int run(Launch launch, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cli = commandLine(args.length == 0 ? "" : args[0], launch);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, a) -> {
@@ -44,12 +49,16 @@ public final class Main {
      * {@code --help}, {@code help}, a typo) gets every subcommand, for the usage and the errors.
      */
     static CommandLine commandLine(String first) {
+        return commandLine(first, null);
+    }
+
+    private static CommandLine commandLine(String first, Launch launch) {
         CommandLine cli = new CommandLine(new Main());
         switch (first) {
-            case "build" -> cli.addSubcommand(new BuildCommand());
+            case "build" -> cli.addSubcommand(new BuildCommand(launch));
             case "doctor" -> cli.addSubcommand(new DoctorCommand());
             default -> {
-                cli.addSubcommand(new BuildCommand());
+                cli.addSubcommand(new BuildCommand(launch));
                 cli.addSubcommand(new DoctorCommand());
                 cli.addSubcommand(new CommandLine.HelpCommand());
             }

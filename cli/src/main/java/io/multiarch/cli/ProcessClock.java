@@ -17,14 +17,28 @@ final class ProcessClock {
 
     /** A timeline whose origin is the start of this process (the JVM's start is its first phase). */
     static Timeline processTimeline() {
+        return timeline(Launch.thisProcess());
+    }
+
+    /**
+     * A timeline whose origin is the start of the process the user started (the JVM's start is its first phase): this
+     * one, or the client of a run served by the resident server.
+     */
+    static Timeline timeline(Launch launch) {
+        long now = System.nanoTime();
+        Timeline timeline = new Timeline(launch.originNanos());
+        timeline.add("jvm start (process start to main)", launch.originNanos(), Math.min(launch.mainNanos(), now));
+        return timeline;
+    }
+
+    /** When this process started, on {@link System#nanoTime()}'s clock. */
+    static long processOriginNanos() {
         long now = System.nanoTime();
         long age = processAgeNanos().orElseGet(() -> {
             Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.now());
             return Math.max(0, Duration.between(started, Instant.now()).toNanos());
         });
-        Timeline timeline = new Timeline(now - age);
-        timeline.add("jvm start (process start to main)", now - age, Math.min(Main.mainEntered, now));
-        return timeline;
+        return now - age;
     }
 
     /**

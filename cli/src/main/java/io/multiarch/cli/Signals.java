@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  *
  * <p>Uses {@code sun.misc.Signal} (module {@code jdk.unsupported}), the JDK's only way to handle a signal and
  * know which it was. Where a signal is ignored when the JVM starts (a background job of a non-interactive shell
- * ignores SIGINT), it stays ignored.
+ * ignores SIGINT), it stays ignored. A run the resident {@link Server} runs for a client gets its signals from the
+ * client instead ({@link SignalRelay}): the server's JVM serves other runs and must not be stopped by them.
  */
 final class Signals implements AutoCloseable {
     /** The signals handled, with their numbers (the same on every Linux architecture). */
@@ -20,23 +21,34 @@ final class Signals implements AutoCloseable {
 
     private final AtomicReference<String> received = new AtomicReference<>();
     private final java.util.Map<sun.misc.Signal, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
+    private final Consumer<String> stop;
+    private final Runnable force;
+    private final SignalRelay relay;
 
     /**
+     * The JVM's own signals.
+     *
      * @param stop  called once, on the first signal, with its name ({@code SIGTERM})
      * @param force called on every further signal
      */
     Signals(Consumer<String> stop, Runnable force) {
+        this(stop, force, null);
+    }
+
+    /** The signals {@code relay} forwards, or the JVM's own when it is null. */
+    Signals(Consumer<String> stop, Runnable force, SignalRelay relay) {
+        this.stop = stop;
+        this.force = force;
+        this.relay = relay;
+        if (relay != null) {
+            relay.attach(this::deliver);
+            return;
+        }
         for (String name : NUMBERS.keySet()) {
             sun.misc.Signal signal = new sun.misc.Signal(name);
             sun.misc.SignalHandler old;
             try {
-                old = sun.misc.Signal.handle(signal, s -> {
-                    if (received.compareAndSet(null, "SIG" + s.getName())) {
-                        stop.accept("SIG" + s.getName());
-                    } else {
-                        force.run();
-                    }
-                });
+                old = sun.misc.Signal.handle(signal, s -> deliver("SIG" + s.getName()));
             } catch (IllegalArgumentException e) {
                 continue; // the JVM reserves it here (e.g. -Xrs): the default applies
             }
@@ -45,6 +57,15 @@ final class Signals implements AutoCloseable {
             } else {
                 previous.put(signal, old);
             }
+        }
+    }
+
+    /** The first signal stops the run, every later one forces it. */
+    private void deliver(String signal) {
+        if (received.compareAndSet(null, signal)) {
+            stop.accept(signal);
+        } else {
+            force.run();
         }
     }
 
@@ -61,6 +82,9 @@ final class Signals implements AutoCloseable {
     /** Puts back the handlers that were there before. */
     @Override
     public void close() {
+        if (relay != null) {
+            relay.detach();
+        }
         previous.forEach(sun.misc.Signal::handle);
     }
 }

@@ -1,0 +1,155 @@
+package io.multiarch.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What {@code bin/multiarch} starts for a build: it has the run done by the resident {@link Server} of its identity
+ * ({@link ServerIdentity}: the same directory, environment, user and JVM) when one is up, and does it itself
+ * otherwise. A served run skips the JVM's start and its first, uncompiled pass through the code, which on a
+ * 2-core machine cost about a tenth of a 3-platform build (bench/README.md, figure 1c). The client relays the run's
+ * output and its exit code, and forwards SIGINT, SIGTERM and SIGHUP to it; a second signal ends the client at once
+ * (exit 137), as it ends a run of the client's own.
+ *
+ * <p>After a run of its own, when no server was there, it writes the socket's path to the file the wrapper names
+ * ({@value #REQUEST_PROPERTY}): the wrapper then starts a server for the next run, after this one has ended.
+ */
+public final class Client {
+    /** The system property with the file in which the wrapper wants the socket of a server to start. */
+    static final String REQUEST_PROPERTY = "multiarch.server.request";
+
+    private Client() {
+    }
+
+    public static void main(String[] args) {
+        Main.mainEntered = System.nanoTime();
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        Optional<Path> socket = Optional.empty();
+        ServerIdentity identity = null;
+        if (servable(List.of(args))) {
+            identity = ServerIdentity.ofThisProcess();
+            socket = ServerIdentity.socketDir(System.getenv()).map(identity::socket);
+        }
+        if (socket.isPresent() && Files.exists(socket.get())) {
+            Frames.Request request = new Frames.Request(identity, ProcessClock.processOriginNanos(), Main.mainEntered, args);
+            Served served = served(socket.get(), request, System.out, System.err, true);
+            if (served.code().isPresent()) {
+                return served.code().getAsInt();
+            }
+            if (served.refused()) {
+                socket = Optional.empty(); // another server's socket: none is started for this run
+            }
+        }
+        int code = Main.run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        String request = System.getProperty(REQUEST_PROPERTY, "");
+        if (socket.isPresent() && !request.isEmpty()) {
+            try {
+                Files.writeString(Path.of(request), socket.get() + "\n");
+            } catch (IOException e) {
+                // no server then: the next run is a run of its own again
+            }
+        }
+        return code;
+    }
+
+    /** A build that runs (not its help, version or dry run): the only command worth a server. */
+    static boolean servable(List<String> args) {
+        return !args.isEmpty() && args.get(0).equals("build")
+                && args.stream().noneMatch(a -> List.of("--dry-run", "-h", "--help", "-V", "--version").contains(a));
+    }
+
+    /** What the server did with a request: served it (its exit code), refused it, or was not there. */
+    record Served(OptionalInt code, boolean refused) {
+    }
+
+    /** The run done by the server at {@code socket}, its output relayed here. */
+    static Served served(Path socket, Frames.Request request, java.io.PrintStream out, java.io.PrintStream err,
+            boolean forwardSignals) {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        } catch (IOException | RuntimeException e) {
+            return new Served(OptionalInt.empty(), false); // none listens (a server that ended): a run of our own
+        }
+        boolean accepted = false;
+        try (channel) {
+            Frames frames = new Frames(channel);
+            frames.write(Frames.REQUEST, request.encode());
+            Frames.Frame answer = frames.read();
+            if (answer == null || answer.type() != Frames.ACCEPTED) {
+                return new Served(OptionalInt.empty(), answer != null && answer.type() == Frames.REFUSED);
+            }
+            accepted = true;
+            if (forwardSignals) {
+                forwardSignals(frames);
+            }
+            for (Frames.Frame f = frames.read(); f != null; f = frames.read()) {
+                switch (f.type()) {
+                    case Frames.OUT -> {
+                        out.write(f.body());
+                        out.flush();
+                    }
+                    case Frames.ERR -> {
+                        err.write(f.body());
+                        err.flush();
+                    }
+                    case Frames.EXIT -> {
+                        return new Served(OptionalInt.of(ByteBuffer.wrap(f.body()).getInt()), false);
+                    }
+                    default -> {
+                        // a frame of a later version: skipped
+                    }
+                }
+            }
+            err.println("multiarch: the resident server ended the run's connection before the run ended (its log: "
+                    + socket.toString().replaceFirst("\\.sock$", ".log") + ")");
+            return new Served(OptionalInt.of(ExitCodes.FAILED), false);
+        } catch (IOException e) {
+            if (!accepted) {
+                return new Served(OptionalInt.empty(), false);
+            }
+            err.println("multiarch: lost the resident server during the run: " + e.getMessage());
+            return new Served(OptionalInt.of(ExitCodes.FAILED), false);
+        }
+    }
+
+    /**
+     * SIGINT, SIGTERM and SIGHUP go to the served run: the first stops it (its builds and tests stopped, its report
+     * written, its exit code 128 + the signal's number); the next one ends this client at once. A signal ignored when
+     * the JVM started (a background job's SIGINT) stays ignored.
+     */
+    private static void forwardSignals(Frames frames) {
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        for (String name : Signals.NUMBERS.keySet()) {
+            sun.misc.Signal signal = new sun.misc.Signal(name);
+            try {
+                sun.misc.SignalHandler old = sun.misc.Signal.handle(signal, s -> {
+                    try {
+                        frames.write(Frames.SIGNAL, "SIG" + s.getName());
+                    } catch (IOException e) {
+                        // the server is gone: the read loop says so
+                    }
+                    if (!first.compareAndSet(true, false)) {
+                        Runtime.getRuntime().halt(ExitCodes.INTERRUPTED_BASE + 9);
+                    }
+                });
+                if (old == sun.misc.SignalHandler.SIG_IGN) {
+                    sun.misc.Signal.handle(signal, old);
+                }
+            } catch (IllegalArgumentException e) {
+                // reserved by the JVM here: its default applies
+            }
+        }
+    }
+}

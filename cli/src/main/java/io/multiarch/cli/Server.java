@@ -1,0 +1,248 @@
+package io.multiarch.cli;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The resident JVM that runs builds for {@link Client}s of its own identity, so that a run after the first pays
+ * neither the JVM's start nor its first, uncompiled pass through the code. Started by {@code bin/multiarch} after a
+ * build that found none (in its own session, its output in a {@code .log} next to its socket), it listens on a Unix
+ * socket named after its {@link ServerIdentity}, in a directory only its user can enter, and serves only a client
+ * whose identity is exactly its own: the same working directory, environment, user, groups, umask, JVM and jar.
+ * Each run is the CLI's own ({@link Main#run}), in a thread of its own; runs of several clients at once are as
+ * independent as runs of several processes. It ends when no run has come for {@code MULTIARCH_SERVER_IDLE} minutes
+ * (10 by default), when its socket is removed, and when the jar it runs from changed.
+ */
+public final class Server {
+    static final Duration DEFAULT_IDLE = Duration.ofMinutes(10);
+
+    private final ServerIdentity identity;
+    private final Path socket;
+    private final Object socketKey;
+    private final ServerSocketChannel listener;
+    private final Duration idle;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong lastUsed = new AtomicLong(System.nanoTime());
+    private final AtomicLong served = new AtomicLong();
+    /** What ends the server: the JVM's exit, or in a test the end of {@link #serve()}. */
+    private final Runnable exit;
+
+    private Server(ServerIdentity identity, Path socket, ServerSocketChannel listener, Duration idle, Runnable exit)
+            throws IOException {
+        this.identity = identity;
+        this.socket = socket;
+        this.listener = listener;
+        this.idle = idle;
+        this.exit = exit;
+        this.socketKey = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
+    }
+
+    /** {@code Server SOCKET}: serves at SOCKET, which must be the one of this process's identity. */
+    public static void main(String[] args) {
+        ServerIdentity identity = ServerIdentity.ofThisProcess();
+        Optional<Path> dir = ServerIdentity.socketDir(System.getenv());
+        if (args.length != 1 || dir.isEmpty() || !identity.socket(dir.get()).toString().equals(args[0])) {
+            log("not started: " + (args.length == 1 ? args[0] : "(no socket given)") + " is not the socket of this "
+                    + "process's directory, environment and JVM" + dir.map(d -> " (" + identity.socket(d) + ")").orElse(""));
+            System.exit(ExitCodes.INVALID_INPUT);
+        }
+        try {
+            Optional<Server> server = start(identity, Path.of(args[0]), idle(System.getenv("MULTIARCH_SERVER_IDLE")),
+                    () -> System.exit(0));
+            if (server.isEmpty()) {
+                log("another server serves " + args[0]);
+                System.exit(0);
+            }
+            server.get().serve();
+        } catch (IOException e) {
+            log("ended: " + e);
+            System.exit(ExitCodes.FAILED);
+        }
+    }
+
+    /** The idle time from MULTIARCH_SERVER_IDLE (minutes), or the default. */
+    static Duration idle(String minutes) {
+        try {
+            long m = Long.parseLong(Objects.requireNonNullElse(minutes, "").strip());
+            return m > 0 ? Duration.ofMinutes(m) : DEFAULT_IDLE;
+        } catch (NumberFormatException e) {
+            return DEFAULT_IDLE;
+        }
+    }
+
+    /**
+     * A server listening at {@code socket}; empty when another one does already.
+     *
+     * @param exit what ends it (the JVM's exit), once it stopped listening and no run is under way
+     */
+    static Optional<Server> start(ServerIdentity identity, Path socket, Duration idle, Runnable exit) throws IOException {
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
+        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            listener.bind(address);
+        } catch (IOException inUse) {
+            try (SocketChannel probe = SocketChannel.open(address)) {
+                listener.close();
+                return Optional.empty(); // it answers: that server serves
+            } catch (IOException stale) {
+                Files.deleteIfExists(socket); // left by a server that ended without removing it
+                listener.bind(address);
+            }
+        }
+        log("serving " + socket + " (pid " + ProcessHandle.current().pid() + ", idle limit " + idle.toMinutes() + " min)");
+        return Optional.of(new Server(identity, socket, listener, idle, exit));
+    }
+
+    /** Accepts clients until the server stops listening; each one's run in a thread of its own. */
+    void serve() throws IOException {
+        Thread watch = new Thread(this::watch, "multiarch-server-watch");
+        watch.setDaemon(true);
+        watch.start();
+        while (listener.isOpen()) {
+            SocketChannel client;
+            try {
+                client = listener.accept();
+            } catch (java.nio.channels.ClosedChannelException e) {
+                return;
+            }
+            active.incrementAndGet();
+            Thread run = new Thread(() -> {
+                try (client) {
+                    handle(client);
+                } catch (IOException | RuntimeException e) {
+                    log("a client's run ended with " + e);
+                } finally {
+                    lastUsed.set(System.nanoTime());
+                    active.decrementAndGet();
+                }
+            }, "multiarch-served-run");
+            run.start();
+        }
+    }
+
+    /** One client: its identity checked, its run done, its output and exit code sent back, its signals delivered. */
+    void handle(SocketChannel client) throws IOException {
+        Frames frames = new Frames(client);
+        Frames.Frame first = frames.read();
+        if (first == null || first.type() != Frames.REQUEST) {
+            return;
+        }
+        Frames.Request request = Frames.Request.decode(first.body());
+        if (!request.identity().equals(identity)) {
+            String why = "this server serves another directory, environment or JVM (differing: "
+                    + identity.difference(request.identity()) + ")";
+            log("refused a client: " + why);
+            frames.write(Frames.REFUSED, why);
+            return;
+        }
+        if (!ServerIdentity.ofThisProcess().equals(identity)) { // the jar was rebuilt in place, the groups changed
+            frames.write(Frames.REFUSED, "this server's own identity changed since it started");
+            log("ending: this process's identity changed (" + identity.difference(ServerIdentity.ofThisProcess()) + ")");
+            end();
+            return;
+        }
+        frames.write(Frames.ACCEPTED, new byte[0]);
+        SignalRelay relay = new SignalRelay();
+        Thread signals = new Thread(() -> {
+            try {
+                for (Frames.Frame f = frames.read(); f != null; f = frames.read()) {
+                    if (f.type() == Frames.SIGNAL) {
+                        relay.deliver(f.text());
+                    }
+                }
+            } catch (IOException e) {
+                // the client is gone: as a hang-up, below
+            }
+            relay.deliver("SIGHUP"); // the client ended before its run (killed, or its terminal closed): the run stops
+        }, "multiarch-client-signals");
+        signals.setDaemon(true);
+        signals.start();
+        Charset charset = Charset.defaultCharset();
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(frames.stream(Frames.OUT), charset), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(frames.stream(Frames.ERR), charset), true);
+        int code;
+        long t0 = System.nanoTime();
+        try {
+            code = Main.run(new Launch(request.originNanos(), request.mainNanos(), relay), out, err, request.args());
+        } catch (RuntimeException | Error e) {
+            err.println("multiarch: the resident server's run failed: " + e);
+            code = ExitCodes.FAILED;
+        }
+        out.flush();
+        err.flush();
+        String done = String.format("run %d served: exit %d after %.2f s", served.incrementAndGet(), code, (System.nanoTime() - t0) / 1e9);
+        try {
+            frames.write(Frames.EXIT, ByteBuffer.allocate(4).putInt(code).array());
+            log(done);
+        } catch (IOException e) {
+            log(done + "; its client was gone (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Ends the server when it has been idle too long, or when its socket is gone or another's. */
+    private void watch() {
+        while (true) {
+            try {
+                Thread.sleep(2_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Object key;
+            try {
+                key = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
+            } catch (IOException e) {
+                key = null;
+            }
+            if (!Objects.equals(key, socketKey)) {
+                log("ending: " + socket + " was removed");
+                end();
+                return;
+            }
+            if (active.get() == 0 && Duration.ofNanos(System.nanoTime() - lastUsed.get()).compareTo(idle) > 0) {
+                log("ending: no run for " + idle.toMinutes() + " min");
+                end();
+                return;
+            }
+        }
+    }
+
+    /** Stops listening, removes its socket (when it is still its own), and ends once no other run is under way. */
+    void end() {
+        try {
+            listener.close();
+            if (Objects.equals(Files.readAttributes(socket, BasicFileAttributes.class).fileKey(), socketKey)) {
+                Files.deleteIfExists(socket);
+            }
+        } catch (IOException e) {
+            // gone already
+        }
+        while (active.get() > 1 || (active.get() == 1 && !Thread.currentThread().getName().equals("multiarch-served-run"))) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        exit.run();
+    }
+
+    private static void log(String line) {
+        System.err.println(Instant.now() + " multiarch server: " + line);
+    }
+}

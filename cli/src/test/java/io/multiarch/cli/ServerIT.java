@@ -1,0 +1,157 @@
+package io.multiarch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The resident server as users meet it, through {@code bin/multiarch} on the real toolchain: the first build writes
+ * the class-data-sharing archive, the second runs in its own JVM and has the wrapper start a server, the third is
+ * served. A served build is stopped by a SIGTERM sent to the wrapper, as a CI system's abort sends it, and by the
+ * death of its client (SIGKILL: the server sees the connection end), each time with nothing published, its report
+ * written and nothing of it left running.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class ServerIT {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final String REGISTRY = "127.0.0.1:5000";
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final String SLOW_BUILD = """
+            FROM busybox
+            ARG TARGETARCH
+            RUN echo build-started-$TARGETARCH && sleep 120
+            """;
+
+    @TempDir
+    Path cache;
+    @TempDir
+    Path work;
+
+    @BeforeEach
+    void startAServer() throws Exception {
+        Files.writeString(work.resolve("Dockerfile"), SLOW_BUILD);
+        // refused input still makes a build's start: the first writes the archive, the second asks for a server
+        for (int i = 0; i < 2; i++) {
+            Process p = wrapper(work.resolve("warm-" + i + ".log"), "build", work.resolve("no-such-context").toString(),
+                    "--image", REGISTRY + "/it/server-" + RUN, "--platforms", "linux/amd64");
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(work.resolve("warm-" + i + ".log"))).isEqualTo(ExitCodes.INVALID_INPUT);
+        }
+        Path log = serverLog();
+        for (int i = 0; i < 100 && !Files.readString(log).contains("serving "); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(log)).contains("serving ");
+    }
+
+    @AfterEach
+    void stopTheServer() throws Exception {
+        // its watch ends it when its socket is gone
+        Path servers = cache.resolve("multiarch").resolve("servers");
+        try (Stream<Path> files = Files.list(servers)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".sock")).toList()) {
+                Files.delete(f);
+            }
+        }
+        for (int i = 0; i < 50 && !Files.readString(serverLog()).contains("ending: "); i++) {
+            Thread.sleep(200);
+        }
+        assertThat(Files.readString(serverLog())).contains("ending: ");
+    }
+
+    @Test
+    void shouldStopAServedBuildOnSigtermToTheWrapperAndPublishNothing() throws Exception {
+        stopServed("it/server-term-" + RUN, p -> p.destroy(), "SIGTERM", 143);
+    }
+
+    @Test
+    void shouldStopAServedBuildWhoseClientWasKilled() throws Exception {
+        stopServed("it/server-kill-" + RUN, p -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // the client JVM, as kill -9 would
+            p.destroyForcibly();
+        }, "SIGHUP", -1);
+    }
+
+    private void stopServed(String repo, java.util.function.Consumer<ProcessHandle> stop, String interrupted, int expectedExit)
+            throws Exception {
+        Path log = work.resolve("served.log");
+        Path report = work.resolve("report-" + interrupted);
+        Process p = wrapper(log, "build", work.toString(), "--image", REGISTRY + "/" + repo, "--tag", "v1",
+                "--platforms", "linux/amd64", "--report", report.toString());
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!Files.readString(log).contains("build-started-") && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        String output = Files.readString(log);
+        assertThat(output).as("the build started").contains("build-started-amd64");
+        Matcher m = Pattern.compile("(?m)^run (\\d{8}-\\d{6}-[0-9a-f]{6}):").matcher(output);
+        assertThat(m.find()).as(output).isTrue();
+        String runId = m.group(1);
+        assertThat(CliProcess.processesMentioning(runId)).as("the build runs").isNotEmpty();
+
+        stop.accept(p.toHandle());
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+
+        if (expectedExit >= 0) {
+            assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(expectedExit);
+        }
+        // the server ran it (its log says so) and stopped it with the client's signal, or a hang-up for a client gone
+        for (int i = 0; i < 100 && !Files.readString(serverLog()).contains("run 1 served"); i++) {
+            Thread.sleep(200);
+        }
+        assertThat(Files.readString(serverLog())).contains("run 1 served: exit " + (128 + Signals.NUMBERS.get(interrupted.substring(3))));
+        JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
+        assertThat(json.path("interrupted").asText()).isEqualTo(interrupted);
+        assertThat(json.path("published").asBoolean()).isFalse();
+        assertThat(new RegistryClient(REGISTRY).digest(repo, "v1")).isEmpty();
+        List<String> left = List.of();
+        for (int i = 0; i < 50; i++) {
+            left = new ArrayList<>(CliProcess.processesMentioning(runId));
+            left.addAll(CliProcess.containersOf(runId));
+            if (left.isEmpty()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(left).as("processes and containers of run %s", runId).isEmpty();
+    }
+
+    private Path serverLog() throws IOException {
+        try (Stream<Path> files = Files.list(cache.resolve("multiarch").resolve("servers"))) {
+            return files.filter(f -> f.toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+    }
+
+    private Process wrapper(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/multiarch").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.remove("MULTIARCH_JAR");
+        env.remove("MULTIARCH_CDS");
+        env.remove("MULTIARCH_SERVER");
+        env.remove("XDG_RUNTIME_DIR");
+        env.put("XDG_CACHE_HOME", cache.toString());
+        return pb.start();
+    }
+}

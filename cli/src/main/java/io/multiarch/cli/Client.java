@@ -19,8 +19,9 @@ import java.util.OptionalInt;
  * output and its exit code, and forwards SIGINT, SIGTERM and SIGHUP to it; a second signal ends the client at once
  * (exit 137), as it ends a run of the client's own.
  *
- * <p>After a run of its own, when no server was there, it writes the socket's path to the file the wrapper names
- * ({@value #REQUEST_PROPERTY}): the wrapper then starts a server for the next run, after this one has ended.
+ * <p>After a run of its own, when no server was there, it writes {@code serve} to the file the wrapper names
+ * ({@value #REQUEST_PROPERTY}): the wrapper then starts a server for the next run, after this one has ended (the
+ * server finds its socket from its own identity).
  */
 public final class Client {
     /** The system property with the file in which the wrapper wants the socket of a server to start. */
@@ -37,9 +38,13 @@ public final class Client {
     static int run(String[] args) {
         Optional<Path> socket = Optional.empty();
         ServerIdentity identity = null;
-        if (servable(List.of(args))) {
+        // no lambda on this path: each first one costs a start some milliseconds
+        if (!"off".equals(System.getenv("MULTIARCH_SERVER")) && servable(List.of(args))) {
             identity = ServerIdentity.ofThisProcess();
-            socket = ServerIdentity.socketDir(System.getenv()).map(identity::socket);
+            Optional<Path> dir = ServerIdentity.socketDir(System.getenv());
+            if (dir.isPresent()) {
+                socket = Optional.of(identity.socket(dir.get()));
+            }
         }
         if (socket.isPresent() && Files.exists(socket.get())) {
             Frames.Request request = new Frames.Request(identity, ProcessClock.processOriginNanos(), Main.mainEntered, args);
@@ -55,7 +60,7 @@ public final class Client {
         String request = System.getProperty(REQUEST_PROPERTY, "");
         if (socket.isPresent() && !request.isEmpty()) {
             try {
-                Files.writeString(Path.of(request), socket.get() + "\n");
+                Files.writeString(Path.of(request), "serve\n");
             } catch (IOException e) {
                 // no server then: the next run is a run of its own again
             }
@@ -65,8 +70,15 @@ public final class Client {
 
     /** A build that runs (not its help, version or dry run): the only command worth a server. */
     static boolean servable(List<String> args) {
-        return !args.isEmpty() && args.get(0).equals("build")
-                && args.stream().noneMatch(a -> List.of("--dry-run", "-h", "--help", "-V", "--version").contains(a));
+        if (args.isEmpty() || !args.get(0).equals("build")) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.equals("--dry-run") || a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What the server did with a request: served it (its exit code), refused it, or was not there. */
@@ -113,7 +125,7 @@ public final class Client {
                 }
             }
             err.println("multiarch: the resident server ended the run's connection before the run ended (its log: "
-                    + socket.toString().replaceFirst("\\.sock$", ".log") + ")");
+                    + Server.log(socket) + ")");
             return new Served(OptionalInt.of(ExitCodes.FAILED), false);
         } catch (IOException e) {
             if (!accepted) {
@@ -134,14 +146,17 @@ public final class Client {
         for (String name : Signals.NUMBERS.keySet()) {
             sun.misc.Signal signal = new sun.misc.Signal(name);
             try {
-                sun.misc.SignalHandler old = sun.misc.Signal.handle(signal, s -> {
-                    try {
-                        frames.write(Frames.SIGNAL, "SIG" + s.getName());
-                    } catch (IOException e) {
-                        // the server is gone: the read loop says so
-                    }
-                    if (!first.compareAndSet(true, false)) {
-                        Runtime.getRuntime().halt(ExitCodes.INTERRUPTED_BASE + 9);
+                sun.misc.SignalHandler old = sun.misc.Signal.handle(signal, new sun.misc.SignalHandler() {
+                    @Override
+                    public void handle(sun.misc.Signal s) {
+                        try {
+                            frames.write(Frames.SIGNAL, "SIG" + s.getName());
+                        } catch (IOException e) {
+                            // the server is gone: the read loop says so
+                        }
+                        if (!first.compareAndSet(true, false)) {
+                            Runtime.getRuntime().halt(ExitCodes.INTERRUPTED_BASE + 9);
+                        }
                     }
                 });
                 if (old == sun.misc.SignalHandler.SIG_IGN) {

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The resident JVM that runs builds for {@link Client}s of its own identity, so that a run after the first pays
  * neither the JVM's start nor its first, uncompiled pass through the code. Started by {@code bin/multiarch} after a
- * build that found none (in its own session, its output in a {@code .log} next to its socket), it listens on a Unix
+ * build that found none (in a session of its own, its log in a {@code .log} next to its socket), it listens on a Unix
  * socket named after its {@link ServerIdentity}, in a directory only its user can enter, and serves only a client
  * whose identity is exactly its own: the same working directory, environment, user, groups, umask, JVM and jar.
  * Each run is the CLI's own ({@link Main#run}), in a thread of its own; runs of several clients at once are as
@@ -53,20 +53,25 @@ public final class Server {
         this.socketKey = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
     }
 
-    /** {@code Server SOCKET}: serves at SOCKET, which must be the one of this process's identity. */
+    /** Serves at the socket of this process's identity. */
     public static void main(String[] args) {
         ServerIdentity identity = ServerIdentity.ofThisProcess();
-        Optional<Path> dir = ServerIdentity.socketDir(System.getenv());
-        if (args.length != 1 || dir.isEmpty() || !identity.socket(dir.get()).toString().equals(args[0])) {
-            log("not started: " + (args.length == 1 ? args[0] : "(no socket given)") + " is not the socket of this "
-                    + "process's directory, environment and JVM" + dir.map(d -> " (" + identity.socket(d) + ")").orElse(""));
-            System.exit(ExitCodes.INVALID_INPUT);
+        Optional<Path> dir = ServerIdentity.socketDir(System.getenv(), false);
+        if (dir.isEmpty()) {
+            log("not started: no directory for its socket that only this user can enter (its client makes it)");
+            System.exit(ExitCodes.FAILED);
+        }
+        Path socket = identity.socket(dir.get());
+        try {
+            // its log: next to its socket (the wrapper sends its standard streams nowhere)
+            System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(log(socket).toFile(), true), true, Charset.defaultCharset()));
+        } catch (IOException e) {
+            // no log then
         }
         try {
-            Optional<Server> server = start(identity, Path.of(args[0]), idle(System.getenv("MULTIARCH_SERVER_IDLE")),
-                    () -> System.exit(0));
+            Optional<Server> server = start(identity, socket, idle(System.getenv("MULTIARCH_SERVER_IDLE")), () -> System.exit(0));
             if (server.isEmpty()) {
-                log("another server serves " + args[0]);
+                log("another server serves " + socket);
                 System.exit(0);
             }
             server.get().serve();
@@ -240,6 +245,11 @@ public final class Server {
             }
         }
         exit.run();
+    }
+
+    /** The log of the server at {@code socket}. */
+    static Path log(Path socket) {
+        return socket.resolveSibling(socket.getFileName().toString().replaceFirst("\\.sock$", ".log"));
     }
 
     private static void log(String line) {

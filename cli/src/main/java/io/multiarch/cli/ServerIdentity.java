@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +22,13 @@ import java.util.TreeMap;
  * command line) and the jar's file. The resident {@link Server} serves a {@link Client} only when the client's identity
  * is exactly the server's own, so that a served run sees what a run of the client's own JVM would see: relative paths
  * resolve against the same directory, and every process it starts gets the same environment. The server's socket is
- * named after the identity's digest: another directory, environment or jar finds another server, or none. Left out:
- * the variable {@code _} (the shell sets it to the command it starts, {@code setsid} for the server) and the
- * {@code -Dmultiarch.…} properties of a client's command line (its wrapper's own).
+ * named after a hash of the identity: another directory, environment or jar finds another server, or none (two
+ * identities of one hash would only find a server that refuses them). Left out: the variable {@code _} (the shell
+ * sets it to the command it starts, {@code setsid} for the server) and the options the wrapper gives a client only
+ * ({@link #CLIENT_ONLY}).
+ *
+ * <p>The client computes its identity before anything else, on every start: this path loads no security provider
+ * (no message digest), starts no lambda and no stream, and looks up no user name.
  *
  * <p>The text holds the environment's values (credentials among them): it goes only over the socket, never into a
  * file, an argument or a log.
@@ -35,6 +37,12 @@ record ServerIdentity(String text) {
 
     /** The main classes of a client and of a server: their JVM command lines are the same up to these. */
     static final Set<String> MAIN_CLASSES = Set.of(Client.class.getName(), Server.class.getName());
+
+    /**
+     * The JVM options of a client's command line that a server's lacks (bin/multiarch): its wrapper's properties
+     * ({@code -Dmultiarch.…}), and the archive mapped at its own address (a shorter start).
+     */
+    static final Set<String> CLIENT_ONLY = Set.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
 
     /** This process's identity. */
     static ServerIdentity ofThisProcess() {
@@ -48,22 +56,22 @@ record ServerIdentity(String text) {
             s.append(line).append('\n');
         }
         // "_" is set by the shell to the path of the command it started: java for a client, setsid for a server
-        new TreeMap<>(System.getenv()).forEach((k, v) -> {
-            if (!k.equals("_")) {
-                s.append("env ").append(k).append('=').append(v).append('\u0000');
+        for (Map.Entry<String, String> e : new TreeMap<>(System.getenv()).entrySet()) {
+            if (!e.getKey().equals("_")) {
+                s.append("env ").append(e.getKey()).append('=').append(e.getValue()).append('\u0000');
             }
-        });
+        }
         return new ServerIdentity(s.toString());
     }
 
-    /** The socket of the server with this identity, under {@code dir}. */
+    /** The socket of the server with this identity, under {@code dir}: named after the text's 64-bit FNV-1a hash. */
     Path socket(Path dir) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return dir.resolve("server-" + HexFormat.of().formatHex(d, 0, 12) + ".sock");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        long h = 0xcbf29ce484222325L;
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
         }
+        String hex = Long.toHexString(h);
+        return dir.resolve("server-" + "0".repeat(16 - hex.length()) + hex + ".sock");
     }
 
     /** What differs from {@code other}, named without any value (an environment variable's could be a secret). */
@@ -73,53 +81,70 @@ record ServerIdentity(String text) {
         List<String> names = new ArrayList<>();
         for (String line : mine) {
             if (!theirs.contains(line)) {
-                int eq = line.indexOf('=');
-                names.add(eq < 0 ? line : line.substring(0, eq));
+                names.add(name(line));
             }
         }
         for (String line : theirs) {
-            if (!mine.contains(line)) {
-                int eq = line.indexOf('=');
-                String name = eq < 0 ? line : line.substring(0, eq);
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
+            if (!mine.contains(line) && !names.contains(name(line))) {
+                names.add(name(line));
             }
         }
         return names.isEmpty() ? "nothing" : String.join(", ", names);
     }
 
+    private static String name(String line) {
+        int eq = line.indexOf('=');
+        return eq < 0 ? line : line.substring(0, eq);
+    }
+
     /**
      * The directory of the servers' sockets: {@code $XDG_RUNTIME_DIR/multiarch}, or {@code multiarch/servers} in the
-     * cache directory; created readable and writable by this user only. Empty when it cannot be made so, or when a
-     * socket's path there would be longer than a Unix socket's may be.
+     * cache directory; created readable and writable by this user only. Empty when it is not a directory of this
+     * user's that nobody else may enter (anyone who could reach a socket could run builds with this user's environment
+     * and credentials), or when a socket's path there would be longer than a Unix socket's may be.
      */
     static Optional<Path> socketDir(Map<String, String> env) {
+        return socketDir(env, true);
+    }
+
+    /**
+     * As {@link #socketDir(Map)}, creating the directory only when {@code create}: a server never does, so that one
+     * started after its directory was removed (a test's, a cleaned cache) does not make it again and stay.
+     */
+    static Optional<Path> socketDir(Map<String, String> env, boolean create) {
         String runtime = env.getOrDefault("XDG_RUNTIME_DIR", "");
         String cache = env.getOrDefault("XDG_CACHE_HOME", "");
         Path dir = !runtime.isEmpty() ? Path.of(runtime, "multiarch")
                 : (cache.isEmpty() ? Path.of(System.getProperty("user.home"), ".cache") : Path.of(cache)).resolve("multiarch").resolve("servers");
-        if (!dir.isAbsolute() || dir.toString().length() > 60) { // "/server-" + 24 + ".sock": under the 107 bytes of sun_path
+        if (!dir.isAbsolute() || dir.toString().length() > 70) { // + "/server-" + 16 + ".sock": under sun_path's 107 bytes
             return Optional.empty();
         }
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ,
-                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)));
-            // only a directory of this user's that nobody else can enter: anyone who could reach a socket could run builds
-            // with this user's environment and credentials
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-            String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
-            if (!owner.equals(System.getProperty("user.name")) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                    || perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-                return Optional.empty();
+            if (create && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)));
             }
-            return Optional.of(dir);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            Map<String, Object> a = Files.readAttributes(dir, "unix:uid,mode,isDirectory", LinkOption.NOFOLLOW_LINKS);
+            boolean mine = a.get("uid").equals(effectiveUid());
+            boolean closed = ((Integer) a.get("mode") & 077) == 0;
+            return mine && closed && Boolean.TRUE.equals(a.get("isDirectory")) ? Optional.of(dir) : Optional.empty();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
             return Optional.empty();
         }
     }
 
-    /** The JVM's command line up to its main class: executable, options, class path. */
+    /** This process's effective user id, from {@code /proc/self/status}; -1 when unknown. */
+    private static int effectiveUid() {
+        for (String line : procStatus()) {
+            if (line.startsWith("Uid=")) {
+                String[] ids = line.substring(4).split(" ");
+                return ids.length > 1 ? Integer.parseInt(ids[1]) : -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The JVM's command line up to its main class (executable, options, class path), without the client's own options. */
     private static List<String> jvmCommandLine() {
         List<String> all = new ArrayList<>();
         try {
@@ -127,7 +152,7 @@ record ServerIdentity(String text) {
                 if (MAIN_CLASSES.contains(arg)) {
                     break;
                 }
-                if (!arg.startsWith("-Dmultiarch.")) {
+                if (!arg.startsWith("-Dmultiarch.") && !CLIENT_ONLY.contains(arg)) {
                     all.add(arg);
                 }
             }
@@ -154,7 +179,8 @@ record ServerIdentity(String text) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Uid:") || line.startsWith("Gid:") || line.startsWith("Groups:") || line.startsWith("Umask:")) {
-                    lines.add(line.replace('\t', ' ').replaceFirst(":", "="));
+                    int colon = line.indexOf(':');
+                    lines.add(line.substring(0, colon) + "=" + line.substring(colon + 1).replace('\t', ' ').strip());
                 }
             }
         } catch (IOException e) {

@@ -101,7 +101,7 @@ class ServerTest {
         ServerIdentity b = new ServerIdentity("cwd=/b\n");
 
         assertThat(a.socket(dir)).isEqualTo(new ServerIdentity("cwd=/a\n").socket(dir)).isNotEqualTo(b.socket(dir));
-        assertThat(a.socket(dir).getFileName().toString()).matches("server-[0-9a-f]{24}\\.sock");
+        assertThat(a.socket(dir).getFileName().toString()).matches("server-[0-9a-f]{16}\\.sock");
     }
 
     @Test

@@ -61,6 +61,7 @@ class WrapperIT {
                 .redirectOutput(log.toFile());
         pb.environment().remove("MULTIARCH_JAR");
         pb.environment().remove("MULTIARCH_CDS");
+        pb.environment().put("MULTIARCH_SERVER", "off"); // the archive only here: the server is ServerIT's
         pb.environment().put("XDG_CACHE_HOME", cache.toString());
         pb.environment().putAll(env);
         Process p = pb.start();

@@ -94,13 +94,30 @@ timed() { # COMPARISON ROUND SIDE COMMAND…
     exit 1
 }
 
+# The CLI's resident servers (docs/user-guide.md) do a run's housekeeping (the removal of its temporary tags from the
+# local image store, of dead runs' containers) after its client has ended: its wall time does not include it, and
+# nothing is timed until it is done, so that no measurement takes in work of the one before. A server marks a run
+# under way with a server-….busy file next to its socket.
+SERVERS="${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/multiarch}"
+SERVERS="${SERVERS:-${XDG_CACHE_HOME:-$HOME/.cache}/multiarch/servers}"
+wait_servers_idle() {
+    local i
+    for i in $(seq 1 300); do
+        compgen -G "$SERVERS/*.busy" >/dev/null || return 0
+        sleep 0.1
+    done
+    say "a resident server is still busy after 30 s ($(ls "$SERVERS"/*.busy 2>/dev/null | tr '\n' ' ')): timing goes on"
+}
+
 # RUNS rounds of A then B (A, B, A, B, …): `pairs COMPARISON FUNCTION_A FUNCTION_B`. Each function
 # gets COMPARISON ROUND SIDE and records one value for them.
 pairs() {
     local comparison="$1" a="$2" b="$3" round n="${PAIRS:-$RUNS}"
     for round in $(seq 1 "$n"); do
         say "$comparison: round $round/$n"
+        wait_servers_idle
         "$a" "$comparison" "$round" A
+        wait_servers_idle
         "$b" "$comparison" "$round" B
     done
 }
@@ -293,6 +310,7 @@ figure_parallel() { pairs parallel parallel_run parallel_run; }
 # FROM step a cache hit). Other images that hold it (another user's on a shared machine) are left alone: the check
 # in cold_run then finds the hit.
 cold_prune() {
+    wait_servers_idle # a server's housekeeping removes images too
     local ids
     prune
     # one call for all of them: with the containerd store each `docker image rm` of its own took some 15 s on a

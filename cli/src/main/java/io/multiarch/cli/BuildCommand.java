@@ -226,7 +226,7 @@ final class BuildCommand implements Callable<Integer> {
             }
         }, started.relay())) {
             Session session = new Session(out, err, console, runner, docker, dockerCli, signals, current,
-                    ProcessClock.timeline(started), started.mainNanos());
+                    ProcessClock.timeline(started), started);
             return new LocalRun(request, settings, session).run();
         } finally {
             try {

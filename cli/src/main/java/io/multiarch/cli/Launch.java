@@ -10,12 +10,20 @@ package io.multiarch.cli;
  * @param mainNanos   when that process entered its {@code main}: the end of the JVM's start in the timeline
  * @param relay       the signals a client forwards; null when the run is this JVM's own, and its own SIGINT, SIGTERM
  *                    and SIGHUP stop it
+ * @param afterRun    for a served run: work the server does once the client has its exit code (the removal of the
+ *                    names runs left in the image store, of the containers of dead runs), off the path of the run and
+ *                    of the next one; null for a run of this JVM's own, which does it beside its build
  */
-record Launch(long originNanos, long mainNanos, SignalRelay relay) {
+record Launch(long originNanos, long mainNanos, SignalRelay relay, java.util.Queue<Runnable> afterRun) {
 
     /** A run of this JVM's own, started by its {@code main}. */
     static Launch thisProcess() {
-        return new Launch(ProcessClock.processOriginNanos(), Main.mainEntered, null);
+        return new Launch(ProcessClock.processOriginNanos(), Main.mainEntered, null, null);
+    }
+
+    /** A run the server does for a client that started at {@code originNanos} and entered its main at {@code mainNanos}. */
+    static Launch served(long originNanos, long mainNanos, SignalRelay relay) {
+        return new Launch(originNanos, mainNanos, relay, new java.util.concurrent.ConcurrentLinkedQueue<>());
     }
 
     /** Whether the run serves a client: its signals come from the client, and the JVM must outlive it. */

@@ -45,12 +45,13 @@ final class LocalRun {
     /** Runs everything; the exit code. */
     int run() {
         Timeline timeline = session.timeline();
-        timeline.add("arguments, validation, signal handlers", session.mainNanos(), System.nanoTime());
+        timeline.add("arguments, validation, signal handlers", session.launch().mainNanos(), System.nanoTime());
         Optional<RememberedToolchain> memory = ToolchainStart.memory(session);
         Optional<LocalNames> localNames = memory.map(RememberedToolchain::localNames);
         // containers of dead runs, and the names earlier runs left in the local image store, are removed beside the
-        // probe and the build: nothing of this run depends on it
-        Thread orphans = new Thread(() -> {
+        // probe and the build: nothing of this run depends on it. A served run leaves it to the server, which does it
+        // once the client has its exit code, this run's own names included (recorded at its end).
+        Runnable housekeeping = () -> {
             try (Timeline.Phase phase = timeline.start("remove containers of dead runs")) {
                 Orphans.remove(session.dockerCli(), session.console());
             }
@@ -61,9 +62,15 @@ final class LocalRun {
                     Thread.currentThread().interrupt();
                 }
             }
-        }, "multiarch-orphans");
-        orphans.setDaemon(true);
-        orphans.start();
+        };
+        Thread orphans = null;
+        if (session.launch().afterRun() != null) {
+            session.launch().afterRun().add(housekeeping);
+        } else {
+            orphans = new Thread(housekeeping, "multiarch-orphans");
+            orphans.setDaemon(true);
+            orphans.start();
+        }
         Registry registry = Registries.connectBeside(session.dockerCli(), session.console(), timeline, request.image().fullName());
         try {
             List<Platform> localPlatforms = request.platforms().stream().filter(p -> !settings.endpoints().containsKey(p)).toList();
@@ -74,7 +81,9 @@ final class LocalRun {
             return e.exitCode();
         } finally {
             try {
-                orphans.join(60_000);
+                if (orphans != null) {
+                    orphans.join(60_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

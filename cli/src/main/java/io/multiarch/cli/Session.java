@@ -16,11 +16,11 @@ import java.util.function.Consumer;
  *
  * @param console   output of builds and tests, from outside: made inert before it reaches the terminal
  * @param dockerCli the docker CLI of this machine's daemon
- * @param mainNanos when the process the user started entered its main (on {@link System#nanoTime()}'s clock)
+ * @param launch    how the run was started: by this JVM, or by a client of the resident server
  */
 record Session(PrintWriter out, PrintWriter err, OutputListener console, LocalCommandRunner runner, String dockerPath,
                DockerCli dockerCli, Signals signals, AtomicReference<Consumer<String>> current, Timeline timeline,
-               long mainNanos) {
+               Launch launch) {
 
     /** The docker CLI of this machine's daemon, or of another one through {@code env} (DOCKER_HOST, DOCKER_CONTEXT). */
     DockerCli docker(Map<String, String> env) {

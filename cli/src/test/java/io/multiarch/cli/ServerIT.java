@@ -25,9 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The resident server as users meet it, through {@code bin/multiarch} on the real toolchain: the first build writes
- * the class-data-sharing archive and has the wrapper start a server; the next is served. A served build is stopped by a SIGTERM sent to the wrapper, as a CI system's abort sends it, and by the
- * death of its client (SIGKILL: the server sees the connection end), each time with nothing published, its report
- * written and nothing of it left running.
+ * the class-data-sharing archive and has the wrapper start a server; the next is served. A served build publishes, and
+ * the server removes its temporary tag from the local image store once its client has ended. A served build is
+ * stopped by a SIGTERM sent to the wrapper, as a CI system's abort sends it, and by the death of its client (SIGKILL:
+ * the server sees the connection end), each time with nothing published, its report written and nothing of it left
+ * running.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ServerIT {
@@ -72,6 +74,39 @@ class ServerIT {
             Thread.sleep(200);
         }
         assertThat(Files.readString(serverLog())).contains("ending: ");
+    }
+
+    @Test
+    void shouldPublishAServedBuildAndRemoveItsTemporaryTagFromTheImageStoreAfterTheClientEnded() throws Exception {
+        // Given a quick build
+        Path context = Files.createDirectories(work.resolve("quick"));
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nARG TARGETARCH\nRUN echo quick-$TARGETARCH > /quick\n");
+        String repo = "it/server-quick-" + RUN;
+        Path log = work.resolve("quick.log");
+
+        // When it is served
+        Process p = wrapper(log, "build", context.toString(), "--image", REGISTRY + "/" + repo, "--tag", "v1",
+                "--platforms", "linux/amd64,linux/arm64", "--report", work.resolve("report-quick").toString());
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+
+        // Then: published, and served (the server's log); its local temporary tag is removed after the client ended,
+        // and the busy mark goes with it
+        String output = Files.readString(log);
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(new RegistryClient(REGISTRY).digest(repo, "v1")).isPresent();
+        for (int i = 0; i < 150 && !Files.readString(serverLog()).contains("run 1: housekeeping after it done"); i++) {
+            Thread.sleep(200);
+        }
+        assertThat(Files.readString(serverLog())).contains("run 1 served: exit 0").contains("run 1: housekeeping after it done");
+        try (Stream<Path> files = Files.list(serverLog().getParent())) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".busy"));
+        }
+        Matcher m = Pattern.compile("(?m)^run (\\d{8}-\\d{6}-[0-9a-f]{6}):").matcher(output);
+        assertThat(m.find()).as(output).isTrue();
+        Process images = new ProcessBuilder("docker", "images", "--format", "{{.Repository}}:{{.Tag}}").redirectErrorStream(true).start();
+        String local = new String(images.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        images.waitFor();
+        assertThat(local).as("the run's temporary tags in the local image store").doesNotContain("multiarch-tmp-" + m.group(1));
     }
 
     @Test

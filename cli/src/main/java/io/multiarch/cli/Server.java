@@ -63,6 +63,7 @@ public final class Server {
             System.exit(ExitCodes.FAILED);
         }
         Path socket = identity.socket(dir.get());
+        removeOldLogs(dir.get());
         try {
             // its log: next to its socket (the wrapper sends its standard streams nowhere)
             System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(log(socket).toFile(), true), true, Charset.defaultCharset()));
@@ -284,6 +285,21 @@ public final class Server {
             }
         }
         exit.run();
+    }
+
+    /** The logs of servers that ended (no socket next to them) and were not written for a week. */
+    static void removeOldLogs(Path dir) {
+        java.nio.file.attribute.FileTime weekAgo = java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(7)));
+        try (java.nio.file.DirectoryStream<Path> logs = Files.newDirectoryStream(dir, "server-*.log")) {
+            for (Path log : logs) {
+                Path socket = log.resolveSibling(log.getFileName().toString().replaceFirst("\\.log$", ".sock"));
+                if (!Files.exists(socket) && Files.getLastModifiedTime(log).compareTo(weekAgo) < 0) {
+                    Files.deleteIfExists(log);
+                }
+            }
+        } catch (IOException e) {
+            // left for the next server
+        }
     }
 
     /** The log of the server at {@code socket}. */

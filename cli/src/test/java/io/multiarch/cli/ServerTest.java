@@ -138,6 +138,23 @@ class ServerTest {
     }
 
     @Test
+    void shouldRemoveOnlyTheLogsOfEndedServersNotWrittenForAWeek() throws Exception {
+        Path old = Files.writeString(dir.resolve("server-0000000000000001.log"), "ended long ago\n");
+        Path recent = Files.writeString(dir.resolve("server-0000000000000002.log"), "ended today\n");
+        Path serving = Files.writeString(dir.resolve("server-0000000000000003.log"), "serving for two weeks\n");
+        Files.writeString(dir.resolve("server-0000000000000003.sock"), "");
+        java.nio.file.attribute.FileTime twoWeeks = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofDays(14)));
+        Files.setLastModifiedTime(old, twoWeeks);
+        Files.setLastModifiedTime(serving, twoWeeks);
+
+        Server.removeOldLogs(dir);
+
+        assertThat(old).doesNotExist();
+        assertThat(recent).exists();
+        assertThat(serving).exists();
+    }
+
+    @Test
     void shouldServeOnlyRealBuilds() {
         assertThat(Client.servable(List.of("build", "ctx", "--image", "r/i"))).isTrue();
         assertThat(Client.servable(List.of("build", "ctx", "--dry-run"))).isFalse();

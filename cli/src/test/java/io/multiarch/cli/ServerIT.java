@@ -110,6 +110,37 @@ class ServerIT {
     }
 
     @Test
+    void shouldServeTwoBuildsStartedTogetherEachWithItsOwnOutputAndExitCode() throws Exception {
+        // Given two different builds, started together from the same directory and environment
+        Path context = Files.createDirectories(work.resolve("two"));
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nARG TARGETARCH\nARG WHICH\nRUN echo $WHICH-$TARGETARCH > /which\n");
+        List<Process> runs = new ArrayList<>();
+        for (String which : List.of("first", "second")) {
+            runs.add(wrapper(work.resolve(which + ".log"), "build", context.toString(), "--image",
+                    REGISTRY + "/it/server-" + which + "-" + RUN, "--tag", "v1", "--platforms", "linux/amd64,linux/arm64",
+                    "--build-arg", "WHICH=" + which, "--report", work.resolve("report-" + which).toString()));
+        }
+
+        // When both end
+        for (Process p : runs) {
+            assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        }
+
+        // Then each published its own image, printed its own run, and the one server served both
+        for (String which : List.of("first", "second")) {
+            String output = Files.readString(work.resolve(which + ".log"));
+            assertThat(runs.get(which.equals("first") ? 0 : 1).exitValue()).as(output).isZero();
+            assertThat(output).contains("it/server-" + which + "-" + RUN).doesNotContain("it/server-"
+                    + (which.equals("first") ? "second" : "first") + "-" + RUN);
+            assertThat(new RegistryClient(REGISTRY).digest("it/server-" + which + "-" + RUN, "v1")).isPresent();
+        }
+        for (int i = 0; i < 100 && !Files.readString(serverLog()).contains("run 2 served"); i++) {
+            Thread.sleep(200);
+        }
+        assertThat(Files.readString(serverLog())).contains("run 1 served: exit 0").contains("run 2 served: exit 0");
+    }
+
+    @Test
     void shouldStopAServedBuildOnSigtermToTheWrapperAndPublishNothing() throws Exception {
         stopServed("it/server-term-" + RUN, p -> p.destroy(), "SIGTERM", 143);
     }

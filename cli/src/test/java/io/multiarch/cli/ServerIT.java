@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The resident server as users meet it, through {@code bin/multiarch} on the real toolchain: the first build writes
  * the class-data-sharing archive and has the wrapper start a server; the next is served. A served build publishes, and
  * the server removes its temporary tag from the local image store once its client has ended. A served build is
- * stopped by a SIGTERM sent to the wrapper, as a CI system's abort sends it, and by the death of its client (SIGKILL:
+ * stopped by a SIGTERM sent to the wrapper, as a CI system's abort sends it, by a terminal's Ctrl-C (SIGINT to the
+ * wrapper's process group), and by the death of its client (SIGKILL:
  * the server sees the connection end), each time with nothing published, its report written and nothing of it left
  * running.
  */
@@ -153,11 +154,39 @@ class ServerIT {
         }, "SIGHUP", -1);
     }
 
+    @Test
+    void shouldStopAServedBuildOnCtrlCToTheWrappersGroupAndPublishNothing() throws Exception {
+        // a process started with SIGINT ignored (a background job of a shell script) keeps it ignored
+        String status = Files.readString(Path.of("/proc/self/status"));
+        String ignored = status.substring(status.indexOf("SigIgn:") + 7).strip().split("\\s+")[0];
+        org.assertj.core.api.Assumptions.assumeThat(Long.parseLong(ignored, 16) & 2L).as("SIGINT ignored here").isZero();
+        stopServed("it/server-int-" + RUN, true, p -> {
+            try {
+                // the terminal's Ctrl-C: SIGINT to the foreground group, the wrapper's (setsid made it the leader of
+                // its own); the client is in a group of its own (the wrapper's job control) and gets it from the
+                // wrapper's trap. Only to that group: checked first, and "--" before it, without which procps' kill
+                // reads "-PGID" as an option
+                String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+                String pgid = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2];
+                assertThat(pgid).as("the wrapper leads its own process group").isEqualTo(String.valueOf(p.pid()));
+                Process kill = new ProcessBuilder("kill", "-s", "INT", "--", "-" + pgid).inheritIO().start();
+                assertThat(kill.waitFor()).isZero();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "SIGINT", 130);
+    }
+
     private void stopServed(String repo, java.util.function.Consumer<ProcessHandle> stop, String interrupted, int expectedExit)
             throws Exception {
+        stopServed(repo, false, stop, interrupted, expectedExit);
+    }
+
+    private void stopServed(String repo, boolean ownGroup, java.util.function.Consumer<ProcessHandle> stop, String interrupted,
+                            int expectedExit) throws Exception {
         Path log = work.resolve("served.log");
         Path report = work.resolve("report-" + interrupted);
-        Process p = wrapper(log, "build", work.toString(), "--image", REGISTRY + "/" + repo, "--tag", "v1",
+        Process p = wrapper(log, ownGroup, "build", work.toString(), "--image", REGISTRY + "/" + repo, "--tag", "v1",
                 "--platforms", "linux/amd64", "--report", report.toString());
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (!Files.readString(log).contains("build-started-") && p.isAlive() && System.nanoTime() < deadline) {
@@ -217,7 +246,16 @@ class ServerIT {
     }
 
     private Process wrapper(Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/multiarch").toString()));
+        return wrapper(log, false, args);
+    }
+
+    /** {@code bin/multiarch ARGS}; with {@code ownGroup}, as a terminal's foreground job (setsid): Ctrl-C reaches the group. */
+    private Process wrapper(Path log, boolean ownGroup, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (ownGroup) {
+            command.add("setsid");
+        }
+        command.add(ROOT.resolve("bin/multiarch").toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());

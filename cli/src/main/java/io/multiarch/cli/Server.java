@@ -161,7 +161,7 @@ public final class Server {
         if (!ServerIdentity.ofThisProcess().equals(identity)) { // the jar was rebuilt in place, the groups changed
             frames.write(Frames.REFUSED, "this server's own identity changed since it started");
             log("ending: this process's identity changed (" + identity.difference(ServerIdentity.ofThisProcess()) + ")");
-            end();
+            end(1);
             return;
         }
         frames.write(Frames.ACCEPTED, new byte[0]);
@@ -236,7 +236,16 @@ public final class Server {
     }
 
     private Path busyFile() {
-        return socket.resolveSibling(socket.getFileName().toString().replaceFirst("\\.sock$", ".busy"));
+        return sibling(socket, ".busy");
+    }
+
+    /** The file key of what is at the socket's path now; null when nothing is. */
+    private Object socketKeyNow() {
+        try {
+            return Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Ends the server when it has been idle too long, or when its socket is gone or another's. */
@@ -247,41 +256,47 @@ public final class Server {
             } catch (InterruptedException e) {
                 return;
             }
-            Object key;
-            try {
-                key = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
-            } catch (IOException e) {
-                key = null;
-            }
-            if (!Objects.equals(key, socketKey)) {
+            if (!Objects.equals(socketKeyNow(), socketKey)) {
                 log("ending: " + socket + " was removed");
-                end();
+                end(0);
                 return;
             }
             if (active.get() == 0 && Duration.ofNanos(System.nanoTime() - lastUsed.get()).compareTo(idle) > 0) {
                 log("ending: no run for " + idle.toMinutes() + " min");
-                end();
+                end(0);
                 return;
             }
         }
     }
 
-    /** Stops listening, removes its socket (when it is still its own), and ends once no other run is under way. */
-    void end() {
+    /**
+     * Stops listening, removes its socket and busy mark (when they are still its own), and ends once no other run is
+     * under way.
+     *
+     * @param own the runs of the calling thread (1 from a run's own thread, 0 from the watch), not waited for
+     */
+    void end(int own) {
+        boolean ours = Objects.equals(socketKeyNow(), socketKey);
         try {
             listener.close();
-            if (Objects.equals(Files.readAttributes(socket, BasicFileAttributes.class).fileKey(), socketKey)) {
+            if (ours) {
                 Files.deleteIfExists(socket);
-                Files.deleteIfExists(busyFile());
             }
         } catch (IOException e) {
             // gone already
         }
-        while (active.get() > 1 || (active.get() == 1 && !Thread.currentThread().getName().equals("multiarch-served-run"))) {
+        while (active.get() > own) {
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 break;
+            }
+        }
+        if (ours) {
+            try {
+                Files.deleteIfExists(busyFile());
+            } catch (IOException e) {
+                // only a sign for whoever waits
             }
         }
         exit.run();
@@ -292,8 +307,7 @@ public final class Server {
         java.nio.file.attribute.FileTime weekAgo = java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(7)));
         try (java.nio.file.DirectoryStream<Path> logs = Files.newDirectoryStream(dir, "server-*.log")) {
             for (Path log : logs) {
-                Path socket = log.resolveSibling(log.getFileName().toString().replaceFirst("\\.log$", ".sock"));
-                if (!Files.exists(socket) && Files.getLastModifiedTime(log).compareTo(weekAgo) < 0) {
+                if (!Files.exists(sibling(log, ".sock")) && Files.getLastModifiedTime(log).compareTo(weekAgo) < 0) {
                     Files.deleteIfExists(log);
                 }
             }
@@ -304,7 +318,13 @@ public final class Server {
 
     /** The log of the server at {@code socket}. */
     static Path log(Path socket) {
-        return socket.resolveSibling(socket.getFileName().toString().replaceFirst("\\.sock$", ".log"));
+        return sibling(socket, ".log");
+    }
+
+    /** The file next to {@code file} of the same name with {@code extension} instead of its own. */
+    private static Path sibling(Path file, String extension) {
+        String name = file.getFileName().toString();
+        return file.resolveSibling(name.substring(0, name.lastIndexOf('.')) + extension);
     }
 
     private static void log(String line) {

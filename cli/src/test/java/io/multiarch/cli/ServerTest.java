@@ -30,7 +30,7 @@ class ServerTest {
 
     @AfterEach
     void stopServers() {
-        servers.forEach(Server::end);
+        servers.forEach(s -> s.end(0));
     }
 
     private Path serve(ServerIdentity identity, CountDownLatch ended) throws Exception {

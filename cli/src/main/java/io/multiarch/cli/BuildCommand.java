@@ -162,10 +162,6 @@ final class BuildCommand implements Callable<Integer> {
     /** How the run was started; null: by this JVM's main. */
     private final Launch launch;
 
-    BuildCommand() {
-        this(null);
-    }
-
     BuildCommand(Launch launch) {
         this.launch = launch;
     }

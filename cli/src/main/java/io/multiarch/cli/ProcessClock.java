@@ -15,11 +15,6 @@ final class ProcessClock {
     private ProcessClock() {
     }
 
-    /** A timeline whose origin is the start of this process (the JVM's start is its first phase). */
-    static Timeline processTimeline() {
-        return timeline(Launch.thisProcess());
-    }
-
     /**
      * A timeline whose origin is the start of the process the user started (the JVM's start is its first phase): this
      * one, or the client of a run served by the resident server.

@@ -25,7 +25,7 @@ class ProcessTimelineTest {
 
     @Test
     void shouldStartTheTimelineWithTheJvmsStart() {
-        Timeline timeline = ProcessClock.processTimeline();
+        Timeline timeline = ProcessClock.timeline(Launch.thisProcess());
 
         assertThat(timeline.spans()).first().satisfies(s -> {
             assertThat(s.phase()).isEqualTo("jvm start (process start to main)");

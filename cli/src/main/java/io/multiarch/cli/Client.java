@@ -137,34 +137,17 @@ public final class Client {
     }
 
     /**
-     * SIGINT, SIGTERM and SIGHUP go to the served run: the first stops it (its builds and tests stopped, its report
-     * written, its exit code 128 + the signal's number); the next one ends this client at once. A signal ignored when
-     * the JVM started (a background job's SIGINT) stays ignored.
+     * SIGINT, SIGTERM and SIGHUP go to the served run ({@link Signals}, as a run of this JVM's own takes them): the first
+     * stops it (its builds and tests stopped, its report written, its exit code 128 + the signal's number); the next
+     * one ends this client at once (137), and the server, seeing it gone, forces the run's end as for a hang-up.
      */
     private static void forwardSignals(Frames frames) {
-        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
-        for (String name : Signals.NUMBERS.keySet()) {
-            sun.misc.Signal signal = new sun.misc.Signal(name);
+        new Signals(signal -> {
             try {
-                sun.misc.SignalHandler old = sun.misc.Signal.handle(signal, new sun.misc.SignalHandler() {
-                    @Override
-                    public void handle(sun.misc.Signal s) {
-                        try {
-                            frames.write(Frames.SIGNAL, "SIG" + s.getName());
-                        } catch (IOException e) {
-                            // the server is gone: the read loop says so
-                        }
-                        if (!first.compareAndSet(true, false)) {
-                            Runtime.getRuntime().halt(ExitCodes.INTERRUPTED_BASE + 9);
-                        }
-                    }
-                });
-                if (old == sun.misc.SignalHandler.SIG_IGN) {
-                    sun.misc.Signal.handle(signal, old);
-                }
-            } catch (IllegalArgumentException e) {
-                // reserved by the JVM here: its default applies
+                frames.write(Frames.SIGNAL, signal);
+            } catch (IOException e) {
+                // the server is gone: the read loop says so
             }
-        }
+        }, () -> Runtime.getRuntime().halt(ExitCodes.INTERRUPTED_BASE + 9));
     }
 }

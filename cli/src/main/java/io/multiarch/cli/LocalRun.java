@@ -64,7 +64,7 @@ final class LocalRun {
             }
         };
         Thread orphans = null;
-        if (session.launch().afterRun() != null) {
+        if (session.launch().served()) {
             session.launch().afterRun().add(housekeeping);
         } else {
             orphans = new Thread(housekeeping, "multiarch-orphans");

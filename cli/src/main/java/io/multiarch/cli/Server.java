@@ -158,9 +158,10 @@ public final class Server {
             frames.write(Frames.REFUSED, why);
             return;
         }
-        if (!ServerIdentity.ofThisProcess().equals(identity)) { // the jar was rebuilt in place, the groups changed
+        ServerIdentity now = ServerIdentity.ofThisProcess();
+        if (!now.equals(identity)) { // the jar was rebuilt in place
             frames.write(Frames.REFUSED, "this server's own identity changed since it started");
-            log("ending: this process's identity changed (" + identity.difference(ServerIdentity.ofThisProcess()) + ")");
+            log("ending: this process's identity changed (" + identity.difference(now) + ")");
             end(1);
             return;
         }

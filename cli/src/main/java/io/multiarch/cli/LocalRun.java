@@ -30,6 +30,8 @@ final class LocalRun {
     private final BuildRequest request;
     private final RunSettings settings;
     private final Session session;
+    /** Runs whose batch builds may still be finishing after the run's end (their cache export), for a served run's server. */
+    private final List<MultiArchBuild> finishing = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     LocalRun(BuildRequest request, RunSettings settings, Session session) {
         this.request = request;
@@ -52,6 +54,14 @@ final class LocalRun {
         // probe and the build: nothing of this run depends on it. A served run leaves it to the server, which does it
         // once the client has its exit code, this run's own names included (recorded at its end).
         Runnable housekeeping = () -> {
+            for (MultiArchBuild build : finishing) {
+                try {
+                    build.awaitFinishingBuilds();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             try (Timeline.Phase phase = timeline.start("remove containers of dead runs")) {
                 Orphans.remove(session.dockerCli(), session.console());
             }
@@ -108,6 +118,14 @@ final class LocalRun {
         // this daemon's names of the run's temporary tags go at the next run, beside its build (LocalNames)
         MultiArchBuild build = new MultiArchBuild(request, settings.execution(), plan, agents, local)
                 .keepingLocalNamesOn(agent -> localNames.isPresent() && agent.equals(local.agent()));
+        // the rest of a batch's buildx run after its index is pushed and read back (the cache export) is waited for
+        // after the result is reported: by the server once the client has its exit code, else before this JVM exits.
+        // Not with endpoints, whose temporary tags are removed within the run, after their build's process.
+        boolean leave = remote.isEmpty();
+        if (leave) {
+            build.leavingFinishingBuilds();
+            finishing.add(build);
+        }
         session.current().set(build::stop);
         if (session.signals().received() != null) {
             build.stop(session.signals().received());
@@ -148,9 +166,17 @@ final class LocalRun {
         }
         Thread.interrupted(); // a stop's interrupt is handled: the reports must still be written
         Path reportDir = settings.reportDir();
-        return new RunEnd(settings, session).finish(new ConsoleTable().render(result),
+        int code = new RunEnd(settings, session).finish(new ConsoleTable().render(result),
                 spans -> new ReportWriter().writeAll(result, reportDir, spans),
                 !result.interrupted().isEmpty(), result.published(), result.publish().tagsLeftChanged());
+        if (leave && !session.launch().served()) {
+            try {
+                build.awaitFinishingBuilds(); // after the reports, so in none of them
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return code;
     }
 
     /** The publish waits for the probe beside the build; a probe that disagrees stops the builds at once, too. */

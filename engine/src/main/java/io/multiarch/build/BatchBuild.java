@@ -15,6 +15,7 @@ import io.multiarch.process.CommandResult;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.Digest;
 import io.multiarch.result.PlatformResult;
+import io.multiarch.timeline.Timeline;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Several platforms that build on the same docker endpoint, built in one {@code docker buildx build}: one BuildKit
@@ -61,16 +63,21 @@ final class BatchBuild {
     private final List<PlatformBuild> members;
     private final AgentContext agent;
     private final BuildxCommands commands;
+    private final FinishingBuilds finishing;
     /** The early look of the last build attempt. */
     private volatile EarlyLook early;
+    /** The thread that runs the batch's process to its end when it was handed over, else null. */
+    private volatile Thread handedOver;
 
-    BatchBuild(BuildRequest request, RunPlan plan, int number, List<PlatformBuild> members, AgentContext agent) {
+    BatchBuild(BuildRequest request, RunPlan plan, int number, List<PlatformBuild> members, AgentContext agent,
+               FinishingBuilds finishing) {
         this.request = request;
         this.plan = plan;
         this.number = number;
         this.members = List.copyOf(members);
         this.agent = agent;
         this.commands = new BuildxCommands(agent.docker(), request);
+        this.finishing = finishing;
     }
 
     /** The batch's build command, for {@code --dry-run}. */
@@ -115,16 +122,25 @@ final class BatchBuild {
             String cacheTag = RunPlan.batchCacheTag(tasks);
             boolean pushByDigest = agent.toolchain().pushByDigest();
             long b0 = System.nanoTime();
+            String dir = workDir;
             BuildAttempts.Outcome outcome = new BuildAttempts(0, PUSH_RETRIES).run(agent, "the batch", request.registryCache(),
-                    cacheTo -> attempt(tasks, cacheTag, metadataFile, cacheTo));
+                    cacheTo -> attempt(tasks, cacheTag, dir, metadataFile, cacheTo));
             outcome.notes().forEach(note -> runnable.keySet().forEach(m -> m.note(note)));
-            CommandResult build = outcome.last().build();
             BuildProgress progress = outcome.last().progress();
             List<String> pushRetries = outcome.pushRetries();
             if (!pushRetries.isEmpty()) {
                 String note = pushRetries.size() + " push retr" + (pushRetries.size() == 1 ? "y" : "ies") + " of batch " + number;
                 runnable.keySet().forEach(m -> m.note(note));
             }
+            Optional<BuildAttempts.HandedOver> handed = outcome.last().handedOver();
+            if (handed.isPresent()) {
+                workDir = null; // its metadata file is still to be written: the runner removes it at the process's end
+                handedOver = handed.get().runner();
+                finishing.add(handed.get().runner());
+                return built(tasks, runnable, done, progress, b0, PlatformBuild.seconds(b0), handed.get().indexDigest(),
+                        handed.get().indexRaw(), pushByDigest);
+            }
+            CommandResult build = outcome.last().build();
             double wall = Math.max(PlatformBuild.seconds(b0), build.elapsed().toNanos() / 1e9);
             if (build.timedOut()) {
                 String why = "the batched build of " + tasks.size() + " platforms timed out after "
@@ -162,26 +178,7 @@ final class BatchBuild {
                 indexRaw = known.isPresent() ? known.get()
                         : agent.registry().read(indexRef).orElseThrow(() -> new IOException(indexRef + " is not in the registry"));
             }
-            Manifest index = Manifest.parse(indexRaw);
-            double push = Math.min(progress.pushSeconds(), wall);
-            long end = System.nanoTime();
-            runnable.keySet().forEach(m -> m.buildAndPush(b0, end, push));
-            Map<PlatformBuild, Pushed> built = new LinkedHashMap<>();
-            for (Map.Entry<PlatformBuild, Double> e : runnable.entrySet()) {
-                PlatformBuild m = e.getKey();
-                Platform p = m.task().platform();
-                Optional<Descriptor> entry = index.imageFor(p);
-                if (entry.isEmpty()) {
-                    done.put(p, m.failedBefore(e.getValue(), "the index batch " + number + " pushed (" + indexDigest
-                            + ") has no image for " + p));
-                    continue;
-                }
-                m.note("built in batch " + number + " with " + (tasks.size() - 1) + " other platform"
-                        + (tasks.size() > 2 ? "s" : "") + " (one buildx build, " + String.format(java.util.Locale.ROOT, "%.1f", wall) + " s)");
-                double own = progress.platformSeconds(p).orElse(wall - push);
-                built.put(m, new Pushed(entry.get().digest(), new Timings(1, e.getValue(), own, push), pushByDigest ? "" : plan.batchTag(number)));
-            }
-            return new Outcome(done, built, Map.of(), Optional.of(new PushedIndex(indexDigest, indexRaw)));
+            return built(tasks, runnable, done, progress, b0, wall, indexDigest, indexRaw, pushByDigest);
         } catch (IOException | RuntimeException e) {
             String why = "batch " + number + " failed: " + e.getMessage();
             runnable.forEach((m, s) -> done.put(m.task().platform(), m.failedBefore(s, why)));
@@ -191,6 +188,32 @@ final class BatchBuild {
                 agent.removeWorkDir(workDir);
             }
         }
+    }
+
+    /** The outcome of a batch that pushed {@code indexRaw}: each member's image in it, or its failure when it has none. */
+    private Outcome built(List<PlatformTask> tasks, Map<PlatformBuild, Double> runnable, Map<Platform, PlatformResult> done,
+                          BuildProgress progress, long b0, double wall, String indexDigest, String indexRaw, boolean pushByDigest)
+            throws IOException {
+        Manifest index = Manifest.parse(indexRaw);
+        double push = Math.min(progress.pushSeconds(), wall);
+        long end = System.nanoTime();
+        runnable.keySet().forEach(m -> m.buildAndPush(b0, end, push));
+        Map<PlatformBuild, Pushed> built = new LinkedHashMap<>();
+        for (Map.Entry<PlatformBuild, Double> e : runnable.entrySet()) {
+            PlatformBuild m = e.getKey();
+            Platform p = m.task().platform();
+            Optional<Descriptor> entry = index.imageFor(p);
+            if (entry.isEmpty()) {
+                done.put(p, m.failedBefore(e.getValue(), "the index batch " + number + " pushed (" + indexDigest
+                        + ") has no image for " + p));
+                continue;
+            }
+            m.note("built in batch " + number + " with " + (tasks.size() - 1) + " other platform"
+                    + (tasks.size() > 2 ? "s" : "") + " (one buildx build, " + String.format(java.util.Locale.ROOT, "%.1f", wall) + " s)");
+            double own = progress.platformSeconds(p).orElse(wall - push);
+            built.put(m, new Pushed(entry.get().digest(), new Timings(1, e.getValue(), own, push), pushByDigest ? "" : plan.batchTag(number)));
+        }
+        return new Outcome(done, built, Map.of(), Optional.of(new PushedIndex(indexDigest, indexRaw)));
     }
 
     List<PlatformBuild> members() {
@@ -205,6 +228,8 @@ final class BatchBuild {
     private final class EarlyLook {
         private final List<PlatformBuild> built;
         private final CompletableFuture<Optional<String>> index = new CompletableFuture<>();
+        /** The index read early, completed only when it has an image for every platform of the build. */
+        private final CompletableFuture<String> whole = new CompletableFuture<>();
         private volatile String digest;
 
         EarlyLook(List<PlatformBuild> built) {
@@ -225,6 +250,9 @@ final class BatchBuild {
                         Manifest index = Manifest.parse(raw.get());
                         for (PlatformBuild m : built) {
                             index.imageFor(m.task().platform()).ifPresent(e -> m.lookUpSizeEarly(e.digest()));
+                        }
+                        if (built.stream().allMatch(m -> index.imageFor(m.task().platform()).isPresent())) {
+                            whole.complete(raw.get());
                         }
                     }
                 } catch (IOException | RuntimeException e) {
@@ -266,20 +294,107 @@ final class BatchBuild {
         if (outcome.built().isEmpty() || agent.toolchain().pushByDigest()) {
             return Optional.empty();
         }
+        // the docker driver's own push, at the end of a handed-over process, reads the name: removed after it
         return Optional.of(removals.register(agent, request.image().fullName() + ":" + plan.batchTag(number),
-                "batch " + number + ": local temporary tag removed"));
+                "batch " + number + ": local temporary tag removed", handedOver));
     }
 
-    private BuildAttempts.Attempt attempt(List<PlatformTask> tasks, String cacheTag, String metadataFile, boolean cacheTo)
-            throws IOException, InterruptedException {
+    /**
+     * Runs the build once. When the exporter reports the index pushed, and the registry serves it with an image for
+     * every platform of the batch, the batch needs nothing more of the process: it is handed over
+     * ({@link BuildAttempts.HandedOver}) and runs to its end on its own thread, which then removes {@code workDir}
+     * ({@link FinishingBuilds}). Otherwise the attempt waits for the process to end, as a build that failed, or ran on
+     * another builder than the toolchain's, must.
+     */
+    private BuildAttempts.Attempt attempt(List<PlatformTask> tasks, String cacheTag, String workDir, String metadataFile,
+                                          boolean cacheTo) throws IOException, InterruptedException {
         EarlyLook look = new EarlyLook(members.stream().filter(m -> tasks.contains(m.task())).toList());
         early = look;
         BuildProgress progress = new BuildProgress(agent.timeline(), "batch " + number + ": ").whenPushed(look::start);
-        CommandResult build;
-        try (var phase = agent.timeline().start("batch " + number + ": buildx build")) {
-            build = agent.docker().run(commands.batchBuild(tasks, cacheTag, plan.batchTag(number),
-                    agent.toolchain().pushByDigest(), metadataFile, cacheTo), agent.output().andThen(progress));
+        Command command = commands.batchBuild(tasks, cacheTag, plan.batchTag(number), agent.toolchain().pushByDigest(),
+                metadataFile, cacheTo);
+        Timeline.Phase phase = agent.timeline().start("batch " + number + ": buildx build");
+        CompletableFuture<CommandResult> process = new CompletableFuture<>();
+        // RUNNING until one side decides: the attempt takes the process's end (ENDED), or hands it over (HANDED_OVER)
+        AtomicInteger state = new AtomicInteger(RUNNING);
+        Thread runner = new Thread(() -> {
+            try {
+                process.complete(agent.docker().run(command, agent.output().andThen(progress)));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                process.completeExceptionally(e);
+            }
+            if (!state.compareAndSet(RUNNING, ENDED)) {
+                afterHandOver(process, workDir);
+            }
+        }, "multiarch-batch" + number + "-buildx");
+        runner.setDaemon(true);
+        runner.start();
+        try {
+            CompletableFuture.anyOf(process, look.whole).get();
+        } catch (InterruptedException e) {
+            runner.interrupt(); // kills the process
+            FinishingBuilds.joinUninterruptibly(runner);
+            phase.close();
+            throw e;
+        } catch (ExecutionException e) {
+            // the process could not be started: rethrown below, from its own future
         }
-        return new BuildAttempts.Attempt(build, progress);
+        if (!process.isDone() && look.whole.isDone() && BuildAttempts.otherBuilder(progress, agent.toolchain()).isEmpty()
+                && state.compareAndSet(RUNNING, HANDED_OVER)) {
+            phase.close();
+            agent.output().line("the index " + look.digest + " is pushed and read back whole; the rest of buildx's run (the "
+                    + "cache export) goes on beside what follows", false);
+            return new BuildAttempts.Attempt(null, progress, Optional.of(new BuildAttempts.HandedOver(look.digest,
+                    look.whole.getNow(null), runner)));
+        }
+        try {
+            return new BuildAttempts.Attempt(process.get(), progress);
+        } catch (InterruptedException e) {
+            runner.interrupt();
+            FinishingBuilds.joinUninterruptibly(runner);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            phase.close();
+        }
+    }
+
+    private static final int RUNNING = 0;
+    private static final int ENDED = 1;
+    private static final int HANDED_OVER = 2;
+
+    /** On the runner, once a handed-over process has ended: says how, when it failed, and removes the work directory. */
+    private void afterHandOver(CompletableFuture<CommandResult> process, String workDir) {
+        String why = null;
+        try {
+            CommandResult r = process.getNow(null);
+            if (r.timedOut()) {
+                why = "timed out";
+            } else if (!r.succeeded()) {
+                why = "ended with exit " + r.exitCode() + ": " + r.tail(3).replace('\n', ' ');
+            }
+        } catch (java.util.concurrent.CompletionException e) {
+            why = e.getCause() instanceof InterruptedException ? "was stopped" : "failed: " + e.getCause().getMessage();
+        }
+        if (why != null) {
+            agent.output().line("buildx " + why + ", after the batch's index was pushed and read back whole (the images "
+                    + "are not affected; the registry cache may not have been exported)", true);
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            agent.removeWorkDir(workDir);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -21,11 +21,32 @@ import java.util.Optional;
  */
 record BuildAttempts(int retries, int pushRetries) {
 
-    /** One run of the build, with its progress as read while it streamed. */
-    record Attempt(CommandResult build, BuildProgress progress) {
-        boolean failed() {
-            return !build.succeeded() && !build.timedOut();
+    /**
+     * One run of the build, with its progress as read while it streamed.
+     *
+     * @param build     how the process ended; null when {@code handedOver} is present
+     * @param handedOver present when the build's index was pushed and read back while its process still ran: the
+     *                   attempt succeeded, and the process is finishing ({@link FinishingBuilds})
+     */
+    record Attempt(CommandResult build, BuildProgress progress, Optional<HandedOver> handedOver) {
+        Attempt(CommandResult build, BuildProgress progress) {
+            this(build, progress, Optional.empty());
         }
+
+        boolean failed() {
+            return handedOver.isEmpty() && !build.succeeded() && !build.timedOut();
+        }
+    }
+
+    /**
+     * A build whose pushed index was read back from the registry whole (an image for each of its platforms) while
+     * its process was still running.
+     *
+     * @param indexDigest the index the exporter reported pushed
+     * @param indexRaw    that index, as the registry serves it
+     * @param runner      the thread that runs the process to its end and cleans up after it ({@link FinishingBuilds})
+     */
+    record HandedOver(String indexDigest, String indexRaw, Thread runner) {
     }
 
     /** Runs the build once, exporting the registry cache or not. */

@@ -48,6 +48,9 @@ public final class MultiArchBuild {
     private PublishGate gate = () -> Optional.empty();
     /** The local names of the run's temporary tags, removed beside what follows once nothing reads them. */
     private final TagRemovals removals = new TagRemovals();
+    /** Batch builds whose index is pushed and read back, finishing the rest of their process (the cache export). */
+    private final FinishingBuilds finishing = new FinishingBuilds();
+    private volatile boolean leaveFinishing;
 
     /**
      * Asked right before the publish, once every platform has ended: a reason not to publish (what the run was
@@ -74,6 +77,27 @@ public final class MultiArchBuild {
     /** The local names of temporary tags kept on the machine named {@code agent} ({@link #keepingLocalNamesOn}). */
     public List<String> keptLocalNames(String agent) {
         return removals.kept(agent);
+    }
+
+    /**
+     * Makes {@link #run()} return without waiting for the batch builds still finishing after their index was pushed and
+     * read back (what BuildKit does after the push: the registry cache export, the {@code docker} driver's own push);
+     * the caller waits for them with {@link #awaitFinishingBuilds}, after it has reported the result. {@link #stop}
+     * still kills them. Without this, {@link #run()} waits for them before it returns. Returns this.
+     */
+    public MultiArchBuild leavingFinishingBuilds() {
+        this.leaveFinishing = true;
+        return this;
+    }
+
+    /**
+     * Waits for the batch builds still finishing ({@link #leavingFinishingBuilds}); each ends with its clean-up done
+     * and its failure, if any, said on the output. Interrupted, it kills them, waits for them to go, and throws.
+     */
+    public void awaitFinishingBuilds() throws InterruptedException {
+        if (finishing.await()) {
+            throw new InterruptedException("stopped while the batch builds finished");
+        }
     }
 
     /** Sets the {@link PublishGate}; returns this. */
@@ -124,6 +148,7 @@ public final class MultiArchBuild {
                 publishing.interrupt();
             }
         }
+        finishing.stopAll();
     }
 
     private String stopReason() {
@@ -231,6 +256,9 @@ public final class MultiArchBuild {
         if (interrupted != null) {
             RunCleanup.removeContainers(plan.runId(), machines(units));
         }
+        if (!leaveFinishing) {
+            callerInterrupted |= finishing.await();
+        }
         callerInterrupted |= removals.await();
         if (callerInterrupted) {
             Thread.currentThread().interrupt();
@@ -288,7 +316,7 @@ public final class MultiArchBuild {
                 batchNumber++;
                 AgentContext agent = agents.apply(group.get(0).platform());
                 units.add(new Unit(new BatchBuild(request, plan, batchNumber, group.stream().map(this::platformBuild).toList(),
-                        agent.withOutput(prefixed(agent.output(), "batch " + batchNumber))), null));
+                        agent.withOutput(prefixed(agent.output(), "batch " + batchNumber)), finishing), null));
             } else {
                 group.forEach(task -> units.add(new Unit(null, platformBuild(task))));
             }

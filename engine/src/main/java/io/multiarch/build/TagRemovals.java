@@ -29,13 +29,15 @@ final class TagRemovals {
         private final AgentContext machine;
         private final String name;
         private final String phase;
+        private final Thread after;
         private final AtomicBoolean started = new AtomicBoolean();
         private volatile Thread thread;
 
-        private Removal(AgentContext machine, String name, String phase) {
+        private Removal(AgentContext machine, String name, String phase, Thread after) {
             this.machine = machine;
             this.name = name;
             this.phase = phase;
+            this.after = after;
         }
 
         void start() {
@@ -47,6 +49,13 @@ final class TagRemovals {
                 return;
             }
             Thread t = new Thread(() -> {
+                if (after != null) {
+                    try {
+                        after.join();
+                    } catch (InterruptedException e) {
+                        return; // the run is stopped: the name stays, as a removal stopped half-way would leave it
+                    }
+                }
                 try (var p = machine.timeline().start(phase)) {
                     LocalTags.remove(machine, List.of(name));
                 }
@@ -69,7 +78,12 @@ final class TagRemovals {
 
     /** A removal of {@code name} on {@code machine}, not started yet; {@code phase} names it in the timeline. */
     Removal register(AgentContext machine, String name, String phase) {
-        Removal r = new Removal(machine, name, phase);
+        return register(machine, name, phase, null);
+    }
+
+    /** {@link #register(AgentContext, String, String)}, whose removal, once started, first waits for {@code after} to end (when not null). */
+    Removal register(AgentContext machine, String name, String phase, Thread after) {
+        Removal r = new Removal(machine, name, phase, after);
         all.add(r);
         return r;
     }

@@ -5,6 +5,7 @@ import io.multiarch.docker.DockerCli;
 import io.multiarch.docker.Toolchain;
 import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
+import io.multiarch.process.CommandRunner;
 import io.multiarch.process.CommandResult;
 import io.multiarch.process.LocalFileAccess;
 import io.multiarch.process.OutputListener;
@@ -16,10 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -59,6 +62,10 @@ final class FakeDocker {
     volatile String pushedLineDigest;
     /** buildx's first line, naming the builder a build ran on; none by default (as before buildx 0.10). */
     private volatile String builderLine = "";
+    /** When set, a batch build's process goes on after its output (its push) until this is counted down. */
+    private volatile CountDownLatch batchGoesOn;
+    /** When set, how a batch build's process ends after {@link #batchGoesOn}, instead of its own result. */
+    private volatile CommandResult batchEndsWith;
 
     FakeDocker() {
         runner.on(List.of("buildx", "build"), this::build)
@@ -111,8 +118,28 @@ final class FakeDocker {
     }
 
     AgentContext agent(Toolchain toolchain, String binfmtDir) {
-        return new AgentContext("local", new DockerCli("docker", Map.of("DOCKER_CONFIG", "/tmp/docker-config"), runner),
+        CommandRunner processes = (command, listener) -> {
+            CommandResult r = runner.run(command, listener);
+            CountDownLatch goesOn = batchGoesOn;
+            if (goesOn != null && Collections.indexOfSubList(command.argv(), List.of("buildx", "build")) >= 0
+                    && argAfter(command, "--platform").contains(",")) {
+                goesOn.await(); // interrupted: the process is killed, as LocalCommandRunner does
+                return batchEndsWith != null ? batchEndsWith : r;
+            }
+            return r;
+        };
+        return new AgentContext("local", new DockerCli("docker", Map.of("DOCKER_CONFIG", "/tmp/docker-config"), processes),
                 new LocalFileAccess(), toolchain, binfmtDir, (line, error) -> output.add(line));
+    }
+
+    /**
+     * Batch builds print their output (their push included), then their process goes on until {@code goesOn} is
+     * counted down, as buildx's does while it exports the cache, and ends with {@code endsWith} (null: its own result).
+     */
+    FakeDocker batchesGoOnAfterTheirOutput(CountDownLatch goesOn, CommandResult endsWith) {
+        this.batchGoesOn = goesOn;
+        this.batchEndsWith = endsWith;
+        return this;
     }
 
     /** Successive build attempts of a platform end with these exit codes; further ones succeed. */

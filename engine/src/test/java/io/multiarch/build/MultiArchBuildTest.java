@@ -344,8 +344,131 @@ class MultiArchBuildTest {
             assertThat(docker.runner.callsWith("--raw", REPO + "@" + FakeDocker.digestOf(platform))).hasSize(1);
             assertThat(resultOf(run, platform).sizeBytes()).isEqualTo(FakeDocker.sizeOf(platform));
         }
+        // (once: early; the build either was handed over then, or ended and used what was read)
         assertThat(timeline.spans()).extracting(io.multiarch.timeline.Timeline.Span::phase)
-                .contains("batch 1: read the pushed index, early", "batch 1: read the pushed index");
+                .contains("batch 1: read the pushed index, early");
+    }
+
+    private MultiArchBuild build(RawBuildInput input) {
+        ValidatedInput valid = input.validate();
+        RunPlan plan = RunPlan.of(valid.request(), FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID);
+        AgentContext agent = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
+        return new MultiArchBuild(valid.request(), valid.execution(), plan, p -> agent, agent);
+    }
+
+    private static final String HANDED_OVER = "[batch 1] the index %s is pushed and read back whole; the rest of buildx's "
+            + "run (the cache export) goes on beside what follows";
+
+    @Test
+    void shouldPublishOnceTheBatchsIndexIsReadBackWholeWhileItsProcessStillRuns() throws Exception {
+        // Given batch builds whose process goes on after their push (the cache export) until released
+        CountDownLatch exportDone = new CountDownLatch(1);
+        docker.batchesGoOnAfterTheirOutput(exportDone, null);
+        MultiArchBuild build = build(request(FOUR)).leavingFinishingBuilds().keepingLocalNamesOn(agent -> true);
+
+        // When the run goes on without it
+        RunResult run = build.run();
+
+        // Then it published the batch's index while the process was still running
+        assertThat(exportDone.getCount()).isEqualTo(1);
+        assertThat(run.published()).isTrue();
+        assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.PASSED);
+        assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
+        assertThat(docker.output).contains(HANDED_OVER.formatted(batchIndexDigest(run)));
+
+        // and the caller's wait ends once the process has
+        exportDone.countDown();
+        build.awaitFinishingBuilds();
+        assertThat(docker.output).noneMatch(line -> line.contains("after the batch's index was pushed"));
+        assertThat(docker.runner.unexpected()).isEmpty();
+    }
+
+    @Test
+    void shouldWaitForTheFinishingProcessBeforeRunReturnsUnlessTheCallerWaitsLater() throws Exception {
+        // Given a batch whose process goes on after its push, released only once the run has handed it over
+        CountDownLatch exportDone = new CountDownLatch(1);
+        docker.batchesGoOnAfterTheirOutput(exportDone, null);
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread releaser = new Thread(() -> {
+            while (docker.output.stream().noneMatch(l -> l.contains("is pushed and read back whole"))) {
+                Thread.onSpinWait();
+            }
+            released.set(true);
+            exportDone.countDown();
+        });
+        releaser.start();
+
+        // When the run is one that waits for it (the default)
+        RunResult run = build(request(FOUR)).run();
+
+        // Then it returned only after the process had ended
+        assertThat(released).isTrue();
+        assertThat(run.published()).isTrue();
+        releaser.join();
+    }
+
+    @Test
+    void shouldSayWhenBuildxFailsAfterTheHandOverWithoutChangingWhatWasPublished() throws Exception {
+        // Given a batch whose process fails after its push (its cache export, say)
+        CountDownLatch exportDone = new CountDownLatch(1);
+        docker.batchesGoOnAfterTheirOutput(exportDone, fail(1, "ERROR: failed to export cache: 500 Internal Server Error"));
+        MultiArchBuild build = build(request(FOUR)).leavingFinishingBuilds().keepingLocalNamesOn(agent -> true);
+
+        // When
+        RunResult run = build.run();
+        exportDone.countDown();
+        build.awaitFinishingBuilds();
+
+        // Then the images stand as published, and the failure was said
+        assertThat(run.published()).isTrue();
+        assertThat(run.platforms()).extracting(PlatformResult::status).containsOnly(Status.PASSED);
+        assertThat(docker.output).contains("[batch 1] buildx ended with exit 1: ERROR: failed to export cache: 500 Internal "
+                + "Server Error, after the batch's index was pushed and read back whole (the images are not affected; the "
+                + "registry cache may not have been exported)");
+    }
+
+    @Test
+    void shouldKillTheFinishingProcessWhenTheRunIsStopped() throws Exception {
+        // Given a batch whose process would never end by itself after its push
+        docker.batchesGoOnAfterTheirOutput(new CountDownLatch(1), null);
+        MultiArchBuild build = build(request(FOUR)).leavingFinishingBuilds().keepingLocalNamesOn(agent -> true);
+        RunResult run = build.run();
+
+        // When the run is stopped (a signal while its caller waits for it)
+        build.stop("SIGTERM");
+        build.awaitFinishingBuilds();
+
+        // Then the process was killed, and that was said
+        assertThat(run.published()).isTrue();
+        assertThat(docker.output).contains("[batch 1] buildx was stopped, after the batch's index was pushed and read back whole "
+                + "(the images are not affected; the registry cache may not have been exported)");
+    }
+
+    @Test
+    void shouldWaitForTheProcessWhenThePushedIndexDoesNotListEveryPlatform() throws Exception {
+        // Given the exporter's line names arm64's image, not an index of the batch, and a process that goes on after it
+        docker.pushedLineDigest = FakeDocker.digestOf(Platform.ARM64);
+        CountDownLatch exportDone = new CountDownLatch(1);
+        docker.batchesGoOnAfterTheirOutput(exportDone, null);
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread releaser = new Thread(() -> {
+            while (docker.runner.callsWith("--raw", REPO + "@" + FakeDocker.digestOf(Platform.ARM64)).isEmpty()) {
+                Thread.onSpinWait();
+            }
+            released.set(true);
+            exportDone.countDown();
+        });
+        releaser.start();
+
+        // When
+        RunResult run = build(request(FOUR)).leavingFinishingBuilds().keepingLocalNamesOn(agent -> true).run();
+
+        // Then the batch was not handed over: the run used the process's own end, and published the index it named
+        assertThat(released).isTrue();
+        assertThat(docker.output).noneMatch(l -> l.contains("is pushed and read back whole"));
+        assertThat(run.published()).isTrue();
+        assertThat(run.publish().listed()).containsExactly(Platform.AMD64, Platform.ARM64, Platform.ARM_V7, Platform.RISCV64);
+        releaser.join();
     }
 
     @Test

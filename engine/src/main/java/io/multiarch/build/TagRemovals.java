@@ -16,8 +16,11 @@ import java.util.function.Predicate;
  * for them before it ends.
  */
 final class TagRemovals {
-    /** How long {@link #await} waits for all of them: longer than one removal's own timeout. */
-    private static final long WAIT_SECONDS = 70;
+    /**
+     * How long {@link #await} waits for all of them (they run at once): longer than one removal's worst case, its
+     * {@code docker tag} and its {@code docker image rm} each timing out after a minute ({@link LocalTags}).
+     */
+    private static final long WAIT_SECONDS = 125;
 
     private final List<Removal> all = new CopyOnWriteArrayList<>();
     /** The machines whose names are kept, not removed: the caller removes them later (the CLI, at its next run). */

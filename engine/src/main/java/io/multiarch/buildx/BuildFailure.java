@@ -2,11 +2,13 @@ package io.multiarch.buildx;
 
 import io.multiarch.process.CommandResult;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Reads why a {@code docker buildx build} failed, from the last {@code ERROR: failed to solve:} line buildx prints,
+ * Reads why a {@code docker buildx build} failed, from the last {@code ERROR: failed to solve:} (or {@code ERROR: failed
+ * to run Build function:}) line buildx prints,
  * to tell failures that building again cannot change from those it may: a Dockerfile that does not parse, a file
  * the Dockerfile copies that is not in the context, or a registry that refuses the connection fail the same way on
  * every platform and every attempt, so they are neither retried nor built again platform by platform. Anything
@@ -14,7 +16,11 @@ import java.util.Optional;
  * platform-specific.
  */
 public final class BuildFailure {
-    private static final String SOLVE = "ERROR: failed to solve:";
+    /**
+     * How buildx begins the line of a build's error: {@code failed to solve:} mostly, {@code failed to run Build
+     * function:} when the frontend's error reaches it first (seen with a Dockerfile that does not parse, under load).
+     */
+    private static final List<String> ERRORS = List.of("ERROR: failed to solve:", "ERROR: failed to run Build function:");
 
     private BuildFailure() {
     }
@@ -44,8 +50,10 @@ public final class BuildFailure {
     private static String lastSolveError(String text) {
         String found = "";
         for (String line : text.split("\n")) {
-            if (line.startsWith(SOLVE)) {
-                found = line.strip();
+            for (String start : ERRORS) {
+                if (line.startsWith(start)) {
+                    found = line.strip();
+                }
             }
         }
         return found;

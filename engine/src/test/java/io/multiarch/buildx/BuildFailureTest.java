@@ -22,6 +22,13 @@ class BuildFailureTest {
     }
 
     @Test
+    void shouldCallADockerfileThatDoesNotParsePermanentWhenBuildxNamesTheFrontendsError() {
+        assertThat(BuildFailure.permanent(failed(Captured.text("buildx-progress-parse-error-build-function.txt"))))
+                .hasValueSatisfying(why -> assertThat(why).startsWith("the Dockerfile does not parse")
+                        .contains("failed to run Build function: dockerfile parse error on line 2"));
+    }
+
+    @Test
     void shouldCallARegistryThatRefusesTheConnectionPermanent() {
         assertThat(BuildFailure.permanent(failed(Captured.text("buildx-progress-push-refused.txt"))))
                 .hasValueSatisfying(why -> assertThat(why).startsWith("a registry refused the connection")

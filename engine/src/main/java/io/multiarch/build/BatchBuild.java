@@ -330,27 +330,21 @@ final class BatchBuild {
         runner.setDaemon(true);
         runner.start();
         try {
-            CompletableFuture.anyOf(process, look.whole).get();
-        } catch (InterruptedException e) {
-            runner.interrupt(); // kills the process
-            FinishingBuilds.joinUninterruptibly(runner);
-            phase.close();
-            throw e;
-        } catch (ExecutionException e) {
-            // the process could not be started: rethrown below, from its own future
-        }
-        if (!process.isDone() && look.whole.isDone() && BuildAttempts.otherBuilder(progress, agent.toolchain()).isEmpty()
-                && state.compareAndSet(RUNNING, HANDED_OVER)) {
-            phase.close();
-            agent.output().line("the index " + look.digest + " is pushed and read back whole; the rest of buildx's run (the "
-                    + "cache export) goes on beside what follows", false);
-            return new BuildAttempts.Attempt(null, progress, Optional.of(new BuildAttempts.HandedOver(look.digest,
-                    look.whole.getNow(null), runner)));
-        }
-        try {
+            try {
+                CompletableFuture.anyOf(process, look.whole).get();
+            } catch (ExecutionException e) {
+                // the process could not be started: rethrown below, from its own future
+            }
+            if (!process.isDone() && look.whole.isDone() && BuildAttempts.otherBuilder(progress, agent.toolchain()).isEmpty()
+                    && state.compareAndSet(RUNNING, HANDED_OVER)) {
+                agent.output().line("the index " + look.digest + " is pushed and read back whole; the rest of buildx's run "
+                        + "(the cache export) goes on beside what follows", false);
+                return new BuildAttempts.Attempt(null, progress, Optional.of(new BuildAttempts.HandedOver(look.digest,
+                        look.whole.getNow(null), runner)));
+            }
             return new BuildAttempts.Attempt(process.get(), progress);
         } catch (InterruptedException e) {
-            runner.interrupt();
+            runner.interrupt(); // kills the process
             FinishingBuilds.joinUninterruptibly(runner);
             throw e;
         } catch (ExecutionException e) {

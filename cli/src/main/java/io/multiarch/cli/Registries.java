@@ -55,6 +55,11 @@ final class Registries {
             }
 
             @Override
+            public Optional<String> readConfig(String reference, String configDigest) throws IOException, InterruptedException {
+                return made.join().readConfig(reference, configDigest);
+            }
+
+            @Override
             public boolean writes() {
                 return made.join().writes();
             }

@@ -236,12 +236,17 @@ final class BatchBuild {
             this.built = built;
         }
 
-        /** Starts reading the index {@code pushed}, once: the first index the exporter reports. */
-        void start(String pushed) {
+        /**
+         * Starts reading the index {@code pushed}, once: the first index the exporter reports; and beside it the image
+         * manifests the exporter wrote ({@code exported}), each with its config, for the size look-ups.
+         */
+        void start(String pushed, List<String> exported) {
             if (digest != null) {
                 return;
             }
             digest = pushed;
+            ReadAhead ahead = new ReadAhead(agent.registry());
+            exported.forEach(d -> ahead.start(request.image().withDigest(d)));
             Thread t = new Thread(() -> {
                 Optional<String> raw = Optional.empty();
                 try (var phase = agent.timeline().start("batch " + number + ": read the pushed index, early")) {
@@ -249,7 +254,7 @@ final class BatchBuild {
                     if (raw.isPresent()) {
                         Manifest index = Manifest.parse(raw.get());
                         for (PlatformBuild m : built) {
-                            index.imageFor(m.task().platform()).ifPresent(e -> m.lookUpSizeEarly(e.digest()));
+                            index.imageFor(m.task().platform()).ifPresent(e -> m.lookUpSizeEarly(e.digest(), ahead));
                         }
                         if (built.stream().allMatch(m -> index.imageFor(m.task().platform()).isPresent())) {
                             whole.complete(raw.get());
@@ -310,7 +315,8 @@ final class BatchBuild {
                                           boolean cacheTo) throws IOException, InterruptedException {
         EarlyLook look = new EarlyLook(members.stream().filter(m -> tasks.contains(m.task())).toList());
         early = look;
-        BuildProgress progress = new BuildProgress(agent.timeline(), "batch " + number + ": ").whenPushed(look::start);
+        BuildProgress progress = new BuildProgress(agent.timeline(), "batch " + number + ": ");
+        progress.whenPushed(pushed -> look.start(pushed, progress.exportedManifests()));
         Command command = commands.batchBuild(tasks, cacheTag, plan.batchTag(number), agent.toolchain().pushByDigest(),
                 metadataFile, cacheTo);
         Timeline.Phase phase = agent.timeline().start("batch " + number + ": buildx build");

@@ -164,6 +164,8 @@ public final class MultiArchBuild {
     public RunResult run() throws InterruptedException {
         long t0 = System.nanoTime();
         previousIndex.start();
+        // each platform's size before the run, read beside the builds: a size look-up after a push then reads the new image only
+        plan.tasks().forEach(t -> previousIndex.size(t.platform()));
         List<Unit> units = units();
         Map<Platform, PlatformBuild> builds = new LinkedHashMap<>();
         for (Unit unit : units) {

@@ -8,6 +8,7 @@ import io.multiarch.plan.PlatformTask;
 import io.multiarch.platform.Platform;
 import io.multiarch.process.Command;
 import io.multiarch.process.CommandResult;
+import io.multiarch.registry.Registry;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.Digest;
 import io.multiarch.request.TestSpec;
@@ -238,22 +239,31 @@ public final class PlatformBuild {
      * buildx is still exporting the cache or pushing again. The look-up is used only if the build ends with that digest.
      */
     void lookUpSizeEarly(String digest) {
-        sizeOf(digest);
+        lookUpSizeEarly(digest, agent.registry());
     }
 
-    private synchronized CompletableFuture<ImageSize> sizeOf(String digest) {
+    /** {@link #lookUpSizeEarly(String)}, reading through {@code registry} (reads started ahead, {@link ReadAhead}). */
+    void lookUpSizeEarly(String digest, Registry registry) {
+        sizeOf(digest, registry);
+    }
+
+    private CompletableFuture<ImageSize> sizeOf(String digest) {
+        return sizeOf(digest, agent.registry());
+    }
+
+    private synchronized CompletableFuture<ImageSize> sizeOf(String digest, Registry registry) {
         if (size == null || !digest.equals(sizeDigest)) {
             if (size != null) {
                 size.cancel(true);
             }
-            size = sizes().start(digest);
+            size = new SizeLookup(request, task, agent, previous, registry).start(digest);
             sizeDigest = digest;
         }
         return size;
     }
 
     private SizeLookup sizes() {
-        return new SizeLookup(request, task, agent, previous);
+        return new SizeLookup(request, task, agent, previous, agent.registry());
     }
 
     /**

@@ -5,6 +5,7 @@ import io.multiarch.buildx.ImageConfig;
 import io.multiarch.buildx.Manifest;
 import io.multiarch.plan.PlatformTask;
 import io.multiarch.platform.Platform;
+import io.multiarch.registry.Registry;
 import io.multiarch.request.BuildRequest;
 import io.multiarch.request.Tag;
 import io.multiarch.result.ImageSize;
@@ -27,13 +28,18 @@ final class SizeLookup {
     private final PlatformTask task;
     private final AgentContext agent;
     private final PreviousIndex previous;
+    private final Registry registry;
 
-    /** @param previous what the run's first tag served before the run, shared by the run's platforms */
-    SizeLookup(BuildRequest request, PlatformTask task, AgentContext agent, PreviousIndex previous) {
+    /**
+     * @param previous what the run's first tag served before the run, shared by the run's platforms
+     * @param registry where the image is read: the agent's, or one that has read it ahead ({@link ReadAhead})
+     */
+    SizeLookup(BuildRequest request, PlatformTask task, AgentContext agent, PreviousIndex previous, Registry registry) {
         this.request = request;
         this.task = task;
         this.agent = agent;
         this.previous = previous;
+        this.registry = registry;
     }
 
     /** The size with this platform's budget, if it has one. */
@@ -84,10 +90,11 @@ final class SizeLookup {
     /**
      * The image's size from the registry: the sum of the layer sizes of its manifest (the image entry inside the
      * small index that provenance makes), its biggest layers named by the build step in the config's history, and the
-     * same platform's size in the index the run's first tag serves now, before the publish.
+     * same platform's size in the index the run's first tag serves now, before the publish (read beside the rest).
      */
     private ImageSize measure(String digest) throws InterruptedException {
         Platform platform = task.platform();
+        CompletableFuture<Long> before = previous.size(platform);
         Manifest m;
         String reference = request.image().withDigest(digest);
         try (var phase = agent.timeline().start(platform + ": read the image size")) {
@@ -106,7 +113,8 @@ final class SizeLookup {
                 return ImageSize.UNKNOWN;
             }
             Tag tag = request.tags().get(0);
-            return new ImageSize(m.layersSize(), previousSize(), tag.value(), 0, false, biggestLayers(m, reference));
+            List<ImageSize.Layer> biggest = biggestLayers(m, reference);
+            return new ImageSize(m.layersSize(), previousSize(before), tag.value(), 0, false, biggest);
         }
     }
 
@@ -117,7 +125,9 @@ final class SizeLookup {
         }
         List<String> steps = List.of();
         try {
-            Optional<String> config = agent.registry().readConfig(reference);
+            Optional<String> config = m.config() != null && m.config().digest() != null
+                    ? registry.readConfig(reference, m.config().digest())
+                    : registry.readConfig(reference);
             if (config.isPresent()) {
                 steps = ImageConfig.parse(config.get()).layerSteps();
             }
@@ -136,23 +146,15 @@ final class SizeLookup {
     }
 
     /** This platform's size in the index the first tag served before the run; -1 when it, or the platform in it, is not there. */
-    private long previousSize() throws InterruptedException {
+    private static long previousSize(CompletableFuture<Long> before) throws InterruptedException {
         try {
-            Optional<Manifest> served = previous.get();
-            if (served.isEmpty() || !served.get().isIndex()) {
-                return -1; // none, or a single image: which platform it is would need its config; not compared
-            }
-            Optional<Descriptor> entry = served.get().imageFor(task.platform());
-            if (entry.isEmpty()) {
-                return -1;
-            }
-            return Manifest.parse(readManifest(request.image().withDigest(entry.get().digest()))).layersSize();
-        } catch (IOException e) {
-            return -1; // a new tag ("not found"), or unreadable: nothing to compare with
+            return before.get();
+        } catch (ExecutionException e) {
+            return -1; // unreadable: nothing to compare with
         }
     }
 
     private String readManifest(String reference) throws IOException, InterruptedException {
-        return agent.registry().read(reference).orElseThrow(() -> new IOException(reference + " is not in the registry"));
+        return registry.read(reference).orElseThrow(() -> new IOException(reference + " is not in the registry"));
     }
 }

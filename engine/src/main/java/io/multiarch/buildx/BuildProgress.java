@@ -37,6 +37,8 @@ public final class BuildProgress implements OutputListener {
     private static final Pattern PLATFORM_STEP = Pattern.compile("\\[([a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?) [^\\]]*\\].*");
     /** The exporter's push of the image's manifest (or index) done: the registry has it under that digest. */
     private static final Pattern PUSHED = Pattern.compile("#\\d+ pushing manifest for \\S+@(sha256:[0-9a-f]{64})(?: \\d+(?:\\.\\d+)?s)? done");
+    /** The exporter's image manifest written (before its push), one per platform; attestation manifests are named apart. */
+    private static final Pattern EXPORTED_MANIFEST = Pattern.compile("#\\d+ exporting manifest (sha256:[0-9a-f]{64})(?: \\d+(?:\\.\\d+)?s)? done");
     /** buildx's first line (0.10 and later): {@code #0 building with "default" instance using docker driver}. */
     private static final Pattern BUILDER = Pattern.compile("#0 building with \"(.+)\" instance using (\\S+) driver");
 
@@ -50,6 +52,7 @@ public final class BuildProgress implements OutputListener {
     private BuilderUsed builder;
     private Consumer<String> whenPushed = digest -> { };
     private final Set<String> pushed = new HashSet<>();
+    private final Set<String> exportedManifests = new java.util.LinkedHashSet<>();
 
     /** The builder instance and driver a build says it ran on. */
     public record BuilderUsed(String name, String driver) {
@@ -95,6 +98,12 @@ public final class BuildProgress implements OutputListener {
             }
             return;
         }
+        if (line.contains(" exporting manifest sha256:")) {
+            Matcher m = EXPORTED_MANIFEST.matcher(line);
+            if (m.matches()) {
+                exportedManifests.add(m.group(1));
+            }
+        }
         if (line.contains(" pushing manifest for ")) {
             Matcher m = PUSHED.matcher(line);
             if (m.matches() && pushed.add(m.group(1))) {
@@ -130,6 +139,14 @@ public final class BuildProgress implements OutputListener {
     public synchronized BuildProgress whenPushed(Consumer<String> listener) {
         this.whenPushed = listener;
         return this;
+    }
+
+    /**
+     * The digests of the image manifests the exporter reported written so far, in order: before its push, each
+     * platform's image (a multi-platform build's, inside the index it pushes).
+     */
+    public synchronized List<String> exportedManifests() {
+        return List.copyOf(exportedManifests);
     }
 
     /** The builder the build said it ran on; empty until its first line, or when buildx did not say. */

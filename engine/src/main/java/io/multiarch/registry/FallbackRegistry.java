@@ -39,9 +39,22 @@ public final class FallbackRegistry implements Registry {
 
     @Override
     public Optional<String> readConfig(String reference) throws IOException, InterruptedException {
+        return config(reference, () -> http.readConfig(reference));
+    }
+
+    @Override
+    public Optional<String> readConfig(String reference, String configDigest) throws IOException, InterruptedException {
+        return config(reference, () -> http.readConfig(reference, configDigest));
+    }
+
+    private interface HttpRead {
+        Optional<String> get() throws IOException, InterruptedException;
+    }
+
+    private Optional<String> config(String reference, HttpRead overHttp) throws IOException, InterruptedException {
         if (!fallenBack) {
             try {
-                return http.readConfig(reference);
+                return overHttp.get();
             } catch (RegistryUnsupported e) {
                 fallBack(e);
             } catch (IOException e) {

@@ -166,8 +166,13 @@ public final class HttpRegistry implements Registry {
         if (!digest.isTextual()) {
             throw new IOException(reference + " is not an image manifest: it names no config");
         }
+        return readConfig(reference, digest.asText());
+    }
+
+    @Override
+    public Optional<String> readConfig(String reference, String configDigest) throws IOException, InterruptedException {
         Ref ref = Ref.parse(reference);
-        URI blob = ref.blobUri(digest.asText());
+        URI blob = ref.blobUri(configDigest);
         Answer r = send(ref, SERVER_ERROR_RETRIES, new Request("GET", blob, TIMEOUT, Map.of(), null));
         if (r.status() == 404) {
             return Optional.empty();

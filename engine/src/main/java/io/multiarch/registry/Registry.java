@@ -23,6 +23,15 @@ public interface Registry {
      */
     Optional<String> readConfig(String reference) throws IOException, InterruptedException;
 
+    /**
+     * {@link #readConfig(String)}, for a caller that has read the image manifest already and gives the digest it names
+     * as its {@code config}: a registry that reads blobs by digest goes straight to the blob, with no second read of
+     * the manifest.
+     */
+    default Optional<String> readConfig(String reference, String configDigest) throws IOException, InterruptedException {
+        return readConfig(reference);
+    }
+
     /** Whether {@link #write} works here; when it does not, the publish moves tags with {@code imagetools create}. */
     boolean writes();
 

@@ -249,10 +249,12 @@ final class FakeDocker {
         }
         List<String> entries = new ArrayList<>();
         StringBuilder progress = new StringBuilder();
+        StringBuilder exported = new StringBuilder();
         int step = 10;
         for (Platform p : platforms) {
             String image = imageManifest(p);
             blobs.put(Manifest.digestOf(image), image);
+            exported.append("#30 exporting manifest ").append(Manifest.digestOf(image)).append(" done\n");
             entries.add("{\"mediaType\": \"application/vnd.oci.image.manifest.v1+json\", \"digest\": \"" + Manifest.digestOf(image)
                     + "\", \"size\": " + image.length() + ", \"platform\": " + platformJson(p) + "}");
             progress.append("#").append(step).append(" [").append(p).append(" 2/2] RUN make\n#").append(step)
@@ -273,7 +275,7 @@ final class FakeDocker {
                 }
                 """.formatted(digest, index.length(), digest, name));
         String reported = pushedLineDigest != null ? pushedLineDigest : digest;
-        return new CommandResult(0, "", builderLine + progress + "#30 exporting to image\n#30 pushing layers 0.5s done\n"
+        return new CommandResult(0, "", builderLine + progress + "#30 exporting to image\n" + exported + "#30 pushing layers 0.5s done\n"
                 + "#30 pushing manifest for " + name + "@" + reported + " 0.0s done\n#30 DONE 0.6s",
                 Duration.ofSeconds(3), false);
     }

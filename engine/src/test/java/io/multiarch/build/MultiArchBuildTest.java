@@ -299,13 +299,71 @@ class MultiArchBuildTest {
 
     private RunResult runWriting(RawBuildInput input, List<String> writes, io.multiarch.timeline.Timeline timeline)
             throws InterruptedException {
+        return runWith(input, writingRegistry(writes), timeline);
+    }
+
+    /** A run whose agent asks {@code registry}. */
+    private RunResult runWith(RawBuildInput input, io.multiarch.registry.Registry registry, io.multiarch.timeline.Timeline timeline)
+            throws InterruptedException {
         ValidatedInput valid = input.validate();
         BuildRequest request = valid.request();
         AgentContext plain = docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path());
         AgentContext agent = new AgentContext(plain.agent(), plain.docker(), plain.files(), plain.toolchain(), plain.binfmtDir(),
-                plain.output(), writingRegistry(writes), timeline);
+                plain.output(), registry, timeline);
         return new MultiArchBuild(request, valid.execution(), RunPlan.of(request, FakeDocker.AMD64_DOCKER_DRIVER.nativePlatforms(), RUN_ID),
                 p -> agent, agent).run();
+    }
+
+    @Test
+    void shouldReadEachImageOfABatchAheadOnceItsIndexIsPushedForTheSizeLookUps() throws Exception {
+        // Given a registry client that records who asks for what
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.multiarch.registry.Registry imagetools = new io.multiarch.registry.ImagetoolsRegistry(
+                docker.agent(FakeDocker.AMD64_DOCKER_DRIVER, binfmt.path()).docker());
+        io.multiarch.registry.Registry recording = new io.multiarch.registry.Registry() {
+            @Override
+            public java.util.Optional<String> read(String reference) throws IOException, InterruptedException {
+                asked.add(Thread.currentThread().getName() + " " + reference);
+                return imagetools.read(reference);
+            }
+
+            @Override
+            public java.util.Optional<String> readConfig(String reference) throws IOException, InterruptedException {
+                asked.add(Thread.currentThread().getName() + " config of " + reference);
+                return imagetools.readConfig(reference);
+            }
+
+            @Override
+            public java.util.Optional<String> readConfig(String reference, String configDigest) throws IOException, InterruptedException {
+                asked.add(Thread.currentThread().getName() + " config " + configDigest + " of " + reference);
+                return imagetools.readConfig(reference);
+            }
+
+            @Override
+            public boolean writes() {
+                return false;
+            }
+
+            @Override
+            public void write(String reference, String manifest) {
+                throw new UnsupportedOperationException();
+            }
+        };
+
+        // When
+        RunResult run = runWith(request(FOUR), recording, io.multiarch.timeline.Timeline.NONE);
+
+        // Then every platform's image (named by the exporter's "exporting manifest" line) and its config were read once,
+        // ahead, and its size is known
+        assertThat(run.published()).isTrue();
+        for (PlatformResult r : run.platforms()) {
+            String image = REPO + "@" + r.digest();
+            assertThat(asked).filteredOn(a -> a.endsWith(" " + image) && !a.contains(" config ")).singleElement().asString()
+                    .startsWith("multiarch-read-ahead ");
+            assertThat(asked).filteredOn(a -> a.contains(" config ") && a.endsWith(" of " + image)).singleElement().asString()
+                    .startsWith("multiarch-read-ahead ");
+            assertThat(r.size().bytes()).isEqualTo(FakeDocker.sizeOf(r.platform()));
+        }
     }
 
     @Test

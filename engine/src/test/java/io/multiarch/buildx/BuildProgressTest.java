@@ -55,6 +55,29 @@ class BuildProgressTest {
     }
 
     @Test
+    void shouldListTheImageManifestsTheExporterWroteBeforeItsPush() {
+        BuildProgress progress = new BuildProgress();
+        java.util.List<java.util.List<String>> whenPushed = new java.util.ArrayList<>();
+        progress.whenPushed(d -> whenPushed.add(progress.exportedManifests()));
+
+        // a captured batch build of two platforms: an image manifest each, then the index
+        feedInto(progress, Captured.text("buildx-progress-batch.txt"));
+        // an attestation manifest, a line not yet done, and one with its time are told apart
+        progress.line("#13 exporting attestation manifest sha256:" + "a".repeat(64) + " done", true);
+        progress.line("#13 exporting manifest sha256:" + "b".repeat(64), true);
+        progress.line("#13 exporting manifest sha256:" + "c".repeat(64) + " 0.0s done", true);
+
+        assertThat(whenPushed).singleElement().isEqualTo(java.util.List.of(
+                "sha256:3a6a79714810fe8ba7c70e2548081b3daae3b3cb43136c3ac80ba709c514265f",
+                "sha256:534b57ca3f9e23c8f5340a0914a7dc481c689d77f66781b3594b37bdca7a62ef"));
+        assertThat(progress.exportedManifests()).hasSize(3).last().isEqualTo("sha256:" + "c".repeat(64));
+    }
+
+    private static void feedInto(BuildProgress progress, String text) {
+        text.lines().forEach(l -> progress.line(l, true));
+    }
+
+    @Test
     void shouldNotNamePlatformsInASinglePlatformBuild() {
         BuildProgress progress = feed(Captured.text("buildx-progress-cached.txt"));
 

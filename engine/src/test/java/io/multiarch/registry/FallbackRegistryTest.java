@@ -36,6 +36,15 @@ class FallbackRegistryTest {
             }
 
             @Override
+            public Optional<String> readConfig(String reference, String configDigest) throws IOException {
+                asked.add(name + " config " + reference + " " + configDigest);
+                if (failure != null) {
+                    throw failure;
+                }
+                return Optional.of(name + " config blob");
+            }
+
+            @Override
             public boolean writes() {
                 return name.equals("http");
             }
@@ -89,5 +98,17 @@ class FallbackRegistryTest {
         assertThat(r.readConfig("r@sha256:1")).contains("imagetools config");
         assertThat(asked).containsExactly("http config r@sha256:1", "imagetools config r@sha256:1");
         assertThat(output).singleElement().asString().contains("configuration of r@sha256:1").contains("GET answered 400");
+    }
+
+    @Test
+    void shouldReadAConfigBlobByItsDigestOverHttpAndFallBackToImagetoolsByTheImage() throws Exception {
+        FallbackRegistry ok = new FallbackRegistry(answering("http", null), answering("imagetools", null), (l, e) -> output.add(l));
+        FallbackRegistry failing = new FallbackRegistry(answering("http", new IOException("GET answered 400")),
+                answering("imagetools", null), (l, e) -> output.add(l));
+
+        assertThat(ok.readConfig("r@sha256:1", "sha256:c")).contains("http config blob");
+        assertThat(failing.readConfig("r@sha256:1", "sha256:c")).contains("imagetools config");
+        assertThat(asked).containsExactly("http config r@sha256:1 sha256:c", "http config r@sha256:1 sha256:c",
+                "imagetools config r@sha256:1");
     }
 }

@@ -145,6 +145,29 @@ class HttpRegistryTest {
     }
 
     @Test
+    void shouldReadAConfigBlobStraightAwayWhenTheCallerNamesItsDigest() throws Exception {
+        // Given a config blob in the repository
+        String config = "{\"architecture\":\"s390x\",\"history\":[{\"created_by\":\"RUN make\"}]}";
+        String configDigest = Manifest.digestOf(config);
+        server.createContext("/v2/demo/hello/blobs/", ex -> {
+            requests.add("GET " + ex.getRequestURI().getPath());
+            byte[] bytes = ex.getRequestURI().getPath().endsWith(configDigest) ? config.getBytes(StandardCharsets.UTF_8) : new byte[0];
+            ex.sendResponseHeaders(bytes.length > 0 ? 200 : 404, bytes.length > 0 ? bytes.length : -1);
+            ex.getResponseBody().write(bytes);
+            ex.close();
+        });
+        String image = host + "/demo/hello@sha256:" + "1".repeat(64);
+
+        // When the caller has read the image's manifest and names the config's digest
+        // Then the blob is read without asking for the manifest again; an absent blob is empty
+        assertThat(registry().readConfig(image, configDigest)).contains(config);
+        assertThat(registry().readConfig(image, "sha256:" + "2".repeat(64))).isEmpty();
+        assertThat(requests).extracting(r -> r.split(" ")[0] + " " + r.split(" ")[1]).containsExactly(
+                "GET /v2/demo/hello/blobs/" + configDigest,
+                "GET /v2/demo/hello/blobs/sha256:" + "2".repeat(64));
+    }
+
+    @Test
     void shouldNotSendTheRegistrysLoginToStorageOnAnotherHost() throws Exception {
         // Given a registry that asks for a login and serves its blobs by a redirect to storage on another host name
         String basic = "Basic " + Base64.getEncoder().encodeToString("ci:s3cret".getBytes(StandardCharsets.UTF_8));

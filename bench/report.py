@@ -106,7 +106,8 @@ def main(raw_path, out_path):
     w("")
     w("Every figure is B / A, measured in pairs run back to back in the same suite run (A, B, A, B, …); "
       "the ratio is taken within each pair, and the table gives the median, min and max over the pairs. "
-      f"{meta.get('runs', '?')} pairs per comparison.")
+      f"{meta.get('runs', '?')} pairs per comparison (the long build {meta.get('long_runs', '?')}, "
+      f"each publish comparison {meta.get('publish_runs', '?')}).")
     for note in meta.get("notes", []):
         w("")
         w(f"Note: {note}.")

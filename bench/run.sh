@@ -10,8 +10,8 @@
 # Settings (environment): RUNS pairs per comparison (default 5, at least 5 for real numbers),
 # WORK_MB size of the CPU-bound step (default 256: about 2 s natively here), FRESH_MB its size in
 # the overhead comparison where it really runs (default 32: it runs under QEMU on most platforms), LONG_MB its size
-# in the long build (default 1024: about a minute on 3 platforms here), LONG_RUNS pairs of the long build (default 3),
-# JAR the CLI
+# in the long build (default 3072: two to three minutes on 3 platforms here), LONG_RUNS pairs of the long build
+# (default 4), PUBLISH_RUNS pairs of each publish comparison (default 10: its figures are milliseconds), JAR the CLI
 # (default: a private copy of cli/target/multiarch.jar), REGISTRY (default 127.0.0.1:5000),
 # OUT the results (default bench/results.md), RAW the raw data (default bench/results-raw.tsv).
 set -euo pipefail
@@ -21,8 +21,9 @@ ROOT="$(dirname "$BENCH")"
 RUNS="${RUNS:-5}"
 WORK_MB="${WORK_MB:-256}"
 FRESH_MB="${FRESH_MB:-32}"
-LONG_MB="${LONG_MB:-1024}"
-LONG_RUNS="${LONG_RUNS:-3}"
+LONG_MB="${LONG_MB:-3072}"
+LONG_RUNS="${LONG_RUNS:-4}"
+PUBLISH_RUNS="${PUBLISH_RUNS:-10}"
 REGISTRY="${REGISTRY:-127.0.0.1:5000}"
 OUT="${OUT:-$BENCH/results.md}"
 RAW="${RAW:-$BENCH/results-raw.tsv}"
@@ -213,7 +214,7 @@ figure_overhead() {
 }
 
 # --- 1b. A long build ------------------------------------------------------------------------
-# The same comparison on a build of about a minute or more (LONG_MB MiB hashed per platform, 3 platforms of
+# The same comparison on a build of a few minutes (LONG_MB MiB hashed per platform, 3 platforms of
 # which 2 emulated, a fresh SEED per run): the default CLI against the one-liner, LONG_RUNS pairs.
 figure_long() {
     OV_REPO="$REGISTRY/bench/long"; OV_PLATFORMS="$P3"; OV_MB="$LONG_MB"
@@ -364,8 +365,8 @@ figure_publish() {
     say "publish: warming the caches (untimed)"
     cli "$IMAGE_CTX" --image "$REGISTRY/bench/publish" --platforms "$P10" --build-arg WORK_MB="$WORK_MB" \
         --report "$WORK/publish-warm"
-    pairs publish-5 publish_run publish_run
-    pairs publish-10 publish_run publish_run
+    PAIRS="$PUBLISH_RUNS" pairs publish-5 publish_run publish_run
+    PAIRS="$PUBLISH_RUNS" pairs publish-10 publish_run publish_run
 }
 
 # --- 5. Cross-compilation --------------------------------------------------------------------
@@ -423,6 +424,7 @@ SUITE_T0=$(now)
     echo "# fresh_mb: $FRESH_MB"
     echo "# long_mb: $LONG_MB"
     echo "# long_runs: $LONG_RUNS"
+    echo "# publish_runs: $PUBLISH_RUNS"
     echo "# cores: $(nproc)"
     echo "# cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
     echo "# memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"

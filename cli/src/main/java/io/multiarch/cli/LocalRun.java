@@ -60,6 +60,11 @@ final class LocalRun {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
+                } finally {
+                    // the client has gone: its output with it; the server's log keeps what went wrong
+                    if (session.launch().serverLog() != null) {
+                        build.finishingFailures().forEach(session.launch().serverLog());
+                    }
                 }
             }
             try (Timeline.Phase phase = timeline.start("remove containers of dead runs")) {

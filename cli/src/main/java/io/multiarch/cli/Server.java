@@ -184,7 +184,7 @@ public final class Server {
         Charset charset = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(frames.stream(Frames.OUT), charset), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(frames.stream(Frames.ERR), charset), true);
-        Launch launch = Launch.served(request.originNanos(), request.mainNanos(), relay);
+        Launch launch = Launch.served(request.originNanos(), request.mainNanos(), relay, Server::log);
         int code;
         long t0 = System.nanoTime();
         try {

@@ -384,8 +384,10 @@ final class BatchBuild {
             why = e.getCause() instanceof InterruptedException ? "was stopped" : "failed: " + e.getCause().getMessage();
         }
         if (why != null) {
-            agent.output().line("buildx " + why + ", after the batch's index was pushed and read back whole (the images "
-                    + "are not affected; the registry cache may not have been exported)", true);
+            String said = "buildx " + why + ", after the batch's index was pushed and read back whole (the images "
+                    + "are not affected; the registry cache may not have been exported)";
+            agent.output().line(said, true);
+            finishing.failed("batch " + number + ": " + said);
         }
         boolean interrupted = Thread.interrupted();
         try {

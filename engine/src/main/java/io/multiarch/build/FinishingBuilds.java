@@ -15,10 +15,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class FinishingBuilds {
     private final List<Thread> all = new CopyOnWriteArrayList<>();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
 
     /** {@code runner} runs a process to its end and cleans up after it; it must have been started. */
     void add(Thread runner) {
         all.add(runner);
+    }
+
+    /** Records what a runner said of its process's failure, for {@link #failures}. */
+    void failed(String what) {
+        failures.add(what);
+    }
+
+    /** What the runners said of the failures of their processes so far, in order. */
+    List<String> failures() {
+        return List.copyOf(failures);
     }
 
     /** Kills every one still running: their runners are interrupted, which kills the process. */

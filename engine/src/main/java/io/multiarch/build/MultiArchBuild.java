@@ -100,6 +100,14 @@ public final class MultiArchBuild {
         }
     }
 
+    /**
+     * What the batch builds that finished after their hand-over said of their failures, each as its line on the output
+     * says it, preceded by the run and the batch: for a caller whose output may have gone by then (a served run's client).
+     */
+    public List<String> finishingFailures() {
+        return finishing.failures().stream().map(f -> "run " + plan.runId() + ", " + f).toList();
+    }
+
     /** Sets the {@link PublishGate}; returns this. */
     public MultiArchBuild withPublishGate(PublishGate gate) {
         this.gate = gate;

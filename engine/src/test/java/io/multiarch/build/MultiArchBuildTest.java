@@ -438,6 +438,7 @@ class MultiArchBuildTest {
         exportDone.countDown();
         build.awaitFinishingBuilds();
         assertThat(docker.output).noneMatch(line -> line.contains("after the batch's index was pushed"));
+        assertThat(build.finishingFailures()).isEmpty();
         assertThat(docker.runner.unexpected()).isEmpty();
     }
 
@@ -483,6 +484,9 @@ class MultiArchBuildTest {
         assertThat(docker.output).contains("[batch 1] buildx ended with exit 1: ERROR: failed to export cache: 500 Internal "
                 + "Server Error, after the batch's index was pushed and read back whole (the images are not affected; the "
                 + "registry cache may not have been exported)");
+        // and kept for a caller whose output has gone (a served run's client): with the run and the batch
+        assertThat(build.finishingFailures()).singleElement().asString()
+                .startsWith("run " + RUN_ID + ", batch 1: buildx ended with exit 1: ERROR: failed to export cache");
     }
 
     @Test

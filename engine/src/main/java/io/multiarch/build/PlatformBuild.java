@@ -133,7 +133,7 @@ public final class PlatformBuild {
             long b0 = System.nanoTime();
             BuildAttempts policy = new BuildAttempts(emulated() ? request.emulatedRetries() : 0, 0);
             BuildAttempts.Outcome outcome = policy.run(agent, platform.toString(), request.registryCache(), cacheTo -> {
-                BuildProgress progress = new BuildProgress(agent.timeline(), platform + ": ").whenPushed(this::lookUpSizeEarly);
+                BuildProgress progress = new BuildProgress(agent.timeline(), platform + ": ").whenPushed(this::sizeOf);
                 try (var phase = agent.timeline().start(platform + ": buildx build")) {
                     return new BuildAttempts.Attempt(agent.docker().run(commands.build(task, agent.toolchain().pushByDigest(),
                             metadataFile, request.registryCache(), cacheTo), agent.output().andThen(progress)), progress);
@@ -192,7 +192,7 @@ public final class PlatformBuild {
     PlatformResult finish(Pushed pushed) throws InterruptedException {
         pushed(pushed);
         String digest = pushed.digest();
-        SizeLookup sizes = sizes();
+        SizeLookup sizes = sizes(agent.registry());
         CompletableFuture<ImageSize> size = sizeOf(digest);
         try {
             Optional<TestOutcome> test = Optional.empty();
@@ -237,12 +237,8 @@ public final class PlatformBuild {
     /**
      * Starts the size look-up of {@code digest} before the build has ended: its exporter reported it pushed, and
      * buildx is still exporting the cache or pushing again. The look-up is used only if the build ends with that digest.
+     * It reads through {@code registry}: the agent's, or one that has read the image ahead ({@link ReadAhead}).
      */
-    void lookUpSizeEarly(String digest) {
-        lookUpSizeEarly(digest, agent.registry());
-    }
-
-    /** {@link #lookUpSizeEarly(String)}, reading through {@code registry} (reads started ahead, {@link ReadAhead}). */
     void lookUpSizeEarly(String digest, Registry registry) {
         sizeOf(digest, registry);
     }
@@ -256,14 +252,14 @@ public final class PlatformBuild {
             if (size != null) {
                 size.cancel(true);
             }
-            size = new SizeLookup(request, task, agent, previous, registry).start(digest);
+            size = sizes(registry).start(digest);
             sizeDigest = digest;
         }
         return size;
     }
 
-    private SizeLookup sizes() {
-        return new SizeLookup(request, task, agent, previous, agent.registry());
+    private SizeLookup sizes(Registry registry) {
+        return new SizeLookup(request, task, agent, previous, registry);
     }
 
     /**
